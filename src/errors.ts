@@ -1,0 +1,39 @@
+/**
+ * naskit's error classes. A handful of subclasses of {@link NaskitError}, each with a stable `code`
+ * that tests and callers match on (never the message text). Messages say what was wrong, where,
+ * and what to do. Argument misuse by a programmer uses the built-in `TypeError` / `RangeError`.
+ */
+export class NaskitError extends Error {
+  /** Stable machine-readable code, e.g. `SAMPLE_INVALID`. */
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** A configuration file or option that does not validate. */
+export class ConfigError extends NaskitError {}
+
+/** An architecture sample that is not in its space (bad value, missing label, malformed string). */
+export class SampleError extends NaskitError {
+  /** The label or part of the sample at fault (e.g. `edge_2_1`), when known. */
+  readonly path: string | null;
+  constructor(code: string, message: string, path: string | null = null, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.path = path;
+  }
+}
+
+/** Storage that cannot be reached, is of a newer schema, or failed a write. */
+export class StorageError extends NaskitError {}
+
+/** A trial operation that its current state forbids (e.g. completing a finished trial). */
+export class TrialStateError extends NaskitError {}
+
+/** A data file that is missing, corrupt or of an unexpected shape. */
+export class DataError extends NaskitError {}
+
+/** An error raised by the native tensor engine, or the engine being absent. */
+export class NativeError extends NaskitError {}

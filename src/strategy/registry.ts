@@ -1,0 +1,15 @@
+import { ConfigError } from '../errors.js';
+import { RandomSearch } from './random-search.js';
+import type { Strategy, StrategyContext, StrategyFactory } from './types.js';
+
+/** name → factory for every strategy the CLI and configs can name. One line per strategy. */
+export const STRATEGIES: Readonly<Record<string, StrategyFactory>> = {
+  random: (context) => new RandomSearch(context),
+};
+
+/** The strategy registered under `name`; throws a `ConfigError` naming the valid names. */
+export function createStrategy(name: string, context: StrategyContext, options: Readonly<Record<string, unknown>> = {}): Strategy {
+  const make = STRATEGIES[name];
+  if (!make) throw new ConfigError('UNKNOWN_STRATEGY', `unknown strategy ${JSON.stringify(name)}; valid: ${Object.keys(STRATEGIES).join(', ')}`);
+  return make(context, options);
+}
