@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { projectRoot } from '../util/paths.js';
 import { defaultContext, type CliContext } from './context.js';
+import { registerBench } from './bench.js';
 import { registerDoctor } from './doctor.js';
 import { describeError, exitCodeOf } from './errors.js';
 import { registerSpace } from './space.js';
@@ -11,6 +12,7 @@ import { registerSpace } from './space.js';
 const COMMANDS: ((program: Command, context: CliContext) => void)[] = [
   registerDoctor,
   registerSpace,
+  registerBench,
 ];
 
 function version(): string {

@@ -1,0 +1,90 @@
+import { Command, Option } from 'commander';
+import { runNb201Benchmark, type Nb201BenchmarkReport } from '../benchmark/nb201.js';
+import { NB201_DATASETS, NB201_SIGNALS, Nb201Table, type Nb201Dataset, type Nb201Signal } from '../estimate/nb201-table.js';
+import { STRATEGIES } from '../strategy/registry.js';
+import { log, printJson, printLine, type CliContext } from './context.js';
+import { UsageError } from './errors.js';
+
+interface BenchNb201Flags {
+  strategy: string;
+  dataset: Nb201Dataset;
+  signal: Nb201Signal;
+  queries?: string;
+  budgetSeconds?: string;
+  seeds: string;
+  seedBase: string;
+  option: string[];
+  json?: boolean;
+}
+
+function positiveInt(flag: string, raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a non-negative integer, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+/** `--option key=value` pairs → strategy options (numbers and booleans parsed). */
+export function parseOptions(pairs: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new UsageError(`--option takes key=value, got ${JSON.stringify(pair)}`);
+    const key = pair.slice(0, at);
+    const raw = pair.slice(at + 1);
+    out[key] = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  }
+  return out;
+}
+
+function formatRow(r: Nb201BenchmarkReport): string {
+  const curve = r.curve.filter((p) => [50, 100, 150, 300].includes(p.queries)).map((p) => `@${p.queries} ${p.mean.toFixed(2)}±${p.std.toFixed(2)}`);
+  return `${r.strategy.padEnd(22)} ${r.final.mean.toFixed(2)} ± ${r.final.std.toFixed(2)}  (signal ${r.signal_final.mean.toFixed(2)}/${r.signal_optimum.toFixed(2)})  ${curve.join('  ')}  ${r.ms_per_query.toFixed(3)} ms/query`;
+}
+
+/** `naskit bench nb201`: K seeded searches on the NAS-Bench-201 table, as the contract prints them. */
+export function registerBench(program: Command, context: CliContext): void {
+  const bench = program.command('bench').description('run strategies on tabular NAS benchmarks');
+  bench
+    .command('nb201')
+    .description('K independent searches on NAS-Bench-201 (tabular estimator); reports test_200ep_mean of the returned architectures')
+    .requiredOption('--strategy <name>', `strategy name, or "all" (${Object.keys(STRATEGIES).join(', ')})`)
+    .addOption(new Option('--dataset <name>', 'data set').choices([...NB201_DATASETS]).default('cifar10'))
+    .addOption(new Option('--signal <column>', 'what the search sees').choices([...NB201_SIGNALS]).default('valid_12ep'))
+    .option('--queries <n>', 'evaluations per search (default 150)')
+    .option('--budget-seconds <s>', 'simulated training seconds per search, instead of --queries')
+    .option('--seeds <k>', 'number of searches', '20')
+    .option('--seed-base <b>', 'first seed', '0')
+    .option('--option <key=value>', 'a strategy option (repeatable), e.g. population=10', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--json', 'print one JSON document')
+    .action((flags: BenchNb201Flags) => {
+      if (flags.queries !== undefined && flags.budgetSeconds !== undefined) throw new UsageError('give --queries or --budget-seconds, not both');
+      const queries = flags.queries === undefined ? undefined : positiveInt('--queries', flags.queries);
+      const budgetSeconds = flags.budgetSeconds === undefined ? undefined : Number(flags.budgetSeconds);
+      if (budgetSeconds !== undefined && !(budgetSeconds > 0)) throw new UsageError(`--budget-seconds must be a positive number, got ${JSON.stringify(flags.budgetSeconds)}`);
+      const names = flags.strategy === 'all' ? Object.keys(STRATEGIES) : [flags.strategy];
+      for (const name of names) {
+        if (!STRATEGIES[name]) throw new UsageError(`unknown strategy ${JSON.stringify(name)}; valid: ${Object.keys(STRATEGIES).join(', ')}, all`);
+      }
+      const table = Nb201Table.load(context.dataDir);
+      const strategyOptions = parseOptions(flags.option);
+      const results: Nb201BenchmarkReport[] = [];
+      for (const name of names) {
+        if (names.length > 1) log(context, `bench nb201: ${name} …`);
+        results.push(
+          runNb201Benchmark(table, {
+            strategy: name,
+            strategyOptions,
+            dataset: flags.dataset,
+            signal: flags.signal,
+            queries: queries === undefined && budgetSeconds === undefined ? 150 : queries,
+            budgetSeconds,
+            seeds: positiveInt('--seeds', flags.seeds),
+            seedBase: positiveInt('--seed-base', flags.seedBase),
+          }),
+        );
+      }
+      if (flags.json) return printJson(context, names.length === 1 ? results[0] : { results });
+      printLine(context, `NAS-Bench-201 ${flags.dataset}, signal ${flags.signal}, reported test_200ep_mean (optimum ${results[0].optimum}); ${results[0].seeds} seeds, ${results[0].queries} queries${budgetSeconds ? ` (budget ${budgetSeconds} s)` : ''}`);
+      for (const r of results) printLine(context, formatRow(r));
+    });
+}
