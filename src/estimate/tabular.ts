@@ -9,6 +9,8 @@ export interface TabularOptions {
   readonly dataset?: Nb201Dataset;
   /** The column the search sees; never the reported `test_200ep_mean`. */
   readonly signal?: Nb201Signal;
+  /** Devices (columns of `nb201_latency_ms.csv`) whose latency is added to the metrics as `latency_ms:DEVICE`. */
+  readonly latencyDevices?: readonly string[];
 }
 
 /** A linear cost model seconds = a + b·params, least squares over the indices with a measured time. */
@@ -28,6 +30,7 @@ export class TabularEstimator implements Estimator {
   readonly name = 'tabular';
   readonly dataset: Nb201Dataset;
   readonly signal: Nb201Signal;
+  readonly latencyDevices: readonly string[];
   private readonly costModels = new Map<string, CostModel>();
 
   constructor(
@@ -45,6 +48,12 @@ export class TabularEstimator implements Estimator {
     }
     if (!NB201_SIGNALS.includes(this.signal)) {
       throw new ConfigError('BAD_SIGNAL', `tabular estimator: unknown signal ${JSON.stringify(this.signal)}; valid: ${NB201_SIGNALS.join(', ')}`);
+    }
+    this.latencyDevices = options.latencyDevices ?? [];
+    for (const device of this.latencyDevices) {
+      if (!table.devices.includes(device)) {
+        throw new ConfigError('BAD_DEVICE', `tabular estimator: unknown latency device ${JSON.stringify(device)}; devices: ${table.devices.join(', ')}`);
+      }
     }
   }
 
@@ -101,8 +110,15 @@ export class TabularEstimator implements Estimator {
       index,
       value: this.signalAt(index, fidelity),
       costSeconds: this.costSeconds(index, epochs),
-      metrics: { params: this.table.params(index, this.dataset) },
+      metrics: this.metrics(index),
     };
+  }
+
+  /** Parameters and the requested latencies of an index. */
+  metrics(index: number): Record<string, number> {
+    const out: Record<string, number> = { params: this.table.params(index, this.dataset) };
+    for (const device of this.latencyDevices) out[`latency_ms:${device}`] = this.table.latencyMs(index, device);
+    return out;
   }
 
   async estimate(sample: Sample, request: EstimateRequest): Promise<Estimate> {

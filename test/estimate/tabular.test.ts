@@ -22,6 +22,10 @@ test('tabular: signal and reported figure come from their own columns; the repor
   assert.equal(r.costSeconds, 260.36);
   assert.equal(est.query(sample, 200).value, 90.39);
   assert.equal(r.metrics.params, 802426);
+  const withLatency = new TabularEstimator(table, space, { latencyDevices: ['pixel3', 'raspi4'] });
+  assert.equal(withLatency.query(sample).metrics['latency_ms:pixel3'], 17.24);
+  assert.equal(withLatency.query(sample).metrics['latency_ms:raspi4'], 54.78);
+  assert.throws(() => new TabularEstimator(table, space, { latencyDevices: ['pixel9'] }), (e: unknown) => e instanceof ConfigError && e.code === 'BAD_DEVICE' && /pixel3/.test(e.message));
   assert.throws(
     () => new TabularEstimator(table, space, { signal: 'test_200ep_mean' as never }),
     (e: unknown) => e instanceof ConfigError && e.code === 'SIGNAL_IS_REPORT',
