@@ -1,0 +1,82 @@
+// Autograd: requires_grad, .grad, backward, torch::autograd::grad (with create_graph for
+// higher-order gradients such as Hessian-vector products), and the grad-mode switch.
+#include <torch/csrc/autograd/autograd.h>
+
+#include "handle.h"
+
+namespace naskit {
+namespace {
+
+Napi::Value SetRequiresGrad(const Napi::CallbackInfo& info) {
+  TensorArg(info, 0).requires_grad_(BoolArg(info, 1));
+  return info.Env().Undefined();
+}
+
+Napi::Value RequiresGrad(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), TensorArg(info, 0).requires_grad()); }
+
+Napi::Value IsLeaf(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), TensorArg(info, 0).is_leaf()); }
+
+/** gradOf(a): a new handle to a.grad, or null when there is none. */
+Napi::Value GradOf(const Napi::CallbackInfo& info) {
+  const at::Tensor& grad = TensorArg(info, 0).grad();
+  if (!grad.defined()) return info.Env().Null();
+  return Wrap(info.Env(), grad);
+}
+
+/** setGrad(a, g|null): null drops the gradient (PyTorch's zero_grad(set_to_none=True)). */
+Napi::Value SetGrad(const Napi::CallbackInfo& info) {
+  at::Tensor& a = TensorArg(info, 0);
+  auto g = OptTensorArg(info, 1);
+  if (g) a.mutable_grad() = *g;
+  else a.mutable_grad().reset();
+  return info.Env().Undefined();
+}
+
+/** backward(a, gradient|null, retainGraph, createGraph) */
+Napi::Value Backward(const Napi::CallbackInfo& info) {
+  at::Tensor& a = TensorArg(info, 0);
+  auto gradient = OptTensorArg(info, 1);
+  a.backward(gradient ? *gradient : at::Tensor(), BoolArg(info, 2), BoolArg(info, 3));
+  return info.Env().Undefined();
+}
+
+/** grad(outputs[], inputs[], gradOutputs[]|null, retainGraph, createGraph, allowUnused) -> (handle|null)[] */
+Napi::Value Grad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::vector<at::Tensor> outputs = TensorListArg(info, 0);
+  std::vector<at::Tensor> inputs = TensorListArg(info, 1);
+  std::vector<at::Tensor> gradOutputs;
+  if (!info[2].IsNull() && !info[2].IsUndefined()) gradOutputs = TensorListArg(info, 2);
+  const bool retainGraph = BoolArg(info, 3);
+  const bool createGraph = BoolArg(info, 4);
+  const bool allowUnused = BoolArg(info, 5);
+  auto grads = torch::autograd::grad(outputs, inputs, gradOutputs, retainGraph, createGraph, allowUnused);
+  Napi::Array out = Napi::Array::New(env, grads.size());
+  for (size_t k = 0; k < grads.size(); k++) out.Set(static_cast<uint32_t>(k), grads[k].defined() ? Wrap(env, grads[k]) : env.Null());
+  return out;
+}
+
+/** setGradEnabled(enabled) -> the previous setting */
+Napi::Value SetGradEnabled(const Napi::CallbackInfo& info) {
+  const bool previous = at::GradMode::is_enabled();
+  at::GradMode::set_enabled(BoolArg(info, 0));
+  return Napi::Boolean::New(info.Env(), previous);
+}
+
+Napi::Value IsGradEnabled(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), at::GradMode::is_enabled()); }
+
+}  // namespace
+
+void RegisterAutograd(Napi::Env env, Napi::Object exports) {
+  Export<SetRequiresGrad>(env, exports, "setRequiresGrad");
+  Export<RequiresGrad>(env, exports, "requiresGrad");
+  Export<IsLeaf>(env, exports, "isLeaf");
+  Export<GradOf>(env, exports, "gradOf");
+  Export<SetGrad>(env, exports, "setGrad");
+  Export<Backward>(env, exports, "backward");
+  Export<Grad>(env, exports, "grad");
+  Export<SetGradEnabled>(env, exports, "setGradEnabled");
+  Export<IsGradEnabled>(env, exports, "isGradEnabled");
+}
+
+}  // namespace naskit

@@ -1,0 +1,273 @@
+#include "handle.h"
+
+#include <ATen/Parallel.h>
+#include <torch/version.h>
+
+namespace naskit {
+namespace {
+
+constexpr size_t kMetaLength = 16;  // [dtype, ndim, size_0 .. size_13]
+
+/** Per-environment state (one per Node thread that loads the addon). */
+struct State {
+  Napi::FunctionReference errorFactory;
+  Napi::Reference<Napi::Int32Array> metaRef;
+  int32_t* meta = nullptr;
+  MemoryStats stats;
+};
+
+State& GetState(Napi::Env env) { return *env.GetInstanceData<State>(); }
+
+int64_t BytesOf(const at::Tensor& t) { return t.defined() ? t.numel() * static_cast<int64_t>(t.element_size()) : 0; }
+
+void Finalize(Napi::Env env, Slot* slot) {
+  Release(env, slot);
+  delete slot;
+}
+
+}  // namespace
+
+MemoryStats& Stats(Napi::Env env) { return GetState(env).stats; }
+
+void Fail(Napi::Env env, const char* code, const std::string& message) {
+  State& state = GetState(env);
+  if (state.errorFactory.IsEmpty()) throw Napi::Error::New(env, std::string(code) + ": " + message);
+  Napi::Value error = state.errorFactory.Call({Napi::String::New(env, code), Napi::String::New(env, message)});
+  throw Napi::Error(env, error);
+}
+
+void WriteMeta(Napi::Env env, const at::Tensor& tensor) {
+  int32_t* meta = GetState(env).meta;
+  if (meta == nullptr) Fail(env, "ENGINE_STATE", "the meta buffer was not installed; load the engine through src/engine/binding.ts");
+  const int64_t ndim = tensor.dim();
+  if (ndim > static_cast<int64_t>(kMetaLength) - 2) Fail(env, "SHAPE_RANK", "tensors of more than 14 dimensions are not supported");
+  meta[0] = DtypeCode(tensor.scalar_type());
+  meta[1] = static_cast<int32_t>(ndim);
+  for (int64_t d = 0; d < ndim; d++) meta[2 + d] = static_cast<int32_t>(tensor.size(d));
+}
+
+Napi::Value Wrap(Napi::Env env, at::Tensor tensor) {
+  WriteMeta(env, tensor);
+  auto* slot = new Slot();
+  slot->bytes = BytesOf(tensor);
+  slot->tensor = std::move(tensor);
+  MemoryStats& stats = Stats(env);
+  stats.live += 1;
+  stats.bytes += slot->bytes;
+  if (slot->bytes > 0) Napi::MemoryManagement::AdjustExternalMemory(env, slot->bytes);
+  return Napi::External<Slot>::New(env, slot, Finalize);
+}
+
+void Release(Napi::Env env, Slot* slot) {
+  if (!slot->alive) return;
+  slot->alive = false;
+  slot->tensor = at::Tensor();
+  MemoryStats& stats = Stats(env);
+  stats.live -= 1;
+  stats.bytes -= slot->bytes;
+  if (slot->bytes > 0) Napi::MemoryManagement::AdjustExternalMemory(env, -slot->bytes);
+}
+
+static Slot* SlotArg(const Napi::CallbackInfo& info, size_t i) {
+  Napi::Value value = info[i];
+  if (!value.IsExternal()) Fail(info.Env(), "BAD_HANDLE", "argument " + std::to_string(i) + " is not a tensor handle; pass a Tensor created by naskit's engine");
+  return value.As<Napi::External<Slot>>().Data();
+}
+
+at::Tensor& TensorArg(const Napi::CallbackInfo& info, size_t i) {
+  Slot* slot = SlotArg(info, i);
+  if (!slot->alive) Fail(info.Env(), "TENSOR_DISPOSED", "argument " + std::to_string(i) + " is a tensor that was already disposed; keep() it or create it outside the scope that freed it");
+  return slot->tensor;
+}
+
+std::optional<at::Tensor> OptTensorArg(const Napi::CallbackInfo& info, size_t i) {
+  if (i >= info.Length() || info[i].IsNull() || info[i].IsUndefined()) return std::nullopt;
+  return TensorArg(info, i);
+}
+
+std::vector<at::Tensor> TensorListArg(const Napi::CallbackInfo& info, size_t i) {
+  if (!info[i].IsArray()) Fail(info.Env(), "BAD_ARGUMENT", "argument " + std::to_string(i) + " must be an array of tensor handles");
+  Napi::Array array = info[i].As<Napi::Array>();
+  std::vector<at::Tensor> out;
+  out.reserve(array.Length());
+  for (uint32_t k = 0; k < array.Length(); k++) {
+    Napi::Value v = array.Get(k);
+    if (!v.IsExternal()) Fail(info.Env(), "BAD_HANDLE", "element " + std::to_string(k) + " of argument " + std::to_string(i) + " is not a tensor handle");
+    Slot* slot = v.As<Napi::External<Slot>>().Data();
+    if (!slot->alive) Fail(info.Env(), "TENSOR_DISPOSED", "element " + std::to_string(k) + " of argument " + std::to_string(i) + " is a disposed tensor");
+    out.push_back(slot->tensor);
+  }
+  return out;
+}
+
+double NumberArg(const Napi::CallbackInfo& info, size_t i) {
+  if (!info[i].IsNumber()) Fail(info.Env(), "BAD_ARGUMENT", "argument " + std::to_string(i) + " must be a number");
+  return info[i].As<Napi::Number>().DoubleValue();
+}
+
+int64_t IntArg(const Napi::CallbackInfo& info, size_t i) {
+  if (!info[i].IsNumber()) Fail(info.Env(), "BAD_ARGUMENT", "argument " + std::to_string(i) + " must be an integer");
+  return info[i].As<Napi::Number>().Int64Value();
+}
+
+bool BoolArg(const Napi::CallbackInfo& info, size_t i) {
+  if (!info[i].IsBoolean()) Fail(info.Env(), "BAD_ARGUMENT", "argument " + std::to_string(i) + " must be a boolean");
+  return info[i].As<Napi::Boolean>().Value();
+}
+
+std::vector<int64_t> IntListArg(const Napi::CallbackInfo& info, size_t i) {
+  if (!info[i].IsArray()) Fail(info.Env(), "BAD_ARGUMENT", "argument " + std::to_string(i) + " must be an array of integers");
+  Napi::Array array = info[i].As<Napi::Array>();
+  std::vector<int64_t> out(array.Length());
+  for (uint32_t k = 0; k < array.Length(); k++) {
+    Napi::Value v = array.Get(k);
+    if (!v.IsNumber()) Fail(info.Env(), "BAD_ARGUMENT", "element " + std::to_string(k) + " of argument " + std::to_string(i) + " must be an integer");
+    out[k] = v.As<Napi::Number>().Int64Value();
+  }
+  return out;
+}
+
+c10::optional<at::Generator> GeneratorArg(const Napi::CallbackInfo& info, size_t i) {
+  if (i >= info.Length() || info[i].IsNull() || info[i].IsUndefined()) return c10::nullopt;
+  if (!info[i].IsExternal()) Fail(info.Env(), "BAD_ARGUMENT", "argument " + std::to_string(i) + " must be a Generator handle or null");
+  return *info[i].As<Napi::External<at::Generator>>().Data();
+}
+
+int DtypeCode(at::ScalarType type) {
+  switch (type) {
+    case at::kFloat: return 0;
+    case at::kDouble: return 1;
+    case at::kInt: return 2;
+    case at::kLong: return 3;
+    case at::kBool: return 4;
+    case at::kByte: return 5;
+    default: return -1;
+  }
+}
+
+at::ScalarType DtypeFromCode(Napi::Env env, int code) {
+  switch (code) {
+    case 0: return at::kFloat;
+    case 1: return at::kDouble;
+    case 2: return at::kInt;
+    case 3: return at::kLong;
+    case 4: return at::kBool;
+    case 5: return at::kByte;
+    default: Fail(env, "BAD_DTYPE", "unknown dtype code " + std::to_string(code) + "; valid: 0 float32, 1 float64, 2 int32, 3 int64, 4 bool, 5 uint8");
+  }
+}
+
+at::ScalarType DtypeArg(const Napi::CallbackInfo& info, size_t i) { return DtypeFromCode(info.Env(), static_cast<int>(IntArg(info, i))); }
+
+namespace {
+
+Napi::Value Install(const Napi::CallbackInfo& info) {
+  State& state = GetState(info.Env());
+  if (!info[0].IsFunction() || !info[1].IsTypedArray()) Fail(info.Env(), "BAD_ARGUMENT", "install(errorFactory, metaInt32Array)");
+  state.errorFactory = Napi::Persistent(info[0].As<Napi::Function>());
+  Napi::Int32Array meta = info[1].As<Napi::Int32Array>();
+  if (meta.ElementLength() < kMetaLength) Fail(info.Env(), "BAD_ARGUMENT", "the meta buffer needs 16 int32 elements");
+  state.metaRef = Napi::Persistent(meta);
+  state.meta = meta.Data();
+  return info.Env().Undefined();
+}
+
+Napi::Value Meta(const Napi::CallbackInfo& info) {
+  WriteMeta(info.Env(), TensorArg(info, 0));
+  return info.Env().Undefined();
+}
+
+Napi::Value Dispose(const Napi::CallbackInfo& info) {
+  Release(info.Env(), SlotArg(info, 0));
+  return info.Env().Undefined();
+}
+
+Napi::Value IsAlive(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), SlotArg(info, 0)->alive); }
+
+Napi::Value Memory(const Napi::CallbackInfo& info) {
+  MemoryStats& stats = Stats(info.Env());
+  Napi::Array out = Napi::Array::New(info.Env(), 2);
+  out.Set(0u, Napi::Number::New(info.Env(), static_cast<double>(stats.live)));
+  out.Set(1u, Napi::Number::New(info.Env(), static_cast<double>(stats.bytes)));
+  return out;
+}
+
+Napi::Value ToArray(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  at::Tensor t = TensorArg(info, 0).detach().contiguous();
+  const size_t n = static_cast<size_t>(t.numel());
+  switch (t.scalar_type()) {
+    case at::kFloat: {
+      auto out = Napi::Float32Array::New(env, n);
+      if (n) std::memcpy(out.Data(), t.data_ptr<float>(), n * sizeof(float));
+      return out;
+    }
+    case at::kDouble: {
+      auto out = Napi::Float64Array::New(env, n);
+      if (n) std::memcpy(out.Data(), t.data_ptr<double>(), n * sizeof(double));
+      return out;
+    }
+    case at::kInt: {
+      auto out = Napi::Int32Array::New(env, n);
+      if (n) std::memcpy(out.Data(), t.data_ptr<int32_t>(), n * sizeof(int32_t));
+      return out;
+    }
+    case at::kLong: {
+      // JS has no int64 typed array that converts to numbers cheaply; int32 covers indices and labels.
+      at::Tensor narrow = t.to(at::kInt);
+      auto out = Napi::Int32Array::New(env, n);
+      if (n) std::memcpy(out.Data(), narrow.data_ptr<int32_t>(), n * sizeof(int32_t));
+      return out;
+    }
+    case at::kBool:
+    case at::kByte: {
+      at::Tensor bytes = t.to(at::kByte);
+      auto out = Napi::Uint8Array::New(env, n);
+      if (n) std::memcpy(out.Data(), bytes.data_ptr<uint8_t>(), n);
+      return out;
+    }
+    default:
+      Fail(env, "BAD_DTYPE", "cannot read this tensor's dtype into JS");
+  }
+}
+
+Napi::Value Item(const Napi::CallbackInfo& info) {
+  at::Tensor& t = TensorArg(info, 0);
+  if (t.numel() != 1) Fail(info.Env(), "SHAPE_MISMATCH", "item() needs a tensor of exactly one element, got " + std::to_string(t.numel()));
+  return Napi::Number::New(info.Env(), t.item<double>());
+}
+
+Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
+  const int64_t n = IntArg(info, 0);
+  if (n < 1) Fail(info.Env(), "BAD_ARGUMENT", "setNumThreads needs a positive integer");
+  at::set_num_threads(static_cast<int>(n));
+  return info.Env().Undefined();
+}
+
+Napi::Value GetNumThreads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), at::get_num_threads()); }
+
+Napi::Value ManualSeed(const Napi::CallbackInfo& info) {
+  at::manual_seed(static_cast<uint64_t>(IntArg(info, 0)));
+  return info.Env().Undefined();
+}
+
+Napi::Value Version(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), TORCH_VERSION); }
+
+}  // namespace
+
+void RegisterHandle(Napi::Env env, Napi::Object exports) {
+  env.SetInstanceData<State>(new State());
+  Export<Install>(env, exports, "install");
+  Export<Meta>(env, exports, "meta");
+  Export<Dispose>(env, exports, "dispose");
+  Export<IsAlive>(env, exports, "isAlive");
+  Export<Memory>(env, exports, "memory");
+  Export<ToArray>(env, exports, "toArray");
+  Export<Item>(env, exports, "item");
+  Export<SetNumThreads>(env, exports, "setNumThreads");
+  Export<GetNumThreads>(env, exports, "getNumThreads");
+  Export<ManualSeed>(env, exports, "manualSeed");
+  Export<Version>(env, exports, "version");
+}
+
+}  // namespace naskit

@@ -1,0 +1,85 @@
+// The native side of a tensor handle: a Slot owns one at::Tensor until it is disposed.
+// JS holds the Slot through a Napi::External; disposal frees the tensor at once, the GC finalizer
+// only deletes the (tiny) Slot and frees a tensor that JS forgot to dispose.
+#pragma once
+
+#include <napi.h>
+#include <ATen/ATen.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace naskit {
+
+/** One tensor owned by JS. `alive` turns false on dispose; the Slot itself lives until the GC. */
+struct Slot {
+  at::Tensor tensor;
+  int64_t bytes = 0;
+  bool alive = true;
+};
+
+/** Live tensor handles and their bytes (numel x element size, views counted at their own size). */
+struct MemoryStats {
+  int64_t live = 0;
+  int64_t bytes = 0;
+};
+MemoryStats& Stats(Napi::Env env);
+
+/** Builds the JS error through the factory binding.ts installed, and throws it. */
+[[noreturn]] void Fail(Napi::Env env, const char* code, const std::string& message);
+
+/** Wraps a tensor into a new handle and writes its dtype and shape into the shared meta buffer. */
+Napi::Value Wrap(Napi::Env env, at::Tensor tensor);
+/** Writes dtype and shape of `tensor` into the shared meta buffer. */
+void WriteMeta(Napi::Env env, const at::Tensor& tensor);
+/** Frees the tensor of a handle now (idempotent). */
+void Release(Napi::Env env, Slot* slot);
+
+// Argument readers: each checks the JS type and throws a NativeError naming the argument.
+at::Tensor& TensorArg(const Napi::CallbackInfo& info, size_t i);
+std::optional<at::Tensor> OptTensorArg(const Napi::CallbackInfo& info, size_t i);
+std::vector<at::Tensor> TensorListArg(const Napi::CallbackInfo& info, size_t i);
+double NumberArg(const Napi::CallbackInfo& info, size_t i);
+int64_t IntArg(const Napi::CallbackInfo& info, size_t i);
+bool BoolArg(const Napi::CallbackInfo& info, size_t i);
+std::vector<int64_t> IntListArg(const Napi::CallbackInfo& info, size_t i);
+c10::optional<at::Generator> GeneratorArg(const Napi::CallbackInfo& info, size_t i);
+at::ScalarType DtypeArg(const Napi::CallbackInfo& info, size_t i);
+
+/** The dtype codes shared with src/engine/dtype.ts. */
+int DtypeCode(at::ScalarType type);
+at::ScalarType DtypeFromCode(Napi::Env env, int code);
+
+using Callback = Napi::Value (*)(const Napi::CallbackInfo&);
+
+/** Runs an op and converts libtorch and C++ exceptions into NativeErrors (never an abort). */
+template <Callback F>
+Napi::Value Guarded(const Napi::CallbackInfo& info) {
+  try {
+    return F(info);
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const c10::Error& e) {
+    Fail(info.Env(), "TORCH_ERROR", e.what_without_backtrace());
+  } catch (const std::exception& e) {
+    Fail(info.Env(), "NATIVE_ERROR", e.what());
+  }
+}
+
+/** Registers `F` as exports[name]. */
+template <Callback F>
+void Export(Napi::Env env, Napi::Object exports, const char* name) {
+  exports.Set(name, Napi::Function::New(env, Guarded<F>, name));
+}
+
+void RegisterHandle(Napi::Env env, Napi::Object exports);
+void RegisterCreation(Napi::Env env, Napi::Object exports);
+void RegisterElementwise(Napi::Env env, Napi::Object exports);
+void RegisterReduction(Napi::Env env, Napi::Object exports);
+void RegisterShape(Napi::Env env, Napi::Object exports);
+void RegisterNnOps(Napi::Env env, Napi::Object exports);
+void RegisterAutograd(Napi::Env env, Napi::Object exports);
+void RegisterInplace(Napi::Env env, Napi::Object exports);
+
+}  // namespace naskit

@@ -1,0 +1,119 @@
+// In-place updates for optimizers, initialisers and running statistics. They run without
+// recording gradients (a parameter update is not part of the model's graph) and return nothing.
+#include "handle.h"
+
+namespace naskit {
+namespace {
+
+/** inplace(code, a, b: tensor|number, c|null, value): the update a <- f(a, b, c, value). */
+Napi::Value Inplace(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  at::NoGradGuard guard;
+  const int64_t code = IntArg(info, 0);
+  at::Tensor& a = TensorArg(info, 1);
+  const bool scalar = info[2].IsNumber();
+  switch (code) {
+    case 0:  // a += value * b
+      if (scalar) a.add_(NumberArg(info, 2) * NumberArg(info, 4));
+      else a.add_(TensorArg(info, 2), NumberArg(info, 4));
+      break;
+    case 1:  // a *= b
+      if (scalar) a.mul_(NumberArg(info, 2));
+      else a.mul_(TensorArg(info, 2));
+      break;
+    case 2:  // a += value * b * c
+      a.addcmul_(TensorArg(info, 2), TensorArg(info, 3), NumberArg(info, 4));
+      break;
+    case 3:  // a += value * b / c
+      a.addcdiv_(TensorArg(info, 2), TensorArg(info, 3), NumberArg(info, 4));
+      break;
+    case 4:  // a <- b
+      a.copy_(TensorArg(info, 2));
+      break;
+    case 5:  // a <- b (number)
+      a.fill_(NumberArg(info, 2));
+      break;
+    case 6:  // a <- a + value * (b - a)
+      a.lerp_(TensorArg(info, 2), NumberArg(info, 4));
+      break;
+    case 7:  // a /= b
+      if (scalar) a.div_(NumberArg(info, 2));
+      else a.div_(TensorArg(info, 2));
+      break;
+    default: Fail(env, "BAD_ARGUMENT", "unknown in-place op code " + std::to_string(code));
+  }
+  return env.Undefined();
+}
+
+/** uniformInPlace(a, low, high, generator|null) */
+Napi::Value UniformInPlace(const Napi::CallbackInfo& info) {
+  at::NoGradGuard guard;
+  TensorArg(info, 0).uniform_(NumberArg(info, 1), NumberArg(info, 2), GeneratorArg(info, 3));
+  return info.Env().Undefined();
+}
+
+/** normalInPlace(a, mean, std, generator|null) */
+Napi::Value NormalInPlace(const Napi::CallbackInfo& info) {
+  at::NoGradGuard guard;
+  TensorArg(info, 0).normal_(NumberArg(info, 1), NumberArg(info, 2), GeneratorArg(info, 3));
+  return info.Env().Undefined();
+}
+
+/**
+ * sgdStep(param, grad, buf|null, lr, momentum, dampening, weightDecay, nesterov, first): PyTorch's SGD
+ * update for one parameter, fused so that a step costs one native call per parameter.
+ */
+Napi::Value SgdStep(const Napi::CallbackInfo& info) {
+  at::NoGradGuard guard;
+  at::Tensor& p = TensorArg(info, 0);
+  at::Tensor g = TensorArg(info, 1);
+  auto buf = OptTensorArg(info, 2);
+  const double lr = NumberArg(info, 3), momentum = NumberArg(info, 4), dampening = NumberArg(info, 5), decay = NumberArg(info, 6);
+  const bool nesterov = BoolArg(info, 7), first = BoolArg(info, 8);
+  if (decay != 0) g = g.add(p, decay);
+  if (momentum != 0 && buf) {
+    if (first) buf->copy_(g);
+    else buf->mul_(momentum).add_(g, 1 - dampening);
+    g = nesterov ? g.add(*buf, momentum) : *buf;
+  }
+  p.add_(g, -lr);
+  return info.Env().Undefined();
+}
+
+/**
+ * adamStep(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, decoupled, step): Adam (L2 decay
+ * added to the gradient) or AdamW (decoupled decay), as PyTorch 1.13's single-tensor path.
+ */
+Napi::Value AdamStep(const Napi::CallbackInfo& info) {
+  at::NoGradGuard guard;
+  at::Tensor& p = TensorArg(info, 0);
+  at::Tensor g = TensorArg(info, 1);
+  at::Tensor& m = TensorArg(info, 2);
+  at::Tensor& v = TensorArg(info, 3);
+  const double lr = NumberArg(info, 4), beta1 = NumberArg(info, 5), beta2 = NumberArg(info, 6), eps = NumberArg(info, 7), decay = NumberArg(info, 8);
+  const bool decoupled = BoolArg(info, 9);
+  const double step = NumberArg(info, 10);
+  if (decay != 0) {
+    if (decoupled) p.mul_(1 - lr * decay);
+    else g = g.add(p, decay);
+  }
+  m.lerp_(g, 1 - beta1);
+  v.mul_(beta2).addcmul_(g, g, 1 - beta2);
+  const double bias1 = 1 - std::pow(beta1, step);
+  const double bias2 = 1 - std::pow(beta2, step);
+  at::Tensor denom = (v.sqrt() / std::sqrt(bias2)).add_(eps);
+  p.addcdiv_(m, denom, -lr / bias1);
+  return info.Env().Undefined();
+}
+
+}  // namespace
+
+void RegisterInplace(Napi::Env env, Napi::Object exports) {
+  Export<Inplace>(env, exports, "inplace");
+  Export<UniformInPlace>(env, exports, "uniformInPlace");
+  Export<NormalInPlace>(env, exports, "normalInPlace");
+  Export<SgdStep>(env, exports, "sgdStep");
+  Export<AdamStep>(env, exports, "adamStep");
+}
+
+}  // namespace naskit

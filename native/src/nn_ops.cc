@@ -1,0 +1,131 @@
+// Neural-network ops: matmul and linear, convolution, pooling, batch norm, dropout,
+// softmax family, losses, gumbel-softmax, embedding, LSTM cell.
+#include "handle.h"
+
+namespace naskit {
+namespace {
+
+std::optional<at::Tensor> Opt(const Napi::CallbackInfo& info, size_t i) { return OptTensorArg(info, i); }
+c10::optional<at::Tensor> C10(const std::optional<at::Tensor>& t) { return t ? c10::optional<at::Tensor>(*t) : c10::nullopt; }
+
+Napi::Value Matmul(const Napi::CallbackInfo& info) { return Wrap(info.Env(), at::matmul(TensorArg(info, 0), TensorArg(info, 1))); }
+
+/** linear(x, weight, bias|null) */
+Napi::Value Linear(const Napi::CallbackInfo& info) {
+  return Wrap(info.Env(), at::linear(TensorArg(info, 0), TensorArg(info, 1), C10(Opt(info, 2))));
+}
+
+/** conv2d(x, weight, bias|null, stride[2], padding[2], dilation[2], groups) */
+Napi::Value Conv2d(const Napi::CallbackInfo& info) {
+  return Wrap(info.Env(), at::conv2d(TensorArg(info, 0), TensorArg(info, 1), C10(Opt(info, 2)), IntListArg(info, 3), IntListArg(info, 4),
+                                     IntListArg(info, 5), IntArg(info, 6)));
+}
+
+/** maxPool2d(x, kernel[2], stride[2], padding[2]) */
+Napi::Value MaxPool2d(const Napi::CallbackInfo& info) {
+  return Wrap(info.Env(), at::max_pool2d(TensorArg(info, 0), IntListArg(info, 1), IntListArg(info, 2), IntListArg(info, 3)));
+}
+
+/** avgPool2d(x, kernel[2], stride[2], padding[2], countIncludePad) */
+Napi::Value AvgPool2d(const Napi::CallbackInfo& info) {
+  return Wrap(info.Env(), at::avg_pool2d(TensorArg(info, 0), IntListArg(info, 1), IntListArg(info, 2), IntListArg(info, 3), false, BoolArg(info, 4)));
+}
+
+/** adaptiveAvgPool2d(x, output[2]) */
+Napi::Value AdaptiveAvgPool2d(const Napi::CallbackInfo& info) {
+  return Wrap(info.Env(), at::adaptive_avg_pool2d(TensorArg(info, 0), IntListArg(info, 1)));
+}
+
+/** batchNorm(x, weight|null, bias|null, runningMean|null, runningVar|null, training, momentum, eps) */
+Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
+  return Wrap(info.Env(), at::batch_norm(TensorArg(info, 0), C10(Opt(info, 1)), C10(Opt(info, 2)), C10(Opt(info, 3)), C10(Opt(info, 4)),
+                                         BoolArg(info, 5), NumberArg(info, 6), NumberArg(info, 7), false));
+}
+
+/** dropout(x, p, training) */
+Napi::Value Dropout(const Napi::CallbackInfo& info) { return Wrap(info.Env(), at::dropout(TensorArg(info, 0), NumberArg(info, 1), BoolArg(info, 2))); }
+
+Napi::Value Softmax(const Napi::CallbackInfo& info) { return Wrap(info.Env(), at::softmax(TensorArg(info, 0), IntArg(info, 1))); }
+Napi::Value LogSoftmax(const Napi::CallbackInfo& info) { return Wrap(info.Env(), at::log_softmax(TensorArg(info, 0), IntArg(info, 1))); }
+
+/** Reduction codes shared with src/engine/ops/loss.ts: 0 none, 1 mean, 2 sum (at::Reduction's order). */
+int64_t ReductionArg(const Napi::CallbackInfo& info, size_t i) {
+  const int64_t code = IntArg(info, i);
+  if (code == 0) return at::Reduction::None;
+  if (code == 1) return at::Reduction::Mean;
+  if (code == 2) return at::Reduction::Sum;
+  Fail(info.Env(), "BAD_ARGUMENT", "unknown reduction code " + std::to_string(code) + "; valid: 0 none, 1 mean, 2 sum");
+}
+
+/** crossEntropy(logits, targets, labelSmoothing, reduction) with class-index targets. */
+Napi::Value CrossEntropy(const Napi::CallbackInfo& info) {
+  return Wrap(info.Env(), at::cross_entropy_loss(TensorArg(info, 0), TensorArg(info, 1).to(at::kLong), c10::nullopt, ReductionArg(info, 3), -100,
+                                                 NumberArg(info, 2)));
+}
+
+/** nllLoss(logProbs, targets, reduction) */
+Napi::Value NllLoss(const Napi::CallbackInfo& info) {
+  return Wrap(info.Env(), at::nll_loss(TensorArg(info, 0), TensorArg(info, 1).to(at::kLong), c10::nullopt, ReductionArg(info, 2), -100));
+}
+
+/** mse(a, b, reduction) */
+Napi::Value Mse(const Napi::CallbackInfo& info) { return Wrap(info.Env(), at::mse_loss(TensorArg(info, 0), TensorArg(info, 1), ReductionArg(info, 2))); }
+
+/**
+ * gumbelSoftmax(logits, tau, hard, dim, generator|null): softmax((logits + g) / tau) with g ~ Gumbel(0, 1);
+ * `hard` returns the one-hot argmax in the forward pass and the soft gradient (straight-through).
+ */
+Napi::Value GumbelSoftmax(const Napi::CallbackInfo& info) {
+  const at::Tensor& logits = TensorArg(info, 0);
+  const double tau = NumberArg(info, 1);
+  const bool hard = BoolArg(info, 2);
+  const int64_t dim = IntArg(info, 3);
+  auto generator = GeneratorArg(info, 4);
+  at::Tensor noise;
+  {
+    at::NoGradGuard guard;
+    noise = at::empty_like(logits).exponential_(1.0, generator).log().neg_();
+  }
+  at::Tensor soft = at::softmax((logits + noise) / tau, dim);
+  if (!hard) return Wrap(info.Env(), soft);
+  at::Tensor index = std::get<1>(soft.max(dim, true));
+  at::Tensor onehot = at::zeros_like(soft).scatter_(dim, index, 1.0);
+  return Wrap(info.Env(), onehot - soft.detach() + soft);
+}
+
+/** embedding(weight, indices) */
+Napi::Value Embedding(const Napi::CallbackInfo& info) { return Wrap(info.Env(), at::embedding(TensorArg(info, 0), TensorArg(info, 1).to(at::kLong))); }
+
+/** lstmCell(x, h, c, wIh, wHh, bIh|null, bHh|null) -> [h', c'] */
+Napi::Value LstmCell(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::vector<at::Tensor> hidden = {TensorArg(info, 1), TensorArg(info, 2)};
+  auto result = at::lstm_cell(TensorArg(info, 0), hidden, TensorArg(info, 3), TensorArg(info, 4), C10(Opt(info, 5)), C10(Opt(info, 6)));
+  Napi::Array out = Napi::Array::New(env, 2);
+  out.Set(0u, Wrap(env, std::get<0>(result)));
+  out.Set(1u, Wrap(env, std::get<1>(result)));
+  return out;
+}
+
+}  // namespace
+
+void RegisterNnOps(Napi::Env env, Napi::Object exports) {
+  Export<Matmul>(env, exports, "matmul");
+  Export<Linear>(env, exports, "linear");
+  Export<Conv2d>(env, exports, "conv2d");
+  Export<MaxPool2d>(env, exports, "maxPool2d");
+  Export<AvgPool2d>(env, exports, "avgPool2d");
+  Export<AdaptiveAvgPool2d>(env, exports, "adaptiveAvgPool2d");
+  Export<BatchNorm>(env, exports, "batchNorm");
+  Export<Dropout>(env, exports, "dropout");
+  Export<Softmax>(env, exports, "softmax");
+  Export<LogSoftmax>(env, exports, "logSoftmax");
+  Export<CrossEntropy>(env, exports, "crossEntropy");
+  Export<NllLoss>(env, exports, "nllLoss");
+  Export<Mse>(env, exports, "mse");
+  Export<GumbelSoftmax>(env, exports, "gumbelSoftmax");
+  Export<Embedding>(env, exports, "embedding");
+  Export<LstmCell>(env, exports, "lstmCell");
+}
+
+}  // namespace naskit
