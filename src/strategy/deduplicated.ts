@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import type { Space } from '../space/types.js';
+import { enumOption, intOption, parseStrategyOptions } from './options.js';
+import type { Observation, Proposal, Strategy, StrategyFactory } from './types.js';
+
+/** Options of {@link Deduplicated}. */
+export const DeduplicatedOptions = z
+  .object({
+    /** `iso`: same function (`space.isoKey`); `key`: same sample (`space.key`). */
+    by: enumOption(['iso', 'key'], 'iso'),
+    /** Duplicate proposals skipped per ask before one is let through. */
+    max_retries: intOption(0, 1_000_000, 100),
+  })
+  .strict();
+export type DeduplicatedOptions = z.output<typeof DeduplicatedOptions>;
+
+/** What the wrapper knows about one architecture (at one fidelity). */
+type Known =
+  | { readonly state: 'pending'; readonly waiting: { trial: number; observation: Omit<Observation, 'trial' | 'state' | 'value' | 'values'> }[] }
+  | { readonly state: 'done'; readonly observation: Observation };
+
+/**
+ * Deduplication as a wrapper (NNI's strategy middleware; naskit STYLE: cross-cutting concerns wrap
+ * strategies): when the inner strategy proposes an architecture already proposed (by isomorphism
+ * key, or by exact key, at the same fidelity), the wrapper does not spend a trial on it but asks
+ * the inner strategy again, up to `max_retries` times per ask; then it lets the proposal through.
+ *
+ * The inner strategy still sees a complete, consistent history, which keeps it a deterministic
+ * state machine: every skipped proposal is told to it as an observation of its own (inner) trial,
+ * with the known result of the earlier trial; if that result is not in yet, the skipped proposal is
+ * told when it arrives. A failed earlier trial is told as failed, and its key is forgotten so that
+ * a later proposal may try it again (failures can be transient). The inner strategy's trial numbers
+ * are its own asks; outer trial numbers are this wrapper's asks. A tell of an outer trial this
+ * wrapper never asked (e.g. enqueued by hand) reaches the inner strategy as trial −1 − number.
+ */
+export class Deduplicated implements Strategy {
+  readonly name: string;
+  private readonly options: DeduplicatedOptions;
+  private innerAsks = 0;
+  private outerAsks = 0;
+  private readonly outerToInner = new Map<number, number>();
+  private readonly known = new Map<string, Known>();
+
+  constructor(
+    private readonly inner: Strategy,
+    private readonly space: Space,
+    options: Readonly<Record<string, unknown>> = {},
+  ) {
+    this.options = parseStrategyOptions('dedup', DeduplicatedOptions, options);
+    this.name = inner.name;
+  }
+
+  ask(): Proposal {
+    for (let retries = 0; ; retries++) {
+      const proposal = this.inner.ask();
+      const innerTrial = this.innerAsks++;
+      const key = this.keyOf(proposal);
+      const known = this.known.get(key);
+      if (known === undefined || retries >= this.options.max_retries) {
+        if (known === undefined) this.known.set(key, { state: 'pending', waiting: [] });
+        this.outerToInner.set(this.outerAsks++, innerTrial);
+        return proposal;
+      }
+      const seen = { sample: proposal.sample, fidelity: proposal.fidelity };
+      if (known.state === 'pending') known.waiting.push({ trial: innerTrial, observation: seen });
+      else this.inner.tell({ ...known.observation, ...seen, trial: innerTrial });
+    }
+  }
+
+  tell(observation: Observation): void {
+    const innerTrial = this.outerToInner.get(observation.trial) ?? -1 - observation.trial;
+    this.inner.tell({ ...observation, trial: innerTrial });
+    const key = this.keyOf(observation);
+    const known = this.known.get(key);
+    const waiting = known?.state === 'pending' ? known.waiting : [];
+    if (observation.state === 'complete') this.known.set(key, { state: 'done', observation });
+    else if (known?.state !== 'done') this.known.delete(key);
+    for (const w of waiting) this.inner.tell({ ...observation, ...w.observation, trial: w.trial });
+  }
+
+  private keyOf(p: { readonly sample: Proposal['sample']; readonly fidelity?: number }): string {
+    const key = this.options.by === 'iso' ? this.space.isoKey(p.sample) : this.space.key(p.sample);
+    return `${p.fidelity ?? ''}|${key}`;
+  }
+}
+
+/**
+ * Wraps a strategy factory so that its strategies are {@link Deduplicated} unless the options say
+ * `dedup: false`; `dedup: {by, max_retries}` sets the wrapper's options. The other options go to
+ * the inner strategy. This is how the registry switches deduplication on by default for the
+ * strategies that otherwise re-propose architectures they have already seen.
+ */
+export function deduplicating(make: StrategyFactory): StrategyFactory {
+  return (context, options = {}) => {
+    const { dedup = true, ...rest } = options;
+    if (dedup === false) return make(context, rest);
+    if (dedup === true) return new Deduplicated(make(context, rest), context.space);
+    if (typeof dedup === 'object' && dedup !== null && !Array.isArray(dedup)) {
+      return new Deduplicated(make(context, rest), context.space, dedup as Record<string, unknown>);
+    }
+    throw new ConfigError('BAD_STRATEGY_OPTION', `option dedup = ${JSON.stringify(dedup)} is not allowed: expected true, false or {"by": "iso"|"key", "max_retries": n}`);
+  };
+}
