@@ -1,5 +1,10 @@
 /** Search strategies behind one ask/tell interface, and the means to replay a recorded search. */
 export type { Observation, Proposal, Strategy, StrategyContext, StrategyEvent, StrategyFactory } from './types.js';
 export { RandomSearch } from './random-search.js';
+export { RegularizedEvolution, RegularizedEvolutionOptions } from './regularized-evolution.js';
+export { LocalSearch, LocalSearchOptions } from './local-search.js';
+export { GeneticAlgorithm, GeneticAlgorithmOptions } from './genetic-algorithm.js';
+export { Reinforce, ReinforceOptions } from './reinforce.js';
+export { Deduplicated, DeduplicatedOptions, deduplicating } from './deduplicated.js';
 export { replay } from './replay.js';
 export { STRATEGIES, createStrategy } from './registry.js';

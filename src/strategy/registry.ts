@@ -1,10 +1,19 @@
 import { ConfigError } from '../errors.js';
 import { RandomSearch } from './random-search.js';
+import { RegularizedEvolution } from './regularized-evolution.js';
+import { LocalSearch } from './local-search.js';
+import { GeneticAlgorithm } from './genetic-algorithm.js';
+import { Reinforce } from './reinforce.js';
+import { deduplicating } from './deduplicated.js';
 import type { Strategy, StrategyContext, StrategyFactory } from './types.js';
 
 /** name → factory for every strategy the CLI and configs can name. One line per strategy. */
 export const STRATEGIES: Readonly<Record<string, StrategyFactory>> = {
   random: (context) => new RandomSearch(context),
+  rea: deduplicating((context, options) => new RegularizedEvolution(context, options)),
+  local: (context, options) => new LocalSearch(context, options),
+  ga: deduplicating((context, options) => new GeneticAlgorithm(context, options)),
+  reinforce: deduplicating((context, options) => new Reinforce(context, options)),
 };
 
 /** The strategy registered under `name`; throws a `ConfigError` naming the valid names. */
