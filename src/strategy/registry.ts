@@ -5,11 +5,15 @@ import { LocalSearch } from './local-search.js';
 import { GeneticAlgorithm } from './genetic-algorithm.js';
 import { Reinforce } from './reinforce.js';
 import { deduplicating } from './deduplicated.js';
+import { Nsga2 } from './nsga2.js';
+import { RandomScalarization } from './random-scalarization.js';
 import type { Strategy, StrategyContext, StrategyFactory } from './types.js';
 
 /** name → factory for every strategy the CLI and configs can name. One line per strategy. */
 export const STRATEGIES: Readonly<Record<string, StrategyFactory>> = {
   random: (context) => new RandomSearch(context),
+  nsga2: (context, options) => new Nsga2(context, options),
+  'random-scalarization': (context, options) => new RandomScalarization(context, options),
   rea: deduplicating((context, options) => new RegularizedEvolution(context, options)),
   local: (context, options) => new LocalSearch(context, options),
   ga: deduplicating((context, options) => new GeneticAlgorithm(context, options)),
