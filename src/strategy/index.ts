@@ -8,6 +8,7 @@ export { Reinforce, ReinforceOptions } from './reinforce.js';
 export { Deduplicated, DeduplicatedOptions, deduplicating } from './deduplicated.js';
 export { Nsga2, Nsga2Options } from './nsga2.js';
 export { RandomScalarization, RandomScalarizationOptions } from './random-scalarization.js';
+export { MetaQnn, MetaQnnOptions, metaQnnEpsilon } from './metaqnn.js';
 export { crowdingDistance, dominates, hypervolume, nonDominatedSort, paretoFront } from './pareto.js';
 export { replay } from './replay.js';
 export { STRATEGIES, createStrategy } from './registry.js';

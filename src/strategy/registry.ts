@@ -7,6 +7,7 @@ import { Reinforce } from './reinforce.js';
 import { deduplicating } from './deduplicated.js';
 import { Nsga2 } from './nsga2.js';
 import { RandomScalarization } from './random-scalarization.js';
+import { MetaQnn } from './metaqnn.js';
 import type { Strategy, StrategyContext, StrategyFactory } from './types.js';
 
 /** name → factory for every strategy the CLI and configs can name. One line per strategy. */
@@ -14,6 +15,7 @@ export const STRATEGIES: Readonly<Record<string, StrategyFactory>> = {
   random: (context) => new RandomSearch(context),
   nsga2: (context, options) => new Nsga2(context, options),
   'random-scalarization': (context, options) => new RandomScalarization(context, options),
+  metaqnn: deduplicating((context, options) => new MetaQnn(context, options)),
   rea: deduplicating((context, options) => new RegularizedEvolution(context, options)),
   local: (context, options) => new LocalSearch(context, options),
   ga: deduplicating((context, options) => new GeneticAlgorithm(context, options)),
