@@ -1,0 +1,12 @@
+/**
+ * naskit's tensor engine: libtorch through a Node-API addon. Tensors with deterministic lifetimes
+ * (`scope`, `keep`, `dispose`, `memory`), ops, autograd, `nn` modules, optimizers, the models NAS
+ * trains (a small CNN, the NAS-Bench-201 network) and a training loop. See docs/engine.md.
+ */
+export { engine, engineAvailable, ENGINE_FIX, type NativeEngine } from './binding.js';
+export { type DType, DTYPES, isFloating } from './dtype.js';
+export { Tensor } from './tensor.js';
+export { scope, keep, dispose, memory, type MemoryInfo } from './memory.js';
+export { backward, grad, noGrad, enableGrad, isGradEnabled, type BackwardOptions, type GradOptions } from './autograd.js';
+export { setNumThreads, numThreads, manualSeed, libtorchVersion } from './runtime.js';
+export * from './ops/index.js';

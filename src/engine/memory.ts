@@ -1,0 +1,94 @@
+import { engine } from './binding.js';
+
+/** Marks objects whose native memory scopes manage (tensors). */
+export const TRACKED: unique symbol = Symbol('naskit.tracked');
+
+/** What a scope needs of a tensor. */
+export interface Tracked {
+  readonly [TRACKED]: true;
+  /** True once `keep` exempted it from every scope. */
+  kept: boolean;
+  readonly isDisposed: boolean;
+  dispose(): void;
+}
+
+const scopes: Tracked[][] = [];
+
+/** Called by every new tensor: the innermost open scope will free it. */
+export function track(tensor: Tracked): void {
+  if (scopes.length > 0) scopes[scopes.length - 1].push(tensor);
+}
+
+function isTracked(value: unknown): value is Tracked {
+  return typeof value === 'object' && value !== null && (value as Partial<Tracked>)[TRACKED] === true;
+}
+
+/** Tensors in a scope's result: the value itself, or inside arrays and plain objects (two levels). */
+function collect(value: unknown, into: Set<Tracked>, depth = 0): void {
+  if (isTracked(value)) into.add(value);
+  else if (depth < 2 && Array.isArray(value)) for (const v of value) collect(v, into, depth + 1);
+  else if (depth < 2 && typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const v of Object.values(value)) collect(v, into, depth + 1);
+  }
+}
+
+/**
+ * Runs `fn` and frees every tensor created inside it when it ends, except those it returns (directly,
+ * in an array or in a plain object) and those marked with {@link keep}; returned tensors move to
+ * the enclosing scope. Also frees on an exception. `fn` must be synchronous: a scope cannot follow
+ * an `await` (other code would run inside it).
+ */
+export function scope<T>(fn: () => T): T {
+  const created: Tracked[] = [];
+  scopes.push(created);
+  let result: T;
+  try {
+    result = fn();
+  } catch (error) {
+    scopes.pop();
+    for (const t of created) if (!t.kept) t.dispose();
+    throw error;
+  }
+  scopes.pop();
+  if (result instanceof Promise) {
+    for (const t of created) if (!t.kept) t.dispose();
+    throw new TypeError('scope(fn): fn returned a Promise; scopes are synchronous, so wrap each synchronous step in its own scope');
+  }
+  const returned = new Set<Tracked>();
+  collect(result, returned);
+  for (const t of created) {
+    if (t.kept || t.isDisposed) continue;
+    if (returned.has(t)) track(t);
+    else t.dispose();
+  }
+  return result;
+}
+
+/** Exempts a tensor from every scope (it lives until `dispose()`); returns it. */
+export function keep<T extends Tracked>(tensor: T): T {
+  tensor.kept = true;
+  return tensor;
+}
+
+/** Disposes tensors (and tensors in arrays); disposing twice is harmless. */
+export function dispose(...items: (Tracked | readonly Tracked[] | null | undefined)[]): void {
+  for (const item of items) {
+    if (item == null) continue;
+    if (Array.isArray(item)) for (const t of item as readonly Tracked[]) t.dispose();
+    else (item as Tracked).dispose();
+  }
+}
+
+/** Native memory held by live tensor handles. */
+export interface MemoryInfo {
+  /** Number of live (not disposed, not collected) tensor handles. */
+  readonly tensors: number;
+  /** Their bytes (elements x element size; a view counts at its own size). */
+  readonly bytes: number;
+}
+
+/** Live tensor count and bytes, from the addon's own accounting. */
+export function memory(): MemoryInfo {
+  const [tensors, bytes] = engine().memory();
+  return { tensors, bytes };
+}
