@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { SPACES, createSpace } from '../space/registry.js';
+import { STRATEGIES, createStrategy } from '../strategy/registry.js';
+import { estimatorDefinition } from './estimators.js';
+
+/** The fields of each section, for "unknown field" messages. */
+const FIELDS: Readonly<Record<string, readonly string[]>> = {
+  '': ['name', 'space', 'strategy', 'estimator', 'budget', 'seed', 'final', 'export', 'workers'],
+  strategy: ['name', 'options'],
+  budget: ['trials', 'seconds', 'wall_seconds'],
+  final: ['report'],
+  workers: ['heartbeat_seconds', 'stale_seconds'],
+};
+
+function schema() {
+  // Built on each call: other parts of naskit register spaces and strategies.
+  const names = (record: Readonly<Record<string, unknown>>) => Object.keys(record) as [string, ...string[]];
+  return z.strictObject({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be 1–100 letters, digits, ".", "_" or "-", starting with a letter or digit'),
+    space: z.enum(names(SPACES)),
+    strategy: z.strictObject({
+      name: z.enum(names(STRATEGIES)),
+      options: z.record(z.string(), z.unknown()).default({}),
+    }),
+    estimator: z.looseObject({ name: z.string() }),
+    budget: z
+      .strictObject({
+        trials: z.number().int().positive().optional(),
+        seconds: z.number().positive().optional(),
+        wall_seconds: z.number().positive().optional(),
+      })
+      .refine((b) => b.trials !== undefined || b.seconds !== undefined || b.wall_seconds !== undefined, 'give at least one of trials, seconds, wall_seconds'),
+    seed: z.number().int().min(0).max(2 ** 32 - 1).default(0),
+    final: z.strictObject({ report: z.boolean().default(true) }).default({ report: true }),
+    export: z.union([z.string().min(1), z.literal(false)]).optional(),
+    workers: z
+      .strictObject({
+        heartbeat_seconds: z.number().positive().default(10),
+        stale_seconds: z.number().positive().default(60),
+      })
+      .default({ heartbeat_seconds: 10, stale_seconds: 60 }),
+  });
+}
+
+/** A validated experiment config with every default filled in (see docs/experiments.md). */
+export interface ExperimentConfig {
+  readonly name: string;
+  readonly space: string;
+  readonly strategy: { readonly name: string; readonly options: Readonly<Record<string, unknown>> };
+  /** The estimator's section, validated by its registered schema (defaults applied). */
+  readonly estimator: Readonly<Record<string, unknown>> & { readonly name: string };
+  readonly budget: { readonly trials?: number; readonly seconds?: number; readonly wall_seconds?: number };
+  readonly seed: number;
+  readonly final: { readonly report: boolean };
+  /** Path of the exported model file (relative to the working folder); false for none. */
+  readonly export: string | false;
+  readonly workers: { readonly heartbeat_seconds: number; readonly stale_seconds: number };
+}
+
+/**
+ * Validates a parsed config. Errors are one `ConfigError` (`CONFIG_INVALID`) whose message names
+ * each bad field by its path, what was given and what is allowed. `where` prefixes the message
+ * (the file name).
+ */
+export function validateConfig(input: unknown, where = 'config'): ExperimentConfig {
+  const result = schema().safeParse(input, { reportInput: true });
+  if (!result.success) throw new ConfigError('CONFIG_INVALID', `${where}: ${result.error.issues.map((i) => describeIssue(i)).join('; ')}`);
+  const c = result.data;
+  let estimator: Record<string, unknown>;
+  try {
+    const def = estimatorDefinition(c.estimator.name);
+    const parsed = def.schema.safeParse(c.estimator, { reportInput: true });
+    if (!parsed.success) {
+      throw new ConfigError('CONFIG_INVALID', parsed.error.issues.map((i) => describeIssue({ ...i, path: ['estimator', ...i.path] }, def.fields)).join('; '));
+    }
+    estimator = parsed.data;
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError(error.code, `${where}: ${error.message}`);
+    throw error;
+  }
+  try {
+    // The strategy's factory checks its options; a bad one is reported now, not after the first trials.
+    createStrategy(c.strategy.name, { space: createSpace(c.space), seed: c.seed }, c.strategy.options);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError(error.code, `${where}: strategy.options: ${error.message}`);
+    throw error;
+  }
+  return {
+    ...c,
+    estimator: estimator as ExperimentConfig['estimator'],
+    export: c.export ?? `.naskit/exports/${c.name}.json`,
+  };
+}
+
+/** Reads and validates a YAML config file. */
+export function loadConfig(path: string): ExperimentConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError('CONFIG_UNREADABLE', `${path}: cannot read the config file (${(error as Error).message}); give the path of a YAML file such as configs/nb201-rea.yaml`);
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError('CONFIG_NOT_YAML', `${path}: not valid YAML (${(error as Error).message.split('\n')[0]})`);
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new ConfigError('CONFIG_INVALID', `${path}: the config must be a YAML mapping with at least name, space, strategy, estimator, budget`);
+  }
+  return validateConfig(data, path);
+}
+
+interface Issue {
+  readonly code: string;
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly input?: unknown;
+  readonly values?: readonly unknown[];
+  readonly keys?: readonly string[];
+  readonly expected?: unknown;
+}
+
+function describeIssue(issue: Issue, estimatorFields?: readonly string[]): string {
+  const path = issue.path.map(String).join('.');
+  const field = path || '(top level)';
+  if (issue.code === 'invalid_value' && issue.values) {
+    return `${field}: must be one of ${issue.values.map((v) => String(v)).join(', ')}, got ${JSON.stringify(issue.input)}`;
+  }
+  if (issue.code === 'unrecognized_keys' && issue.keys) {
+    const allowed = path === 'estimator' || path.startsWith('estimator') ? (estimatorFields ?? []) : (FIELDS[path] ?? []);
+    return `${issue.keys.map((k) => (path ? `${path}.${k}` : k)).join(', ')}: unknown field; allowed fields${path ? ` of ${path}` : ''}: ${allowed.join(', ')}`;
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) return `${field}: required field is missing (expected ${String(issue.expected)})`;
+  return `${field}: ${issue.message}${issue.input !== undefined && typeof issue.input !== 'object' ? `, got ${JSON.stringify(issue.input)}` : ''}`;
+}

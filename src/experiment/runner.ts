@@ -1,0 +1,197 @@
+import { TrialStateError } from '../errors.js';
+import type { Space } from '../space/types.js';
+import { createStrategy } from '../strategy/registry.js';
+import type { Json } from '../util/json.js';
+import type { ExperimentConfig } from './config.js';
+import type { ExperimentEstimator } from './estimators.js';
+import { LiveStrategy } from './live-strategy.js';
+import type { ExperimentRecord, Store, TrialOutcome, TrialRecord, WorkerInfo } from './store.js';
+
+/** Where a worker's run stands, for progress bars. */
+export interface Progress {
+  /** Finished trials (complete, failed or pruned) that this worker has seen in the log. */
+  readonly done: number;
+  /** The trial budget, or null when the budget is in seconds. */
+  readonly budget: number | null;
+  /** Best signal so far among the trials seen. */
+  readonly best: number | null;
+  readonly failed: number;
+}
+
+/** Everything one worker needs; built at the CLI edge (identity, clocks, environment) and passed down. */
+export interface WorkerOptions {
+  readonly store: Store;
+  readonly experiment: ExperimentRecord;
+  readonly config: ExperimentConfig;
+  readonly space: Space;
+  readonly estimator: ExperimentEstimator;
+  readonly worker: WorkerInfo;
+  /** e.g. `naskit@0.1.0`, recorded on every trial. */
+  readonly codeVersion: string;
+  /** Node version, platform, host: recorded on every trial. */
+  readonly environment: Json;
+  /** Whether a worker id names a process known to be gone (same host, pid not alive). */
+  readonly isDead?: (worker: string) => boolean;
+  /** Milliseconds between polls while others finish their trials (default 200). */
+  readonly pollMs?: number;
+  /** The storage clock's now, for the wall-clock budget (default `Date.now`). */
+  readonly now?: () => number;
+  readonly onProgress?: (progress: Progress) => void;
+  /** Called for each trial this worker finished. */
+  readonly onTrial?: (trial: TrialRecord) => void;
+}
+
+/** What one worker did. */
+export interface WorkerSummary {
+  readonly evaluated: number;
+  readonly failed: number;
+  /** Trials this worker evaluated but could not record because they were re-queued meanwhile. */
+  readonly lost: number;
+}
+
+/** A seed per trial from the experiment's seed and the trial's number (a 32-bit integer hash). */
+export function trialSeed(seed: number, number: number): number {
+  let h = (seed ^ 0x9e3779b9) >>> 0;
+  h = Math.imul(h ^ (number + 0x7f4a7c15), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Evaluates trials of an experiment until its budget is spent and no trial is open: claims a queued
+ * trial (one a dead worker left) or asks the strategy for a new one, under the storage's lock,
+ * estimates it while sending heartbeats, and records the outcome. A failed estimate (exception,
+ * non-finite value) becomes a failed trial with the error stored; it never stops the run.
+ * Running trials of other workers are waited for, and re-queued when their heartbeat goes stale.
+ */
+export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> {
+  const { store, experiment, config, space, worker } = options;
+  const now = options.now ?? Date.now;
+  const staleMs = config.workers.stale_seconds * 1000;
+  const heartbeatMs = config.workers.heartbeat_seconds * 1000;
+  const pollMs = options.pollMs ?? 200;
+  let live: LiveStrategy | null = null;
+  let done = 0;
+  let failedSeen = 0;
+  let best: number | null = null;
+  const summary = { evaluated: 0, failed: 0, lost: 0 };
+  const report = () => options.onProgress?.({ done, budget: config.budget.trials ?? null, best, failed: failedSeen });
+
+  const budgetOpen = (trialCount: number, costSeconds: number): boolean => {
+    const b = config.budget;
+    if (b.trials !== undefined && trialCount >= b.trials) return false;
+    if (b.seconds !== undefined && costSeconds >= b.seconds) return false;
+    if (b.wall_seconds !== undefined && now() - experiment.created >= b.wall_seconds * 1000) return false;
+    return true;
+  };
+
+  const ask = async (): Promise<TrialRecord | null> => {
+    if (!live) live = new LiveStrategy(createStrategy(config.strategy.name, { space, seed: config.seed }, config.strategy.options), space);
+    const strategy: LiveStrategy = live;
+    try {
+      const made = await store.askTrial(experiment.id, strategy.lastSeq, worker, (view) => {
+        strategy.apply(view.events, (o) => {
+          done++;
+          if (o.state === 'failed') failedSeen++;
+          if (o.state === 'complete' && o.value !== null && (best === null || o.value > best)) best = o.value;
+        });
+        if (!budgetOpen(view.trialCount, view.costSeconds)) return null;
+        const proposal = strategy.strategy.ask();
+        const number = view.trialCount;
+        return {
+          sample: proposal.sample,
+          key: space.key(proposal.sample),
+          fidelity: proposal.fidelity ?? null,
+          params: { ...(proposal.attrs ?? {}) },
+          userAttrs: { environment: options.environment },
+          seed: trialSeed(config.seed, number),
+          codeVersion: options.codeVersion,
+        };
+      });
+      if (made) {
+        strategy.asked++;
+        strategy.lastSeq = made.seq;
+      }
+      report();
+      return made?.trial ?? null;
+    } catch (error) {
+      // The local strategy may have advanced past what was committed: rebuild it from the log next time.
+      live = null;
+      done = failedSeen = 0;
+      best = null;
+      throw error;
+    }
+  };
+
+  let lastSweep = 0;
+  const sweep = async (force: boolean) => {
+    if (!force && now() - lastSweep < Math.min(heartbeatMs, staleMs)) return;
+    lastSweep = now();
+    await store.requeueStale(experiment.id, staleMs, options.isDead);
+  };
+
+  for (;;) {
+    await sweep(false);
+    let trial = await store.claimQueued(experiment.id, worker);
+    if (!trial) trial = await ask();
+    if (!trial) {
+      await sweep(true);
+      const open = (await store.trials(experiment.id)).some((t) => t.state === 'queued' || t.state === 'running');
+      if (!open) break;
+      await sleep(pollMs);
+      continue;
+    }
+    const outcome = await evaluate(options, trial, heartbeatMs);
+    summary.evaluated++;
+    if (outcome.state === 'failed') summary.failed++;
+    try {
+      const finished = await store.finishTrial(trial.id, worker, outcome);
+      options.onTrial?.(finished);
+    } catch (error) {
+      // Re-queued as stale while we worked (e.g. a long pause) and taken by another worker: theirs counts.
+      if (error instanceof TrialStateError) summary.lost++;
+      else throw error;
+    }
+  }
+  return summary;
+}
+
+/** Runs the estimator on one trial with heartbeats; every failure becomes a failed outcome. */
+async function evaluate(options: WorkerOptions, trial: TrialRecord, heartbeatMs: number): Promise<TrialOutcome> {
+  const { space, store, worker } = options;
+  const timer = setInterval(() => {
+    store.heartbeat(trial.id, worker).catch(() => {});
+  }, heartbeatMs);
+  timer.unref();
+  const sample = space.freeze(trial.sample as Record<string, unknown>);
+  const base = { trial: trial.number, sample, ...(trial.fidelity !== null ? { fidelity: trial.fidelity } : {}) };
+  try {
+    const est = await options.estimator.estimator.estimate(sample, { seed: trial.seed, ...(trial.fidelity !== null ? { fidelity: trial.fidelity } : {}) });
+    if (!Number.isFinite(est.value)) {
+      const error = `estimator ${options.estimator.estimator.name} returned a non-finite value (${est.value})`;
+      return { state: 'failed', value: null, error, userAttrs: { cost_seconds: finiteOr0(est.costSeconds) }, observation: { ...base, state: 'failed', value: null } };
+    }
+    const metrics: Record<string, Json> = {};
+    for (const [k, v] of Object.entries(est.metrics)) metrics[k] = Number.isFinite(v) ? v : null;
+    return {
+      state: 'complete',
+      value: est.value,
+      params: { metrics },
+      userAttrs: { cost_seconds: finiteOr0(est.costSeconds) },
+      observation: { ...base, state: 'complete', value: est.value },
+    };
+  } catch (error) {
+    const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return { state: 'failed', value: null, error: text, observation: { ...base, state: 'failed', value: null } };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function finiteOr0(x: number): number {
+  return Number.isFinite(x) ? x : 0;
+}
