@@ -7,12 +7,19 @@ import { registerBench } from './bench.js';
 import { registerDoctor } from './doctor.js';
 import { describeError, exitCodeOf } from './errors.js';
 import { registerSpace } from './space.js';
+import { registerInspect } from './inspect.js';
+import { registerResume, registerSearch } from './search.js';
+import { registerWorker } from './worker.js';
 
 /** Every subcommand's registration, one line each. */
 const COMMANDS: ((program: Command, context: CliContext) => void)[] = [
   registerDoctor,
   registerSpace,
   registerBench,
+  registerSearch,
+  registerResume,
+  registerInspect,
+  registerWorker,
 ];
 
 function version(): string {

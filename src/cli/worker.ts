@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import { log, printJson, type CliContext } from './context.js';
+import { buildParts, requireExperiment, storedConfig, withStore, work } from './experiment-session.js';
+
+/**
+ * `naskit worker --experiment NAME`: evaluates trials of a stored experiment until its budget is
+ * spent. Any number of workers on any number of machines may share one PostgreSQL storage; the
+ * final step (report, export) is left to `naskit search` / `naskit resume`.
+ */
+export function registerWorker(program: Command, context: CliContext): void {
+  program
+    .command('worker')
+    .description('evaluate trials of an experiment until its budget is spent (many workers may share one PostgreSQL)')
+    .requiredOption('--experiment <name>', 'experiment name')
+    .option('--storage <url>', 'storage URL (default NASKIT_STORAGE, else sqlite:///<cwd>/.naskit/naskit.db)')
+    .option('--json', 'print one JSON document')
+    .action(async (flags: { experiment: string; storage?: string; json?: boolean }) => {
+      await withStore(context, flags.storage, async (store) => {
+        const experiment = await requireExperiment(store, flags.experiment);
+        const parts = buildParts(context, storedConfig(experiment));
+        const summary = await work(context, store, experiment, parts, flags.json === true);
+        if (flags.json) return printJson(context, { experiment: experiment.name, pid: process.pid, ...summary });
+        log(context, `${experiment.name}: this worker evaluated ${summary.evaluated} trials (${summary.failed} failed, ${summary.lost} re-queued before they were recorded)`);
+      });
+    });
+}
