@@ -18,7 +18,7 @@ import { ProgressBar } from './progress.js';
 
 /** The storage URL of a command: `--storage`, else `NASKIT_STORAGE`, else SQLite under the working folder. */
 export function storageUrl(context: CliContext, flag: string | undefined): string {
-  return flag ?? context.env.NASKIT_STORAGE ?? defaultStorageUrl(process.cwd());
+  return flag ?? (context.env.NASKIT_STORAGE || defaultStorageUrl(process.cwd()));
 }
 
 /** Opens the store, runs `fn`, and always closes it. */

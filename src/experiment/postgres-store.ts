@@ -2,7 +2,7 @@ import pg from 'pg';
 import { NaskitError, StorageError } from '../errors.js';
 import type { Json } from '../util/json.js';
 import { MIGRATIONS } from './migrations.js';
-import { costOf, eventFromRow, experimentExists, experimentFromRow, groupIntermediate, jsonText, schemaTooNew, trialFromRow, type Row } from './rows.js';
+import { CallerError, callDecide, costOf, eventFromRow, experimentExists, experimentFromRow, groupIntermediate, jsonText, schemaTooNew, trialFromRow, type Row } from './rows.js';
 import { SCHEMA_VERSION, type AskView, type ExperimentRecord, type NewTrial, type StoredEvent, type Store, type TrialOutcome, type TrialRecord, type WorkerInfo } from './store.js';
 import { assertFinishable } from './trial-rules.js';
 
@@ -118,7 +118,7 @@ export class PostgresStore implements Store {
       const events = (await c.query('SELECT * FROM events WHERE experiment_id = $1 AND seq > $2 ORDER BY seq', [experimentId, afterSeq])).rows.map(eventFromRow);
       const number = Number(exp.rows[0].trial_count);
       const seq = Number(exp.rows[0].event_count);
-      const made = decide({ events, trialCount: number, costSeconds: Number(exp.rows[0].cost_total) });
+      const made = callDecide(decide, { events, trialCount: number, costSeconds: Number(exp.rows[0].cost_total) });
       if (!made) return null;
       const { rows } = await c.query(
         `INSERT INTO trials (experiment_id, number, state, sample, key, fidelity, params, user_attrs, worker, heartbeat, started, seed, code_version, attempts)
@@ -238,6 +238,7 @@ export class PostgresStore implements Store {
   }
 
   private wrap(action: string, error: unknown): Error {
+    if (error instanceof CallerError) return error.error as Error;
     if (error instanceof NaskitError) return error;
     const code = (error as { code?: string }).code ?? '';
     const full = code === '53100';

@@ -98,3 +98,17 @@ export function costOf(userAttrs: Readonly<Record<string, Json>> | undefined): n
   const v = userAttrs?.cost_seconds;
   return typeof v === 'number' && Number.isFinite(v) ? v : 0;
 }
+
+/** An error thrown by a caller's callback inside a store transaction: rolled back and rethrown unchanged, never reported as a storage failure. */
+export class CallerError {
+  constructor(readonly error: unknown) {}
+}
+
+/** Calls the caller's `decide`, marking what it throws as {@link CallerError}. */
+export function callDecide<V, T>(decide: (view: V) => T, view: V): T {
+  try {
+    return decide(view);
+  } catch (error) {
+    throw new CallerError(error);
+  }
+}

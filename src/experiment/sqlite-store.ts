@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { NaskitError, StorageError } from '../errors.js';
 import type { Json } from '../util/json.js';
 import { MIGRATIONS } from './migrations.js';
-import { costOf, eventFromRow, experimentExists, experimentFromRow, groupIntermediate, jsonText, schemaTooNew, trialFromRow, type Row } from './rows.js';
+import { CallerError, callDecide, costOf, eventFromRow, experimentExists, experimentFromRow, groupIntermediate, jsonText, schemaTooNew, trialFromRow, type Row } from './rows.js';
 import { SCHEMA_VERSION, type AskView, type ExperimentRecord, type NewTrial, type StoredEvent, type Store, type TrialOutcome, type TrialRecord, type WorkerInfo } from './store.js';
 import { assertFinishable } from './trial-rules.js';
 
@@ -117,7 +117,7 @@ export class SqliteStore implements Store {
         if (!exp) throw new StorageError('NO_EXPERIMENT', `${this.url}: no experiment with id ${experimentId}`);
         const events = (this.db.prepare('SELECT * FROM events WHERE experiment_id = ? AND seq > ? ORDER BY seq').all(experimentId, afterSeq) as Row[]).map(eventFromRow);
         const number = Number(exp.trial_count);
-        const made = decide({ events, trialCount: number, costSeconds: Number(exp.cost_total) });
+        const made = callDecide(decide, { events, trialCount: number, costSeconds: Number(exp.cost_total) });
         if (!made) return null;
         const now = Date.now();
         const seq = Number(exp.event_count);
@@ -225,6 +225,7 @@ export class SqliteStore implements Store {
     try {
       return fn();
     } catch (error) {
+      if (error instanceof CallerError) throw error.error;
       if (error instanceof NaskitError) throw error;
       const code = (error as { code?: string }).code ?? '';
       const hint =

@@ -1,0 +1,79 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { projectRoot } from '../../src/util/paths.js';
+
+/** The PostgreSQL the tests use (the issue's: 127.0.0.1:5432, database `test`); `NASKIT_TEST_PG` overrides. */
+export const PG_BASE = process.env.NASKIT_TEST_PG ?? 'postgresql://postgres@127.0.0.1:5432/test';
+
+/** A fresh schema name, so that concurrent tests never share tables. */
+export function uniqueSchema(prefix = 'naskit_test'): string {
+  return `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
+}
+
+/** A PostgreSQL storage URL in its own schema. */
+export function pgUrl(schema: string): string {
+  return `${PG_BASE}?schema=${schema}`;
+}
+
+/** Drops a test schema and everything in it. */
+export async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_BASE });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Runs one SQL statement against the test database (outside any store). */
+export async function pgExec(sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: PG_BASE });
+  await client.connect();
+  try {
+    return await client.query(sql, params);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A temporary folder. */
+export function tempDir(prefix = 'naskit-exp-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Writes a YAML config into `dir` and returns its path. */
+export function writeConfig(dir: string, text: string, file = 'config.yaml'): string {
+  const path = join(dir, file);
+  writeFileSync(path, text);
+  return path;
+}
+
+const bin = join(projectRoot(), 'bin', 'naskit.js');
+
+/** Runs the real CLI to its end. */
+export function naskit(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NASKIT_STORAGE: '', ...env } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Starts the real CLI as a child process (for killing). */
+export function naskitChild(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): ChildProcess {
+  return spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Resolves with the exit code (or signal) of a child. */
+export function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve({ code: child.exitCode, signal: child.signalCode });
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,203 @@
+// One conformance suite, run over every store: memory, SQLite (a real file), PostgreSQL (127.0.0.1:5432, database test).
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { StorageError, TrialStateError } from '../../src/errors.js';
+import { MemoryStore } from '../../src/experiment/memory-store.js';
+import { PostgresStore } from '../../src/experiment/postgres-store.js';
+import { SqliteStore } from '../../src/experiment/sqlite-store.js';
+import type { NewTrial, Store, TrialOutcome, WorkerInfo } from '../../src/experiment/store.js';
+import type { Json } from '../../src/util/json.js';
+import { dropSchema, pgUrl, sleep, tempDir, uniqueSchema } from './helpers.js';
+
+interface Target {
+  readonly name: string;
+  /** A new store on the target's database; `shared` stores of one target see the same data. */
+  open(): Promise<Store>;
+  /** Whether two `open()` calls share data (false for memory). */
+  readonly shared: boolean;
+  cleanup(): Promise<void>;
+}
+
+const sqliteDir = tempDir('naskit-conf-');
+const schema = uniqueSchema('naskit_conf');
+let memory: MemoryStore | null = null;
+
+const TARGETS: Target[] = [
+  { name: 'memory', shared: false, open: async () => (memory ??= new MemoryStore()), cleanup: async () => {} },
+  { name: 'sqlite', shared: true, open: async () => SqliteStore.open(`sqlite://${join(sqliteDir, 'conf.db')}`), cleanup: async () => {} },
+  { name: 'postgres', shared: true, open: () => PostgresStore.open(pgUrl(schema)), cleanup: () => dropSchema(schema) },
+];
+
+const A: WorkerInfo = { id: 'host-a:1:1' };
+const B: WorkerInfo = { id: 'host-b:2:2' };
+
+let counter = 0;
+function uniqueName(prefix: string): string {
+  return `${prefix}-${process.pid}-${counter++}`;
+}
+
+function newTrial(i: number): NewTrial {
+  // Keys deliberately not in alphabetical order: storage must keep the sample's canonical order.
+  return { sample: { zeta: `op${i}`, alpha: i }, key: `k${i}`, fidelity: i % 2 ? 12 : null, params: { generation: i }, userAttrs: {}, seed: 1000 + i, codeVersion: 'naskit@test' };
+}
+
+function complete(trial: number, value: number, cost = 0): TrialOutcome {
+  return { state: 'complete', value, params: { metrics: { params: 7 } }, userAttrs: { cost_seconds: cost }, observation: { trial, state: 'complete', value } as Json };
+}
+
+for (const target of TARGETS) {
+  describe(`store conformance: ${target.name}`, () => {
+    const opened: Store[] = [];
+    const open = async () => {
+      const s = await target.open();
+      if (!opened.includes(s)) opened.push(s);
+      return s;
+    };
+    after(async () => {
+      for (const s of opened) await s.close();
+      await target.cleanup();
+    });
+
+    test('experiments: create, get, list, finish; a taken name is a StorageError', async () => {
+      const store = await open();
+      const name = uniqueName('exp');
+      const e = await store.createExperiment({ name, config: { b: 1, a: [1, 'x'] }, seed: 7 });
+      assert.equal(e.name, name);
+      assert.equal(e.status, 'running');
+      assert.deepEqual(e.config, { b: 1, a: [1, 'x'] });
+      assert.deepEqual(Object.keys(e.config as object), ['b', 'a']);
+      assert.equal(e.seed, 7);
+      assert.ok(Math.abs(e.created - Date.now()) < 60_000);
+      assert.deepEqual(await store.getExperiment(name), e);
+      assert.equal(await store.getExperiment(uniqueName('none')), null);
+      assert.ok((await store.listExperiments()).some((x) => x.name === name));
+      await assert.rejects(store.createExperiment({ name, config: {}, seed: 0 }), (err: unknown) => err instanceof StorageError && err.code === 'EXPERIMENT_EXISTS');
+      await store.finishExperiment(e.id, { best: 3 });
+      const done = await store.getExperiment(name);
+      assert.equal(done!.status, 'finished');
+      assert.deepEqual(done!.result, { best: 3 });
+    });
+
+    test('ask: numbers from 0, the ask event logged, the sample and its key order kept; null or a throw writes nothing', async () => {
+      const store = await open();
+      const e = await store.createExperiment({ name: uniqueName('ask'), config: {}, seed: 0 });
+      for (let i = 0; i < 3; i++) {
+        const made = await store.askTrial(e.id, i - 1, A, (view) => {
+          assert.equal(view.trialCount, i);
+          return newTrial(i);
+        });
+        assert.ok(made);
+        assert.equal(made.trial.number, i);
+        assert.equal(made.seq, i);
+        assert.equal(made.trial.state, 'running');
+        assert.equal(made.trial.worker, A.id);
+        assert.equal(made.trial.seed, 1000 + i);
+        assert.equal(made.trial.codeVersion, 'naskit@test');
+        assert.equal(made.trial.attempts, 1);
+        assert.deepEqual(Object.keys(made.trial.sample as object), ['zeta', 'alpha']);
+      }
+      assert.equal(await store.askTrial(e.id, 2, A, () => null), null);
+      await assert.rejects(store.askTrial(e.id, 2, A, () => {
+        throw new RangeError('strategy failed');
+      }), RangeError);
+      const trials = await store.trials(e.id);
+      assert.deepEqual(trials.map((t) => t.number), [0, 1, 2]);
+      assert.deepEqual(trials.map((t) => t.fidelity), [null, 12, null]);
+      const events = await store.events(e.id);
+      assert.deepEqual(events.map((ev) => [ev.seq, ev.kind, ev.trial]), [[0, 'ask', 0], [1, 'ask', 1], [2, 'ask', 2]]);
+      assert.deepEqual(events[1].payload, { sample: { zeta: 'op1', alpha: 1 } });
+      assert.deepEqual((await store.events(e.id, 1)).map((ev) => ev.seq), [2]);
+      // The view shows only the log after afterSeq.
+      await store.askTrial(e.id, 0, A, (view) => {
+        assert.deepEqual(view.events.map((ev) => ev.seq), [1, 2]);
+        return null;
+      });
+    });
+
+    test('finish: outcome stored, tell appended in order, cost summed; finished trials are immutable', async () => {
+      const store = await open();
+      const e = await store.createExperiment({ name: uniqueName('fin'), config: {}, seed: 0 });
+      const t0 = (await store.askTrial(e.id, -1, A, () => newTrial(0)))!.trial;
+      const t1 = (await store.askTrial(e.id, 0, A, () => newTrial(1)))!.trial;
+      await store.reportIntermediate(t1.id, 1, 50.5);
+      await store.reportIntermediate(t1.id, 2, 60.25);
+      const f1 = await store.finishTrial(t1.id, A, complete(1, 91.5, 2.5));
+      assert.equal(f1.state, 'complete');
+      assert.equal(f1.value, 91.5);
+      assert.deepEqual(f1.params, { generation: 1, metrics: { params: 7 } });
+      assert.deepEqual(f1.intermediate, { '1': 50.5, '2': 60.25 });
+      assert.ok(f1.finished !== null && f1.started !== null && f1.finished >= f1.started);
+      const f0 = await store.finishTrial(t0.id, A, { state: 'failed', value: null, error: 'RangeError: boom', userAttrs: { cost_seconds: 1 }, observation: { trial: 0, state: 'failed', value: null } });
+      assert.equal(f0.state, 'failed');
+      assert.equal(f0.error, 'RangeError: boom');
+      assert.equal(f0.value, null);
+      const events = await store.events(e.id);
+      assert.deepEqual(events.map((ev) => [ev.seq, ev.kind, ev.trial]), [[0, 'ask', 0], [1, 'ask', 1], [2, 'tell', 1], [3, 'tell', 0]]);
+      assert.deepEqual(events[2].payload, { trial: 1, state: 'complete', value: 91.5 });
+      await store.askTrial(e.id, 3, A, (view) => {
+        assert.equal(view.costSeconds, 3.5);
+        return null;
+      });
+      await assert.rejects(store.finishTrial(t1.id, A, complete(1, 99)), (err: unknown) => err instanceof TrialStateError && err.code === 'TRIAL_FINISHED');
+      await assert.rejects(store.reportIntermediate(t1.id, 3, 1), (err: unknown) => err instanceof TrialStateError && err.code === 'TRIAL_FINISHED');
+      const again = (await store.trials(e.id))[1];
+      assert.equal(again.value, 91.5);
+      assert.equal((await store.events(e.id)).length, 4);
+    });
+
+    test('heartbeat, stale trials re-queued, claimed again; the old worker can no longer finish', async () => {
+      const store = await open();
+      const e = await store.createExperiment({ name: uniqueName('stale'), config: {}, seed: 0 });
+      const t = (await store.askTrial(e.id, -1, A, () => newTrial(0)))!.trial;
+      assert.equal(await store.heartbeat(t.id, A), true);
+      assert.equal(await store.heartbeat(t.id, B), false);
+      assert.equal(await store.requeueStale(e.id, 60_000), 0);
+      assert.equal(await store.claimQueued(e.id, B), null);
+      assert.equal(await store.requeueStale(e.id, 60_000, (w) => w === A.id), 1);
+      const queued = (await store.trials(e.id))[0];
+      assert.equal(queued.state, 'queued');
+      assert.equal(queued.worker, null);
+      await assert.rejects(store.finishTrial(t.id, A, complete(0, 1)), (err: unknown) => err instanceof TrialStateError && err.code === 'TRIAL_NOT_RUNNING');
+      const claimed = await store.claimQueued(e.id, B);
+      assert.ok(claimed);
+      assert.equal(claimed.number, 0);
+      assert.equal(claimed.worker, B.id);
+      assert.equal(claimed.attempts, 2);
+      assert.deepEqual(claimed.sample, { zeta: 'op0', alpha: 0 });
+      await assert.rejects(store.finishTrial(t.id, A, complete(0, 1)), (err: unknown) => err instanceof TrialStateError && err.code === 'TRIAL_NOT_OWNED');
+      // Heartbeat age: stale after staleMs without a sign of life.
+      await sleep(120);
+      assert.equal(await store.requeueStale(e.id, 50), 1);
+      const again = await store.claimQueued(e.id, A);
+      assert.equal(again!.attempts, 3);
+      await store.finishTrial(again!.id, A, complete(0, 5));
+      assert.equal(await store.requeueStale(e.id, 0), 0, 'finished trials are never re-queued');
+    });
+
+    test('concurrent asks: one number each, a gapless log, and never more trials than the budget', async () => {
+      const first = await open();
+      const second = target.shared ? await open() : first;
+      const e = await first.createExperiment({ name: uniqueName('conc'), config: {}, seed: 0 });
+      const budget = 12;
+      const asks = Array.from({ length: 30 }, (_, i) =>
+        (i % 2 ? second : first).askTrial(e.id, -1, i % 2 ? B : A, (view) => (view.trialCount >= budget ? null : newTrial(view.trialCount))),
+      );
+      const made = (await Promise.all(asks)).filter((m) => m !== null);
+      assert.equal(made.length, budget);
+      assert.deepEqual(made.map((m) => m!.trial.number).sort((a, b) => a - b), [...Array(budget).keys()]);
+      // Concurrent finishes keep the log gapless and each trial told once.
+      await Promise.all(made.map((m, i) => (i % 2 ? second : first).finishTrial(m!.trial.id, m!.trial.worker === A.id ? A : B, complete(m!.trial.number, i))));
+      const events = await first.events(e.id);
+      assert.deepEqual(events.map((ev) => ev.seq), [...Array(2 * budget).keys()]);
+      assert.equal(new Set(events.filter((ev) => ev.kind === 'tell').map((ev) => ev.trial)).size, budget);
+      // Concurrent claims never hand one queued trial to two workers.
+      const e2 = await first.createExperiment({ name: uniqueName('claim'), config: {}, seed: 0 });
+      for (let i = 0; i < 6; i++) await first.askTrial(e2.id, -1, A, (v) => newTrial(v.trialCount));
+      assert.equal(await first.requeueStale(e2.id, 0, () => true), 6);
+      const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? second : first).claimQueued(e2.id, i % 2 ? B : A)));
+      const got = claims.filter((c) => c !== null).map((c) => c!.number);
+      assert.deepEqual(got.sort((a, b) => a - b), [0, 1, 2, 3, 4, 5]);
+    });
+  });
+}
