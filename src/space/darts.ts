@@ -224,7 +224,7 @@ export class DartsSpace extends ProductSpace {
   }
 
   /**
-   * Path encoding (BANANAS for DARTS): per cell, the count of paths from a cell input to an
+   * Path encoding in the style of BANANAS (its exact DARTS layout is not claimed): per cell, the count of paths from a cell input to an
    * intermediate node carrying each op sequence of length 1…4 (2,800 features), both cells
    * side by side (5,600).
    */
