@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
-import { CIFAR10_CLASSES, classCounts, decodeCifar10Archive, loadCifar10, readTar } from '../../../src/engine/data/index.js';
+import { CIFAR10_CLASSES, classCounts, decodeCifar10Archive, loadCifar10, readDatasetCache, readTar, writeDatasetCache } from '../../../src/engine/data/index.js';
 import { DataError } from '../../../src/errors.js';
 import { testDataDir } from '../../helpers/data.js';
 
@@ -60,6 +60,23 @@ test('cifar10: the test set loads 10,000 3×32×32 images, 1,000 per class, with
   assert.ok(Math.abs(means[0] - 0.494) < 0.02 && Math.abs(means[1] - 0.485) < 0.02 && Math.abs(means[2] - 0.450) < 0.02, `means ${means}`);
 });
 
+test('cifar10: loadCifar10 rebuilds a damaged cache instead of trusting it', async () => {
+  const good = await loadCifar10(testDataDir(), 'test'); // reads (or builds) the project's cache
+  const cacheDir = mkdtempSync(join(tmpdir(), 'naskit-cache-'));
+  try {
+    const path = join(cacheDir, 'cifar10-test.bin');
+    writeDatasetCache(path, 'any', good); // a valid file, but written for another source…
+    const bytes = readFileSync(path);
+    writeFileSync(path, bytes.subarray(0, bytes.length - 5)); // …and truncated
+    const rebuilt = await loadCifar10(testDataDir(), 'test', { cacheDir, workers: 2 }); // the worker-thread decode path
+    assert.deepEqual(rebuilt.labels, good.labels);
+    assert.ok(Buffer.from(rebuilt.images).equals(Buffer.from(good.images)), 'same pixels after the rebuild');
+    assert.notEqual(readFileSync(path).length, bytes.length - 5, 'the cache file was rewritten');
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
+});
+
 test('cifar10: the cache is written once, reused, and rebuilt when damaged', async () => {
   const cacheDir = mkdtempSync(join(tmpdir(), 'naskit-cache-'));
   try {
@@ -73,12 +90,10 @@ test('cifar10: the cache is written once, reused, and rebuilt when damaged', asy
     assert.deepEqual(Array.from(decoded.labels), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     // Image 3 is (75, 180, 128): channel planes in R, G, B order (JPEG is lossy: allow a few levels).
     for (const [c, value] of [75, 180, 128].entries()) assert.ok(Math.abs(decoded.images[(3 * 3 + c) * 1024 + 500] - value) <= 3, `channel ${c}`);
-    const { readDatasetCache, writeDatasetCache } = await import('../../../src/engine/data/index.js');
     const cachePath = join(cacheDir, 'cache.bin');
     writeDatasetCache(cachePath, 'source-1', decoded);
     assert.deepEqual(readDatasetCache(cachePath, 'source-1')?.images, decoded.images);
     assert.equal(readDatasetCache(cachePath, 'source-2'), null, 'stale source');
-    const { readFileSync } = await import('node:fs');
     const bytes = readFileSync(cachePath);
     const flipped = Buffer.from(bytes);
     flipped[flipped.length - 100] ^= 1;
