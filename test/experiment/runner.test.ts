@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { validateConfig, type ExperimentConfig } from '../../src/experiment/config.js';
+import { estimatorDefinition, type ExperimentEstimator } from '../../src/experiment/estimators.js';
+import { finalizeExperiment } from '../../src/experiment/final.js';
+import { LiveStrategy } from '../../src/experiment/live-strategy.js';
+import { MemoryStore } from '../../src/experiment/memory-store.js';
+import { runWorker } from '../../src/experiment/runner.js';
+import { SqliteStore } from '../../src/experiment/sqlite-store.js';
+import type { Store, TrialRecord } from '../../src/experiment/store.js';
+import { createSpace } from '../../src/space/registry.js';
+import { Nb201Space } from '../../src/space/nb201.js';
+import { createStrategy } from '../../src/strategy/registry.js';
+import type { Json } from '../../src/util/json.js';
+import { testDataDir } from '../helpers/data.js';
+import { tempDir } from './helpers.js';
+
+const space = new Nb201Space();
+
+function config(over: Record<string, unknown> = {}): ExperimentConfig {
+  return validateConfig({
+    name: 'runner-test',
+    space: 'nb201',
+    strategy: { name: 'rea', options: {} },
+    estimator: { name: 'tabular', benchmark: 'nb201', dataset: 'cifar10', signal: 'valid_12ep' },
+    budget: { trials: 60 },
+    seed: 3,
+    ...over,
+  });
+}
+
+function tabular(c: ExperimentConfig): ExperimentEstimator {
+  return estimatorDefinition('tabular').create({ ...c.estimator }, { space, dataDir: testDataDir() });
+}
+
+async function run(store: Store, c: ExperimentConfig, estimator: ExperimentEstimator, worker = 'w:1:1'): Promise<TrialRecord[]> {
+  const experiment = (await store.getExperiment(c.name)) ?? (await store.createExperiment({ name: c.name, config: c as unknown as Json, seed: c.seed }));
+  await runWorker({ store, experiment, config: c, space, estimator, worker: { id: worker }, codeVersion: 'naskit@test', environment: { node: process.version } });
+  return store.trials(experiment.id);
+}
+
+test('runner: same config and seed on one worker gives the same trial sequence, equal to plain ask/tell', async () => {
+  const c = config();
+  const est = tabular(c);
+  const a = await run(new MemoryStore(), c, est);
+  const b = await run(new MemoryStore(), c, est);
+  assert.equal(a.length, 60);
+  assert.deepEqual(a.map((t) => [t.key, t.value, t.seed]), b.map((t) => [t.key, t.value, t.seed]));
+  // The stored run is the strategy's own sequence, told in order.
+  const s = createStrategy('rea', { space, seed: 3 }, {});
+  for (const t of a) {
+    const p = s.ask();
+    assert.equal(space.key(p.sample), t.key, `trial ${t.number}`);
+    s.tell({ trial: t.number, sample: p.sample, state: 'complete', value: t.value });
+  }
+  // Every trial records its seed, code version and environment.
+  assert.equal(new Set(a.map((t) => t.seed)).size, 60);
+  assert.ok(a.every((t) => t.codeVersion === 'naskit@test' && (t.userAttrs.environment as { node: string }).node === process.version));
+  // A different seed gives a different sequence.
+  const other = await run(new MemoryStore(), config({ seed: 4 }), est);
+  assert.notDeepEqual(a.map((t) => t.key), other.map((t) => t.key));
+});
+
+test('runner: a failed estimate (exception or NaN) becomes a failed trial with its error and never stops the search', async () => {
+  const c = config({ strategy: { name: 'random' }, budget: { trials: 30 } });
+  const real = tabular(c);
+  let calls = 0;
+  const flaky: ExperimentEstimator = {
+    ...real,
+    estimator: {
+      name: 'flaky',
+      async estimate(sample, request) {
+        calls++;
+        if (calls % 5 === 0) throw new RangeError(`out of memory at call ${calls}`);
+        if (calls % 7 === 0) return { value: NaN, costSeconds: 1, metrics: {} };
+        return real.estimator.estimate(sample, request);
+      },
+    },
+  };
+  const trials = await run(new MemoryStore(), c, flaky);
+  assert.equal(trials.length, 30);
+  const failed = trials.filter((t) => t.state === 'failed');
+  assert.equal(failed.length, 6 + 4 - 0);
+  assert.ok(failed.some((t) => /RangeError: out of memory/.test(t.error ?? '')));
+  assert.ok(failed.some((t) => /non-finite/.test(t.error ?? '')));
+  assert.ok(failed.every((t) => t.value === null));
+  assert.ok(trials.filter((t) => t.state === 'complete').every((t) => Number.isFinite(t.value)));
+});
+
+test('runner: a budget in simulated seconds stops asking once the estimator cost reaches it', async () => {
+  const c = config({ strategy: { name: 'random' }, budget: { seconds: 20_000 } });
+  const trials = await run(new MemoryStore(), c, tabular(c));
+  const costs = trials.map((t) => t.userAttrs.cost_seconds as number);
+  const total = costs.reduce((s, x) => s + x, 0);
+  assert.ok(total >= 20_000 && total - costs.at(-1)! < 20_000, `total ${total}`);
+});
+
+test('runner: four interleaved workers on one SQLite file keep the budget exactly, and the log replays in a fresh strategy', async () => {
+  const url = `sqlite://${join(tempDir(), 'runner.db')}`;
+  const c = config({ budget: { trials: 80 } });
+  const est = tabular(c);
+  const stores = await Promise.all([0, 1, 2, 3].map(async () => SqliteStore.open(url)));
+  const experiment = await stores[0].createExperiment({ name: c.name, config: c as unknown as Json, seed: c.seed });
+  const slow: ExperimentEstimator = {
+    ...est,
+    estimator: { name: 'slow', estimate: async (s, r) => (await new Promise((res) => setTimeout(res, 1)), est.estimator.estimate(s, r)) },
+  };
+  await Promise.all(stores.map((store, i) => runWorker({ store, experiment, config: c, space, estimator: slow, worker: { id: `w:${i}:0` }, codeVersion: 't', environment: null })));
+  const trials = await stores[0].trials(experiment.id);
+  assert.equal(trials.length, 80);
+  assert.ok(trials.every((t) => t.state === 'complete'));
+  assert.ok(new Set(trials.map((t) => t.worker)).size > 1, 'work was shared');
+  const events = await stores[0].events(experiment.id);
+  assert.equal(events.length, 160);
+  // Exact replay of the parallel run from its recorded ask/tell order.
+  const live = new LiveStrategy(createStrategy('rea', { space, seed: c.seed }, {}), space);
+  live.apply(events);
+  assert.equal(live.asked, 80);
+  const result = await finalizeExperiment({ store: stores[0], experiment, config: c, space, estimator: est, cwd: tempDir() });
+  assert.equal(result.trials.total, 80);
+  assert.ok(result.best && result.best.test_accuracy !== null && result.best.test_accuracy > 80);
+  for (const s of stores) await s.close();
+  assert.equal(createSpace('nb201').name, 'nb201');
+});
