@@ -10,3 +10,6 @@ export { scope, keep, dispose, memory, type MemoryInfo } from './memory.js';
 export { backward, grad, noGrad, enableGrad, isGradEnabled, type BackwardOptions, type GradOptions } from './autograd.js';
 export { setNumThreads, numThreads, manualSeed, libtorchVersion } from './runtime.js';
 export * from './ops/index.js';
+export * as nn from './nn/index.js';
+export { Optimizer, SGD, Adam, AdamW, CosineSchedule, clipGradNorm, type SgdOptions, type AdamOptions, type CosineScheduleOptions } from './optim.js';
+export { saveCheckpoint, loadCheckpoint } from './checkpoint.js';

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { ConfigError } from '../../src/errors.js';
+import * as E from '../../src/engine/index.js';
+import { engineTest, maxRelativeError } from './helpers.js';
+
+/** One step on loss = sum(p * c): the gradient is c = [3, 4]. */
+function stepWith(opt: E.Optimizer, p: E.Tensor): void {
+  E.scope(() => {
+    E.sum(E.mul(p, E.tensor(new Float64Array([3, 4])))).backward();
+    opt.step();
+    opt.zeroGrad();
+  });
+}
+
+const param = () => E.keep(E.tensor(new Float64Array([1, -2])).setRequiresGrad());
+
+engineTest('optim: SGD with momentum and weight decay matches hand-computed steps', () => {
+  const p = param();
+  const opt = new E.SGD([p], { lr: 0.1, momentum: 0.9, weightDecay: 0.01 });
+  stepWith(opt, p);
+  assert.ok(maxRelativeError(p.data(), [0.699, -2.398]) < 1e-12);
+  stepWith(opt, p);
+  assert.ok(maxRelativeError(p.data(), [0.127401, -3.153802]) < 1e-12);
+  opt.dispose();
+  p.dispose();
+});
+
+engineTest('optim: SGD with Nesterov momentum', () => {
+  const p = param();
+  const opt = new E.SGD([p], { lr: 0.1, momentum: 0.9, nesterov: true });
+  stepWith(opt, p); // buf = c; step = c + 0.9c = 1.9c
+  assert.ok(maxRelativeError(p.data(), [1 - 0.57, -2 - 0.76]) < 1e-12);
+  opt.dispose();
+  p.dispose();
+});
+
+engineTest('optim: Adam and AdamW steps match the closed form for a constant gradient', () => {
+  const p = param();
+  const adam = new E.Adam([p], { lr: 0.1 });
+  stepWith(adam, p);
+  stepWith(adam, p); // bias-corrected m/sqrt(v) = sign(c) at every step
+  assert.ok(maxRelativeError(p.data(), [0.8, -2.2]) < 1e-8);
+  const q = param();
+  const adamw = new E.AdamW([q], { lr: 0.1, weightDecay: 0.1 });
+  stepWith(adamw, q);
+  assert.ok(maxRelativeError(q.data(), [0.89, -2.08]) < 1e-8);
+  for (const t of [adam, adamw, p, q]) t.dispose();
+});
+
+engineTest('optim: bad hyper-parameters are ConfigErrors naming the parameter', () => {
+  const p = param();
+  const bad = [
+    () => new E.SGD([p], { lr: -1 }),
+    () => new E.SGD([p], { lr: 0.1, momentum: 1.5 }),
+    () => new E.SGD([p], { lr: 0.1, nesterov: true }),
+    () => new E.Adam([p], { betas: [0.9, 1.2] }),
+    () => new E.SGD([], { lr: 0.1 }),
+  ];
+  for (const make of bad) assert.throws(make, (e: unknown) => e instanceof ConfigError);
+  p.dispose();
+});
+
+engineTest('optim: cosine schedule with warm-up; gradient clipping', () => {
+  const p = param();
+  const opt = new E.SGD([p], { lr: 0.1 });
+  const schedule = new E.CosineSchedule(opt, { totalSteps: 10, warmupSteps: 2 });
+  const lrs = [opt.lr];
+  for (let i = 0; i < 10; i++) {
+    schedule.step();
+    lrs.push(opt.lr);
+  }
+  assert.ok(Math.abs(lrs[0] - 0.1 / 3) < 1e-15);
+  assert.ok(Math.abs(lrs[2] - 0.1) < 1e-15);
+  assert.ok(Math.abs(lrs[6] - 0.05) < 1e-15);
+  assert.ok(Math.abs(lrs[10]) < 1e-15);
+  E.scope(() => {
+    E.sum(E.mul(p, E.tensor(new Float64Array([3, 4])))).backward();
+    assert.ok(Math.abs(E.clipGradNorm([p], 1) - 5) < 1e-12);
+    assert.ok(maxRelativeError(p.grad!.data(), [0.6, 0.8]) < 1e-6);
+  });
+  p.dispose();
+});
