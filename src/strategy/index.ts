@@ -9,6 +9,8 @@ export { Deduplicated, DeduplicatedOptions, deduplicating } from './deduplicated
 export { Nsga2, Nsga2Options } from './nsga2.js';
 export { RandomScalarization, RandomScalarizationOptions } from './random-scalarization.js';
 export { MetaQnn, MetaQnnOptions, metaQnnEpsilon } from './metaqnn.js';
+export { Hyperband, HyperbandOptions, fidelityBrackets, hyperbandBrackets, type FidelityBracket, type HyperbandBracket, type HyperbandRung } from './hyperband.js';
+export { Bohb, BohbOptions } from './bohb.js';
 export { crowdingDistance, dominates, hypervolume, nonDominatedSort, paretoFront } from './pareto.js';
 export { BayesianOptimization, type BayesianOptimizationOptions } from './bayesian-optimization.js';
 export { replay } from './replay.js';

@@ -8,6 +8,8 @@ import { deduplicating } from './deduplicated.js';
 import { Nsga2 } from './nsga2.js';
 import { RandomScalarization } from './random-scalarization.js';
 import { MetaQnn } from './metaqnn.js';
+import { Hyperband } from './hyperband.js';
+import { Bohb } from './bohb.js';
 import { BayesianOptimization } from './bayesian-optimization.js';
 import type { Strategy, StrategyContext, StrategyFactory } from './types.js';
 
@@ -17,6 +19,8 @@ export const STRATEGIES: Readonly<Record<string, StrategyFactory>> = {
   nsga2: (context, options) => new Nsga2(context, options),
   'random-scalarization': (context, options) => new RandomScalarization(context, options),
   metaqnn: deduplicating((context, options) => new MetaQnn(context, options)),
+  hyperband: deduplicating((context, options) => new Hyperband(context, options)),
+  bohb: deduplicating((context, options) => new Bohb(context, options)),
   rea: deduplicating((context, options) => new RegularizedEvolution(context, options)),
   local: (context, options) => new LocalSearch(context, options),
   ga: deduplicating((context, options) => new GeneticAlgorithm(context, options)),
