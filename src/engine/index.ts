@@ -13,3 +13,5 @@ export * from './ops/index.js';
 export * as nn from './nn/index.js';
 export { Optimizer, SGD, Adam, AdamW, CosineSchedule, clipGradNorm, type SgdOptions, type AdamOptions, type CosineScheduleOptions } from './optim.js';
 export { saveCheckpoint, loadCheckpoint } from './checkpoint.js';
+export * from './models/index.js';
+export { profileModel, type ModelProfile } from './profile.js';

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import * as E from '../../src/engine/index.js';
+import { Nb201Table } from '../../src/estimate/nb201-table.js';
+import { Rng } from '../../src/util/rng.js';
+import { testDataDir } from '../helpers/data.js';
+import { engineTest } from './helpers.js';
+
+const ARCH_11 = '|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|none~0|nor_conv_3x3~1|avg_pool_3x3~2|';
+
+engineTest('models: NB201 architecture 11 has the official 802,426 parameters and 113.95137 M FLOPs', () => {
+  const table = Nb201Table.load(testDataDir());
+  assert.equal(table.archs[11], ARCH_11);
+  const net = new E.Nb201Network(ARCH_11);
+  const profile = E.profileModel(net, [3, 32, 32]);
+  assert.equal(profile.params, 802426);
+  assert.equal(profile.params, table.params(11, 'cifar10'));
+  assert.equal(profile.flops, 113951370);
+  net.dispose();
+});
+
+engineTest('models: NB201 parameter counts equal the params_cifar10 column (extremes and a random sample)', () => {
+  const table = Nb201Table.load(testDataDir());
+  let smallest = 0;
+  let largest = 0;
+  for (let i = 0; i < table.size; i++) {
+    if (table.params(i, 'cifar10') < table.params(smallest, 'cifar10')) smallest = i;
+    if (table.params(i, 'cifar10') > table.params(largest, 'cifar10')) largest = i;
+  }
+  const rng = new Rng(201);
+  const indices = [smallest, largest, 0, 11, ...Array.from({ length: 24 }, () => rng.int(table.size))];
+  const flops: number[] = [];
+  for (const i of indices) {
+    const net = new E.Nb201Network(table.archs[i]);
+    assert.equal(net.parameterCount(), table.params(i, 'cifar10'), `index ${i}: ${table.archs[i]}`);
+    if (i === smallest || i === largest) flops.push(E.profileModel(net, [3, 32, 32]).flops);
+    net.dispose();
+  }
+  // The official ranges: 0.0733-1.5315 M parameters, 7.78-220.12 M FLOPs.
+  assert.equal(Math.round(table.params(smallest, 'cifar10') / 1e2) / 1e4, 0.0733);
+  assert.equal(Math.round(table.params(largest, 'cifar10') / 1e2) / 1e4, 1.5315);
+  assert.equal(Math.round(flops[0] / 1e4) / 100, 7.78);
+  assert.equal(Math.round(flops[1] / 1e4) / 100, 220.12);
+  // 100 classes change only the classifier.
+  const net100 = new E.Nb201Network(ARCH_11, { numClasses: 100 });
+  assert.equal(net100.parameterCount(), table.params(11, 'cifar100'));
+  net100.dispose();
+});
+
+engineTest('models: the NB201 network and the small CNN map images to logits and train a step', () => {
+  E.scope(() => {
+    const gen = new E.Generator(0);
+    const nets: [E.Layer, number[]][] = [
+      [new E.Nb201Network(ARCH_11, { channels: 8, cells: 1, generator: gen }), [4, 3, 16, 16]],
+      [new E.SmallCnn({ channels: 8, generator: gen }), [4, 1, 28, 28]],
+    ];
+    for (const [net, shape] of nets) {
+      const x = E.randn(shape, { generator: gen });
+      const y = E.tensor(Int32Array.from([0, 1, 2, 3]), [4]);
+      const opt = new E.SGD(net.parameters(), { lr: 0.05, momentum: 0.9 });
+      const losses: number[] = [];
+      for (let i = 0; i < 8; i++) {
+        E.scope(() => {
+          const loss = E.crossEntropy(net.forward(x), y);
+          loss.backward();
+          opt.step();
+          opt.zeroGrad();
+          losses.push(loss.item());
+        });
+      }
+      assert.ok(losses[7] < losses[0], `${net.constructor.name}: loss ${losses[0]} -> ${losses[7]}`);
+      opt.dispose();
+      net.dispose();
+    }
+  });
+});
