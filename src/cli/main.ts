@@ -7,6 +7,7 @@ import { registerBench } from './bench.js';
 import { registerDoctor } from './doctor.js';
 import { describeError, exitCodeOf } from './errors.js';
 import { registerSpace } from './space.js';
+import { registerTrain } from './train.js';
 import { registerInspect } from './inspect.js';
 import { registerResume, registerSearch } from './search.js';
 import { registerWorker } from './worker.js';
@@ -20,6 +21,7 @@ const COMMANDS: ((program: Command, context: CliContext) => void)[] = [
   registerResume,
   registerInspect,
   registerWorker,
+  registerTrain,
 ];
 
 function version(): string {

@@ -15,3 +15,4 @@ export { Optimizer, SGD, Adam, AdamW, CosineSchedule, clipGradNorm, type SgdOpti
 export { saveCheckpoint, loadCheckpoint } from './checkpoint.js';
 export * from './models/index.js';
 export { profileModel, type ModelProfile } from './profile.js';
+export { trainClassifier, evaluate, type TrainConfig, type TrainData, type TrainResult, type EpochRecord } from './train.js';
