@@ -207,3 +207,40 @@ test('nb101: encodings have the documented sizes; adjacency decodes; paths count
   assert.equal(path[3], 1); // maxpool
   assert.equal(path[1 + 3 * 1], 1); // conv3x3, conv3x3
 });
+
+test('nb101: every valid cell hashed once gives the published 423,624 unique cells (slow: set NASKIT_SLOW_TESTS=1)', { skip: !process.env.NASKIT_SLOW_TESTS }, () => {
+  // Distinct pruned matrices, then one representative per isomorphism class of the unlabelled
+  // graph (isomorphic matrices give the same labelled classes), then every op labelling of it.
+  const pruned = new Map<string, number[][]>();
+  const ops = ['input', C3, C3, C3, C3, C3, 'output'];
+  for (let bits = 0; bits < 1 << 21; bits++) {
+    const m = Array.from({ length: 7 }, () => new Array<number>(7).fill(0));
+    NB101_EDGES.forEach(([i, j], k) => (m[i][j] = bits & (1 << k) ? 1 : 0));
+    const p = pruneSpec({ matrix: m, ops });
+    if (p && p.matrix.flat().reduce((a, b) => a + b, 0) <= 9) pruned.set(JSON.stringify(p.matrix), p.matrix as number[][]);
+  }
+  const permutations = (items: number[]): number[][] =>
+    items.length <= 1 ? [items] : items.flatMap((x, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [x, ...rest]));
+  const classes = new Map<string, number[][]>();
+  for (const m of pruned.values()) {
+    const n = m.length;
+    let best = '';
+    for (const p of permutations(Array.from({ length: n - 2 }, (_, i) => i + 1))) {
+      const order = [0, ...p, n - 1];
+      const text = order.map((i) => order.map((j) => m[i][j]).join('')).join('/');
+      if (best === '' || text < best) best = text;
+    }
+    if (!classes.has(best)) classes.set(best, m);
+  }
+  const hashes = new Set<string>();
+  for (const m of classes.values()) {
+    const k = m.length - 2;
+    for (let code = 0; code < 3 ** k; code++) {
+      const labeling = [-1];
+      for (let i = 0, c = code; i < k; i++, c = Math.floor(c / 3)) labeling.push(c % 3);
+      labeling.push(-2);
+      hashes.add(hashModule(m, labeling));
+    }
+  }
+  assert.equal(hashes.size, 423_624);
+});
