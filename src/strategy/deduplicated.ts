@@ -9,8 +9,12 @@ export const DeduplicatedOptions = z
   .object({
     /** `iso`: same function (`space.isoKey`); `key`: same sample (`space.key`). */
     by: enumOption(['iso', 'key'], 'iso'),
-    /** Duplicate proposals skipped per ask before one is let through. */
-    max_retries: intOption(0, 1_000_000, 100),
+    /**
+     * Duplicate proposals skipped per ask before one is let through. A few retries recover nearly all
+     * the benefit on NB201 (rea at 150 queries: 94.15 with 3, 94.16 with 100, 100 seeds); more only
+     * cost time once the inner strategy has converged and proposes little that is new.
+     */
+    max_retries: intOption(0, 1_000_000, 3),
   })
   .strict();
 export type DeduplicatedOptions = z.output<typeof DeduplicatedOptions>;
