@@ -99,10 +99,10 @@ export class LocalSearch implements Strategy {
     return { sample, attrs: { role, centre: this.centre?.trial ?? null } };
   }
 
-  /** A random architecture not proposed before (after a bounded number of tries, any). */
+  /** A random architecture not proposed before (after 20 tries, any: past that the space is nearly all seen). */
   private freshRandom(): Sample {
     let sample = this.context.space.random(this.rng);
-    for (let tries = 0; tries < 100 && this.seen.has(this.context.space.isoKey(sample)); tries++) sample = this.context.space.random(this.rng);
+    for (let tries = 0; tries < 20 && this.seen.has(this.context.space.isoKey(sample)); tries++) sample = this.context.space.random(this.rng);
     return sample;
   }
 
