@@ -13,5 +13,8 @@ export { Hyperband, HyperbandOptions, fidelityBrackets, hyperbandBrackets, type 
 export { Bohb, BohbOptions } from './bohb.js';
 export { crowdingDistance, dominates, hypervolume, nonDominatedSort, paretoFront } from './pareto.js';
 export { BayesianOptimization, type BayesianOptimizationOptions } from './bayesian-optimization.js';
+export { Bananas, type BananasOptions } from './bananas.js';
+export { Pnas, type PnasOptions } from './pnas.js';
+export { Ppo, type PpoOptions } from './ppo.js';
 export { replay } from './replay.js';
 export { STRATEGIES, createStrategy } from './registry.js';

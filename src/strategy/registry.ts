@@ -11,6 +11,9 @@ import { MetaQnn } from './metaqnn.js';
 import { Hyperband } from './hyperband.js';
 import { Bohb } from './bohb.js';
 import { BayesianOptimization } from './bayesian-optimization.js';
+import { Bananas } from './bananas.js';
+import { Pnas } from './pnas.js';
+import { Ppo } from './ppo.js';
 import type { Strategy, StrategyContext, StrategyFactory } from './types.js';
 
 /** name → factory for every strategy the CLI and configs can name. One line per strategy. */
@@ -26,6 +29,9 @@ export const STRATEGIES: Readonly<Record<string, StrategyFactory>> = {
   ga: deduplicating((context, options) => new GeneticAlgorithm(context, options)),
   reinforce: deduplicating((context, options) => new Reinforce(context, options)),
   'bo-gp': (context, options) => new BayesianOptimization(context, options),
+  bananas: (context, options) => new Bananas(context, options),
+  pnas: (context, options) => new Pnas(context, options),
+  ppo: (context, options) => new Ppo(context, options),
 };
 
 /** The strategy registered under `name`; throws a `ConfigError` naming the valid names. */

@@ -18,4 +18,6 @@ export const CONFORMANCE: Readonly<Record<string, ConformanceEntry>> = {
   reinforce: {},
   nsga2: { objectives: ['score', 'cost'] },
   'random-scalarization': { objectives: ['score', 'cost'] },
+  bananas: { options: { ensemble: 2, epochs: 20, initial: 5 } },
+  pnas: { options: { beam: 5, ensemble: 2, epochs: 20 } },
 };

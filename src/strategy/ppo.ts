@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import type { Sample, Value } from '../space/types.js';
+import { Adam } from './predictor/mlp.js';
+import { FactorizedPolicy, ppoObjective, type PolicySample } from './predictor/policy.js';
+import { SearchHistory, askRng, randomUnseen } from './surrogate/history.js';
+import { int, num, parseOptions } from './surrogate/options.js';
+import type { Observation, Proposal, Strategy, StrategyContext } from './types.js';
+
+const schema = z.strictObject({
+  /** Results per policy update. */
+  batchSize: int(1, 10_000, 10),
+  /** Passes of gradient ascent over each batch. */
+  epochs: int(1, 1000, 4),
+  /** PPO's ε: the ratio π/π_old is clipped to [1−ε, 1+ε]. */
+  clip: num(0.01, 1, 0.2),
+  /** Adam's step size on the logits. */
+  learningRate: num(1e-6, 10, 0.1),
+  /** Decay of the moving-average reward baseline. */
+  baselineDecay: num(0, 1, 0.9),
+  /** Weight of the policy's entropy in the objective (keeps it exploring). */
+  entropyBonus: num(0, 10, 0),
+  /** Draws from the policy tried before an architecture already seen is replaced by an unseen random one. */
+  resample: int(1, 100_000, 100),
+});
+
+/** Options of {@link Ppo}. */
+export type PpoOptions = z.input<typeof schema>;
+
+/**
+ * A policy-gradient controller trained with PPO (Schulman et al., "Proximal Policy Optimization
+ * Algorithms", 2017) in place of REINFORCE (Zoph & Le 2017). The policy is a product of
+ * independent softmaxes, one per leaf over its values (`grid()`, so a float leaf is searched on
+ * its grid), without Zoph & Le's LSTM. After every `batchSize` results the clipped objective is
+ * ascended for `epochs` passes with Adam; advantages are the rewards (the signal) minus a
+ * moving-average baseline, divided by their standard deviation in the batch. Deviations:
+ * - proposals already seen (up to isomorphism), or outside the space's constraint, are redrawn
+ *   (up to `resample` times), then replaced by an unseen uniform draw; the log-probability used as
+ *   π_old is that of the architecture actually proposed, under the policy at ask time;
+ * - failed trials and trials this instance did not ask give no experience.
+ * The batch is formed in the order results are told, so a replay of the same events updates the
+ * policy at the same points.
+ */
+export class Ppo implements Strategy {
+  readonly name = 'ppo';
+  private readonly options: z.output<typeof schema>;
+  private readonly history: SearchHistory;
+  private readonly policy: FactorizedPolicy;
+  private readonly adam: Adam;
+  private readonly grids: (readonly Value[])[];
+  /** What each ask took: its action and its log-probability then. */
+  private readonly taken = new Map<number, { action: number[]; logProb: number }>();
+  private buffer: { action: number[]; logProb: number; reward: number }[] = [];
+  private baseline: number | null = null;
+  private updates = 0;
+
+  constructor(
+    private readonly context: StrategyContext,
+    options: Readonly<Record<string, unknown>> = {},
+  ) {
+    this.options = parseOptions('ppo', schema, options);
+    this.history = new SearchHistory(context.space);
+    this.grids = context.space.leaves().map((leaf) => leaf.grid());
+    this.policy = new FactorizedPolicy(this.grids.map((g) => g.length));
+    this.adam = new Adam(this.policy.logits, this.options.learningRate);
+  }
+
+  ask(): Proposal {
+    const trial = this.history.asked;
+    const rng = askRng(this.context.seed, trial);
+    const space = this.context.space;
+    const leaves = space.leaves();
+    let sample: Sample | null = null;
+    let action: number[] = [];
+    for (let t = 0; t < this.options.resample && sample === null; t++) {
+      action = this.policy.sample(rng);
+      const raw: Record<string, Value> = {};
+      leaves.forEach((leaf, d) => (raw[leaf.label] = this.grids[d][action[d]]));
+      if (space.check(raw) !== null) continue;
+      const candidate = space.freeze(raw);
+      if (!this.history.seen(candidate)) sample = candidate;
+    }
+    if (sample === null) {
+      sample = randomUnseen(this.history, rng);
+      const s = sample;
+      action = leaves.map((leaf, d) => Math.max(0, this.grids[d].indexOf(s[leaf.label])));
+    }
+    this.taken.set(trial, { action, logProb: this.policy.logProb(action) });
+    this.history.ask(sample);
+    return { sample, attrs: { policyUpdates: this.updates } };
+  }
+
+  tell(observation: Observation): void {
+    const result = this.history.tell(observation);
+    const taken = this.taken.get(observation.trial);
+    this.taken.delete(observation.trial);
+    if (!result || !taken) return;
+    this.buffer.push({ ...taken, reward: result.value });
+    if (this.buffer.length >= this.options.batchSize) this.update();
+  }
+
+  /** One PPO update on the buffered batch. */
+  private update(): void {
+    const rewards = this.buffer.map((b) => b.reward);
+    const mean = rewards.reduce((s, r) => s + r, 0) / rewards.length;
+    const baseline = this.baseline ?? mean;
+    const raw = rewards.map((r) => r - baseline);
+    const spread = Math.sqrt(raw.reduce((s, a) => s + a * a, 0) / raw.length);
+    const batch: PolicySample[] = this.buffer.map((b, i) => ({ action: b.action, oldLogProb: b.logProb, advantage: spread > 0 ? raw[i] / spread : 0 }));
+    for (let e = 0; e < this.options.epochs; e++) {
+      const { gradient } = ppoObjective(this.policy, batch, this.options.clip, this.options.entropyBonus);
+      // Adam descends: hand it the negated gradient of the objective we ascend.
+      this.adam.step(gradient.map((g) => g.map((v) => -v)));
+    }
+    const decay = this.options.baselineDecay;
+    this.baseline = this.baseline === null ? mean : decay * this.baseline + (1 - decay) * mean;
+    this.buffer = [];
+    this.updates++;
+  }
+}
