@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { printJson, printLine, type CliContext } from './context.js';
 import { storageProbe } from './storage-probe.js';
+import { engineProbe } from './engine-probe.js';
 
 /** One line of `naskit doctor`: what was checked, whether it works, and the fix when it does not. */
 export interface DoctorCheck {
@@ -35,7 +36,7 @@ export const dataProbe: DoctorProbe = (context) =>
   });
 
 /** Probes run by `naskit doctor`; parts of naskit add theirs here, one line each. */
-export const DOCTOR_PROBES: DoctorProbe[] = [dataProbe, storageProbe];
+export const DOCTOR_PROBES: DoctorProbe[] = [dataProbe, storageProbe, engineProbe];
 
 export function registerDoctor(program: Command, context: CliContext): void {
   program

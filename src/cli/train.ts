@@ -20,7 +20,7 @@ type TrainSpace = (typeof TRAIN_SPACES)[number];
 
 /** Defaults per space: the CNN's are tuned for MNIST-sized sets, NB201's follow its 12-epoch protocol. */
 const DEFAULTS: Record<TrainSpace, { epochs: number; batch: number; lr: number; channels: number }> = {
-  cnn: { epochs: 4, batch: 128, lr: 0.05, channels: 32 },
+  cnn: { epochs: 4, batch: 128, lr: 0.05, channels: 16 },
   nb201: { epochs: 12, batch: 256, lr: 0.1, channels: 16 },
 };
 
@@ -79,7 +79,7 @@ export function registerTrain(program: Command, context: CliContext): void {
     .requiredOption('--space <name>', `network family: ${TRAIN_SPACES.join(', ')}`)
     .option('--arch <arch>', 'nb201: arch string or NAS-Bench-201 index')
     .requiredOption('--dataset <name>', `data set: ${DATASET_NAMES.join(', ')}`)
-    .option('--channels <C>', 'width of the first stage (cnn 32, nb201 16)')
+    .option('--channels <C>', 'width of the first stage (cnn 16, nb201 16)')
     .option('--cells <N>', 'nb201: cells per stage (default 5)')
     .option('--epochs <E>', 'training epochs (cnn 4, nb201 12)')
     .option('--subset <N>', 'train on N images of the training set (validation held out of them) and test on at most N')

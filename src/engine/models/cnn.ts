@@ -10,7 +10,7 @@ import { BatchNorm2d } from '../nn/norm.js';
 export interface SmallCnnOptions extends InitOptions {
   inChannels?: number;
   numClasses?: number;
-  /** Width of the first block (C, default 32); the blocks have C, 2C, 4C channels. */
+  /** Width of the first block (C, default 16); the blocks have C, 2C, 4C channels. */
   channels?: number;
   /** Dropout before the classifier (default 0.2). */
   dropout?: number;
@@ -27,7 +27,7 @@ export class SmallCnn extends Layer {
 
   constructor(options: SmallCnnOptions = {}) {
     super();
-    const c = options.channels ?? 32;
+    const c = options.channels ?? 16;
     const init = { generator: options.generator, dtype: options.dtype };
     const block = (cin: number, cout: number): Layer[] => [new Conv2d(cin, cout, 3, { padding: 1, bias: false, ...init }), new BatchNorm2d(cout, { dtype: options.dtype }), new ReLU()];
     this.features = this.registerModule(

@@ -1,0 +1,13 @@
+import { engine, ENGINE_FIX } from '../engine/binding.js';
+import type { DoctorProbe } from './doctor.js';
+
+/** `naskit doctor`'s line for the tensor engine: whether the addon loads, libtorch's version and threads. */
+export const engineProbe: DoctorProbe = () => {
+  try {
+    const native = engine();
+    return [{ name: 'engine libtorch', ok: true, detail: `libtorch ${native.version()} (${native.getNumThreads()} intra-op threads by default; NASKIT_THREADS sets them)`, fix: null }];
+  } catch (error) {
+    const why = error instanceof Error ? error.message.split(';')[0] : String(error);
+    return [{ name: 'engine libtorch', ok: false, detail: `${why} (naskit train and one-shot search need it)`, fix: ENGINE_FIX }];
+  }
+};
