@@ -68,9 +68,10 @@ const fmt = (v: number): string => (Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-3 &&
 
 /** The figure as a standalone SVG document (fonts: sans-serif; no scripts, no external references). */
 export function renderSvg(spec: PlotSpec): string {
-  const width = spec.width ?? 800;
+  const width = spec.width ?? 860;
   const height = spec.height ?? 500;
-  const legendWidth = 190;
+  // About 7 px per character at the legend's 12 px font, so long names are not cut off.
+  const legendWidth = Math.max(120, 40 + 7 * Math.max(0, ...spec.series.map((s) => s.name.length)));
   const left = 70;
   const right = legendWidth + 20;
   const top = spec.subtitle ? 58 : 40;

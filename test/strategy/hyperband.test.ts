@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { runNb201Benchmark } from '../../src/benchmark/nb201.js';
+import { pairedDifference } from '../../src/benchmark/stats.js';
 import { ConfigError } from '../../src/errors.js';
+import { Nb201Table } from '../../src/estimate/nb201-table.js';
 import { NB201_OPS, Nb201Space } from '../../src/space/nb201.js';
 import type { Sample } from '../../src/space/types.js';
 import { Bohb } from '../../src/strategy/bohb.js';
 import { Hyperband, HyperbandOptions, fidelityBrackets, hyperbandBrackets } from '../../src/strategy/hyperband.js';
 import { createStrategy } from '../../src/strategy/registry.js';
 import type { Proposal, Strategy } from '../../src/strategy/types.js';
+import { testDataDir } from '../helpers/data.js';
 
 const space = new Nb201Space();
 /** An injective value: the cell read as a base-5 number. */
@@ -101,4 +105,13 @@ test('bohb: once its model has enough results, first-rung proposals are better t
     const hb = later(new Hyperband({ space, seed }));
     assert.ok(bohb > 2.2 && hb < 1.6, `mean 3×3 convs of later first-rung proposals: BOHB ${bohb}, Hyperband ${hb}`);
   }
+});
+
+test('bohb: beats random search on NB201 (CIFAR-10, valid_12ep, 150 queries of either fidelity) over 30 paired seeds', () => {
+  const table = Nb201Table.load(testDataDir());
+  const random = runNb201Benchmark(table, { strategy: 'random', seeds: 30, queries: 150 }).per_seed;
+  const bohb = runNb201Benchmark(table, { strategy: 'bohb', seeds: 30, queries: 150 }).per_seed;
+  const d = pairedDifference(bohb, random);
+  // One-sided 2.5 % critical value of Student's t with 29 degrees of freedom.
+  assert.ok(d.t > 2.045 && d.wins > d.losses, `BOHB − random: ${d.mean.toFixed(3)} ± ${d.se.toFixed(3)} (t = ${d.t.toFixed(2)}), ${d.wins} wins / ${d.losses} losses`);
 });
