@@ -8,6 +8,7 @@
  *
  * `--write` rewrites bench/results/strategy-overhead.md.
  */
+import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +72,7 @@ Produced by \`npx tsc -p . && node dist/bench/strategy-overhead/run.js --write\`
 
 - Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC
 - Machine: ${machineLine()}
+- \`uname -a\`: ${execSync('uname -a', { encoding: 'utf8' }).trim()}; \`node -v\`: ${process.version}
 - Load average at the end (1/5/15 min): ${loadavg().map((x) => x.toFixed(2)).join(' / ')} (the 2 cores were shared with other work)
 
 | strategy | median s / 10,000 | fastest s / 10,000 | µs per pair (median) |
