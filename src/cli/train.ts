@@ -11,6 +11,7 @@ import { manualSeed, setNumThreads } from '../engine/runtime.js';
 import { saveCheckpoint } from '../engine/checkpoint.js';
 import { trainClassifier } from '../engine/train.js';
 import { Nb201Table } from '../estimate/nb201-table.js';
+import { Nb201Space } from '../space/nb201.js';
 import { log, printJson, printLine, type CliContext } from './context.js';
 import { UsageError } from './errors.js';
 
@@ -107,7 +108,8 @@ export function registerTrain(program: Command, context: CliContext): void {
       const lr = options.lr === undefined ? defaults.lr : Number(options.lr);
       if (!(lr > 0 && Number.isFinite(lr))) throw new UsageError(`--lr must be a positive number, got ${JSON.stringify(options.lr)}`);
       const subsetSize = options.subset === undefined ? null : positiveInt(options.subset, 'subset', 1);
-      const arch = space === 'nb201' ? resolveArch(options.arch, context) : null;
+      // Parsed before any data is read, so that a bad arch string fails at once (a SampleError: exit 2).
+      const arch = space === 'nb201' ? new Nb201Space().format(new Nb201Space().parse(resolveArch(options.arch, context))) : null;
 
       setNumThreads(threadCount(options, context));
       manualSeed(seed);
