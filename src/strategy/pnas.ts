@@ -75,11 +75,11 @@ export class Pnas implements Strategy {
   ask(): Proposal {
     const trial = this.history.asked;
     const rng = askRng(this.context.seed, trial);
-    if (this.stage < 0 || this.askedInStage >= this.options.beam || !this.queue.some((p) => !this.history.seen(p.sample))) {
+    if (this.stage < 0 || this.askedInStage >= this.options.beam || !this.queue.some((p) => !this.seen(p.sample))) {
       this.startStage(rng);
     }
     let next = this.queue.shift();
-    while (next && this.history.seen(next.sample)) next = this.queue.shift();
+    while (next && this.seen(next.sample)) next = this.queue.shift();
     const sample = next?.sample ?? randomUnseen(this.history, rng);
     this.askedInStage++;
     this.stageSamples.push(sample);
@@ -89,6 +89,15 @@ export class Pnas implements Strategy {
 
   tell(observation: Observation): void {
     this.history.tell(observation);
+  }
+
+  /**
+   * Whether a candidate counts as already evaluated. With random fill, up to isomorphism. With the
+   * default fill only exact repeats count: on NB201 the early stages' cells (most edges `none`)
+   * are nearly all isomorphic to each other, and skipping them would leave those stages empty.
+   */
+  private seen(sample: Sample): boolean {
+    return this.options.fill === 'default' ? this.history.seenExactly(sample) : this.history.seen(sample);
   }
 
   private startStage(rng: Rng): void {
@@ -128,7 +137,7 @@ export class Pnas implements Strategy {
       for (const result of this.history.top(this.options.beam)) {
         for (const neighbour of this.context.space.neighbours(result.sample)) {
           const key = this.context.space.isoKey(neighbour);
-          if (keys.has(key) || this.history.seen(neighbour)) continue;
+          if (keys.has(key) || this.seen(neighbour)) continue;
           keys.add(key);
           expansions.push({ sample: neighbour, score: predict ? predict([neighbour])[0] : 0 });
         }
@@ -152,7 +161,7 @@ export class Pnas implements Strategy {
       for (let l = assigned; l < leaves.length; l++) raw[leaves[l].label] = this.options.fill === 'default' ? leaves[l].default() : leaves[l].random(rng);
       if (space.check(raw) !== null) continue;
       const sample = space.freeze(raw);
-      if (!this.history.seen(sample)) candidates.push(sample);
+      if (!this.seen(sample)) candidates.push(sample);
       if (this.options.fill === 'default') break;
     }
     if (candidates.length === 0) return null;

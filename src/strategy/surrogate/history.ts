@@ -21,6 +21,7 @@ export class SearchHistory {
   private readonly pending = new Map<number, Sample>();
   private readonly told = new Set<number>();
   private readonly seenIso = new Set<string>();
+  private readonly seenKeys = new Set<string>();
   private readonly list: Result[] = [];
 
   constructor(readonly space: Space) {}
@@ -40,6 +41,7 @@ export class SearchHistory {
     const trial = this.asks++;
     this.pending.set(trial, sample);
     this.seenIso.add(this.space.isoKey(sample));
+    this.seenKeys.add(this.space.key(sample));
     return trial;
   }
 
@@ -51,6 +53,7 @@ export class SearchHistory {
     // A trial asked elsewhere (enqueued by hand, another worker) still counts as seen.
     if (this.space.check(observation.sample) !== null) return null;
     this.seenIso.add(this.space.isoKey(observation.sample));
+    this.seenKeys.add(this.space.key(observation.sample));
     const value = observation.value;
     if (observation.state !== 'complete' || typeof value !== 'number' || !Number.isFinite(value)) return null;
     const result: Result = { trial: observation.trial, sample: observation.sample, value };
@@ -63,6 +66,11 @@ export class SearchHistory {
   /** True when an architecture computing the same function was asked or told already. */
   seen(sample: Sample): boolean {
     return this.seenIso.has(this.space.isoKey(sample));
+  }
+
+  /** True when exactly this architecture was asked or told already. */
+  seenExactly(sample: Sample): boolean {
+    return this.seenKeys.has(this.space.key(sample));
   }
 
   /** The `k` best results, best first (ties: earlier trial first). */
