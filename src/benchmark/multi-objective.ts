@@ -96,8 +96,10 @@ export interface Nb201MultiObjectiveOptions {
   readonly objectives: string | readonly string[];
   readonly dataset?: Nb201Dataset;
   readonly signal?: Nb201Signal;
-  /** Evaluations per search (default 300). */
+  /** Evaluations per search (default 300 unless `budgetSeconds` is given). */
   readonly queries?: number;
+  /** Stop a search when the simulated training cost of the next evaluation would exceed this many seconds. */
+  readonly budgetSeconds?: number;
   /** Independent searches, seeds `seedBase … seedBase + seeds − 1` (default 30, from 0). */
   readonly seeds?: number;
   readonly seedBase?: number;
@@ -124,7 +126,9 @@ export interface Nb201MultiObjectiveReport {
   readonly report: 'test_200ep_mean';
   readonly objectives: readonly string[];
   readonly seeds: number;
+  /** Evaluations per search (the mean when a time budget ends searches at different counts). */
   readonly queries: number;
+  readonly budget_seconds: number | null;
   /** Mean/std over seeds of the hypervolume of each returned front, in reported units (accuracy % × cost units…). */
   readonly hypervolume: { readonly mean: number; readonly std: number };
   /** The same divided by the hypervolume of the space's own Pareto front (1 = the whole true front found). */
@@ -136,7 +140,13 @@ export interface Nb201MultiObjectiveReport {
   /** Reported accuracy of the highest-signal architecture each search found (as single-objective `final`). */
   readonly final: Summary;
   readonly signal_final: { readonly mean: number; readonly std: number };
+  readonly signal_optimum: number;
   readonly optimum: number;
+  /**
+   * At every 10 queries: `mean`/`std` of the reported accuracy of the best-by-signal architecture so
+   * far (as the single-objective curve) and `hypervolume` mean/std of the front returned so far.
+   */
+  readonly curve: readonly { readonly queries: number; readonly mean: number; readonly std: number; readonly hypervolume: { readonly mean: number; readonly std: number } }[];
   /** Mean size of the returned fronts. */
   readonly front_size: number;
   /** The returned front of the first seed. */
@@ -166,11 +176,20 @@ function reportedValue(table: Nb201Table, space: Nb201Space, dataset: Nb201Datas
 export function runNb201MultiObjective(table: Nb201Table, options: Nb201MultiObjectiveOptions): Nb201MultiObjectiveReport {
   const dataset = options.dataset ?? 'cifar10';
   if (!NB201_DATASETS.includes(dataset)) throw new ConfigError('BAD_DATASET', `--dataset: unknown ${JSON.stringify(dataset)}; valid: ${NB201_DATASETS.join(', ')}`);
-  const queries = options.queries ?? 300;
   const seeds = options.seeds ?? 30;
   const seedBase = options.seedBase ?? 0;
-  if (!Number.isInteger(queries) || queries < 1) throw new ConfigError('BAD_QUERIES', `--queries must be a positive integer, got ${queries}`);
+  if (options.queries !== undefined && (!Number.isInteger(options.queries) || options.queries < 1)) {
+    throw new ConfigError('BAD_QUERIES', `--queries must be a positive integer, got ${options.queries}`);
+  }
+  if (options.budgetSeconds !== undefined && !(options.budgetSeconds > 0)) {
+    throw new ConfigError('BAD_BUDGET', `--budget-seconds must be a positive number, got ${options.budgetSeconds}`);
+  }
   if (!Number.isInteger(seeds) || seeds < 1) throw new ConfigError('BAD_SEEDS', `--seeds must be a positive integer, got ${seeds}`);
+  const maxQueries = options.queries ?? (options.budgetSeconds === undefined ? 300 : Number.POSITIVE_INFINITY);
+  const checkpoints: number[] = [];
+  const lastCheckpoint = Number.isFinite(maxQueries) ? maxQueries : 1000;
+  for (let q = 10; q < lastCheckpoint; q += 10) checkpoints.push(q);
+  checkpoints.push(lastCheckpoint);
   const objectives = parseNb201Objectives(table, options.objectives);
   const space = new Nb201Space();
   const estimator = new TabularEstimator(table, space, { dataset, signal: options.signal });
@@ -192,39 +211,61 @@ export function runNb201MultiObjective(table: Nb201Table, options: Nb201MultiObj
   const trueFront = paretoFront(all.map(oriented));
   const optimumHv = hypervolume(trueFront.map((i) => oriented(all[i])), orientedRef);
 
+  /** The front a search returns from what it saw, its hypervolume, and its best-by-signal architecture. */
+  const returned = (seen: ReadonlyMap<number, { signal: number; fidelity: number }>): { front: number[]; hv: number; best: number } => {
+    // Non-dominated by what the search saw, at the highest fidelity it looked at.
+    const indices = [...seen.keys()].sort((a, b) => a - b);
+    const topFidelity = Math.max(...[...seen.values()].map((v) => v.fidelity));
+    const eligible = indices.filter((i) => seen.get(i)!.fidelity === topFidelity);
+    const searchView = eligible.map((i) => oriented([seen.get(i)!.signal, ...reported(i).slice(1)]));
+    const front = paretoFront(searchView).map((j) => eligible[j]);
+    const best = eligible.reduce((a, b) => (seen.get(b)!.signal > seen.get(a)!.signal ? b : a));
+    return { front, hv: hypervolume(front.map((i) => oriented(reported(i))), orientedRef), best };
+  };
+
   const hvs: number[] = [];
   const finals: number[] = [];
   const signalFinals: number[] = [];
   const frontSizes: number[] = [];
+  const queryCounts: number[] = [];
+  const curves: { reported: number; hv: number }[][] = [];
   let firstFront: Nb201FrontPoint[] = [];
   let strategyMs = 0;
   for (let k = 0; k < seeds; k++) {
     const strategy = createStrategy(options.strategy, { space, seed: seedBase + k, objectives: objectives.map((o) => o.name) }, options.strategyOptions ?? {});
     // What the search saw, best fidelity per index (a later higher-fidelity look replaces a cheap one).
     const seen = new Map<number, { signal: number; fidelity: number }>();
-    for (let q = 0; q < queries; q++) {
+    const curve: { reported: number; hv: number }[] = [];
+    let spent = 0;
+    let q = 0;
+    while (q < maxQueries) {
       let t0 = performance.now();
       const proposal = strategy.ask();
       strategyMs += performance.now() - t0;
       const result = estimator.query(proposal.sample, proposal.fidelity);
+      if (options.budgetSeconds !== undefined && spent + result.costSeconds > options.budgetSeconds) break;
+      spent += result.costSeconds;
       const fidelity = proposal.fidelity ?? estimator.signalEpochs;
-      const costs = reported(result.index).slice(1);
-      const values = oriented([result.value, ...costs]);
+      const values = oriented([result.value, ...reported(result.index).slice(1)]);
       const prior = seen.get(result.index);
       if (!prior || fidelity > prior.fidelity || (fidelity === prior.fidelity && result.value > prior.signal)) seen.set(result.index, { signal: result.value, fidelity });
       t0 = performance.now();
       strategy.tell({ trial: q, sample: proposal.sample, state: 'complete', value: result.value, values, fidelity: proposal.fidelity });
       strategyMs += performance.now() - t0;
+      q++;
+      if (checkpoints.includes(q)) {
+        const now = returned(seen);
+        curve.push({ reported: table.accuracy(now.best, dataset, 'test_200ep_mean'), hv: now.hv });
+      }
     }
-    // The returned front: non-dominated by what the search saw (at the highest fidelity it looked at).
-    const indices = [...seen.keys()].sort((a, b) => a - b);
-    const topFidelity = Math.max(...[...seen.values()].map((s) => s.fidelity));
-    const eligible = indices.filter((i) => seen.get(i)!.fidelity === topFidelity);
-    const searchView = eligible.map((i) => oriented([seen.get(i)!.signal, ...reported(i).slice(1)]));
-    const front = paretoFront(searchView).map((j) => eligible[j]);
-    hvs.push(hypervolume(front.map((i) => oriented(reported(i))), orientedRef));
+    if (seen.size === 0) throw new ConfigError('BUDGET_TOO_SMALL', `the budget of ${options.budgetSeconds} simulated seconds does not cover a single evaluation`);
+    const { front, hv, best } = returned(seen);
+    // A search stopped early by its time budget keeps its result for the later checkpoints.
+    if (Number.isFinite(maxQueries)) while (curve.length < checkpoints.length) curve.push({ reported: table.accuracy(best, dataset, 'test_200ep_mean'), hv });
+    curves.push(curve);
+    queryCounts.push(q);
+    hvs.push(hv);
     frontSizes.push(front.length);
-    const best = eligible.reduce((a, b) => (seen.get(b)!.signal > seen.get(a)!.signal ? b : a));
     finals.push(table.accuracy(best, dataset, 'test_200ep_mean'));
     signalFinals.push(seen.get(best)!.signal);
     if (k === 0) {
@@ -243,6 +284,15 @@ export function runNb201MultiObjective(table: Nb201Table, options: Nb201MultiObj
   const signalFinal = summarize(signalFinals);
   let optimum = -Infinity;
   for (const v of table.column(`${dataset}_test_200ep_mean`)) optimum = Math.max(optimum, v);
+  let signalOptimum = -Infinity;
+  for (const v of table.column(`${dataset}_${signal}`)) signalOptimum = Math.max(signalOptimum, v);
+  // Checkpoints every search reached (all of them under a query budget).
+  const reached = Math.min(...curves.map((c) => c.length));
+  const curve = checkpoints.slice(0, reached).map((queries, i) => {
+    const acc = summarize(curves.map((c) => c[i].reported));
+    const hvAt = summarize(curves.map((c) => c[i].hv));
+    return { queries, mean: round(acc.mean), std: round(acc.std), hypervolume: { mean: round(hvAt.mean), std: round(hvAt.std) } };
+  });
   const report: Nb201MultiObjectiveReport = {
     benchmark: 'nb201',
     dataset,
@@ -251,17 +301,20 @@ export function runNb201MultiObjective(table: Nb201Table, options: Nb201MultiObj
     report: 'test_200ep_mean',
     objectives: objectives.map((o) => o.name),
     seeds,
-    queries,
+    queries: Math.round(queryCounts.reduce((a, b) => a + b, 0) / seeds),
+    budget_seconds: options.budgetSeconds ?? null,
     hypervolume: { mean: round(hv.mean), std: round(hv.std) },
     hypervolume_ratio: { mean: round(ratio.mean), std: round(ratio.std) },
     hypervolume_optimum: round(optimumHv),
     reference: Object.fromEntries(objectives.map((o, i) => [o.name, reference[i]])),
     final: { mean: round(final.mean), std: round(final.std), min: round(final.min), max: round(final.max) },
     signal_final: { mean: round(signalFinal.mean), std: round(signalFinal.std) },
+    signal_optimum: signalOptimum,
     optimum,
+    curve,
     front_size: round(frontSizes.reduce((a, b) => a + b, 0) / seeds, 2),
     front: firstFront,
-    ms_per_query: round(strategyMs / (queries * seeds), 5),
+    ms_per_query: round(strategyMs / queryCounts.reduce((a, b) => a + b, 0), 5),
     per_seed: hvs,
   };
   if (options.out) writeNb201Fronts(table, [report], options.out);

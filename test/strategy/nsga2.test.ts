@@ -110,8 +110,22 @@ test('multi-objective: NSGA-II hypervolume after 300 queries beats random search
   assert.deepEqual(nsga2.reference, { acc: 0, 'latency:pixel3': Math.max(...Array.from({ length: table.size }, (_, i) => table.latencyMs(i, 'pixel3'))) });
   assert.ok(nsga2.hypervolume_ratio.mean <= 1 && nsga2.hypervolume_ratio.mean > 0.9);
   for (const p of nsga2.front) assert.equal(p.reported.acc, table.accuracy(p.index, 'cifar10', 'test_200ep_mean'));
+  // The contract's single-objective fields are there too; the curve ends at the final figures.
+  assert.equal(nsga2.curve.length, 30);
+  assert.deepEqual(nsga2.curve.at(-1), { queries: 300, mean: nsga2.final.mean, std: nsga2.final.std, hypervolume: nsga2.hypervolume });
+  assert.equal(nsga2.signal_optimum, 84.892);
+  assert.equal(nsga2.budget_seconds, null);
   const json = JSON.parse(readFileSync(join(dir, 'front.json'), 'utf8')) as { results: { hypervolume: { mean: number } }[] };
   assert.equal(json.results[0].hypervolume.mean, nsga2.hypervolume.mean);
   assert.ok(existsSync(join(dir, 'front.svg')));
   assert.deepEqual([...readFileSync(join(dir, 'front.png')).subarray(1, 4)], [...Buffer.from('PNG')]);
+});
+
+test('multi-objective: a simulated-time budget ends each search when the next evaluation would not fit', () => {
+  const table = Nb201Table.load(testDataDir());
+  const r = runNb201MultiObjective(table, { strategy: 'nsga2', objectives: 'acc,params', dataset: 'cifar100', budgetSeconds: 20_000, seeds: 3 });
+  assert.equal(r.budget_seconds, 20_000);
+  assert.ok(r.queries > 20 && r.queries < 300, `${r.queries} queries`);
+  assert.ok(r.curve.length >= 2 && r.curve.every((c, i) => c.queries === 10 * (i + 1)));
+  assert.throws(() => runNb201MultiObjective(table, { strategy: 'nsga2', objectives: 'acc,params', budgetSeconds: 1, seeds: 1 }), (e: unknown) => e instanceof ConfigError && e.code === 'BUDGET_TOO_SMALL');
 });
