@@ -68,6 +68,9 @@ export class Mlp implements Regressor {
     const acts = this.sizes.map((s) => new Float64Array(s));
     const deltas = this.sizes.map((s) => new Float64Array(s));
     const order = Array.from({ length: n }, (_, i) => i);
+    // Architecture encodings are mostly zeros (the path encoding of an NB201 cell has ≤ 4 non-zeros
+    // of 84): the first layer only visits the non-zero inputs, which makes training ~3× faster.
+    const nonZero = inputs.map(nonZeros);
     const batch = Math.max(1, Math.min(this.options.batchSize, n));
 
     for (let epoch = 0; epoch < this.options.epochs; epoch++) {
@@ -77,7 +80,7 @@ export class Mlp implements Regressor {
         for (const g of grads) g.fill(0);
         for (let b = start; b < end; b++) {
           const i = shuffled[b];
-          this.forward(inputs[i], acts);
+          this.forward(inputs[i], acts, nonZero[i]);
           // d(½(ŷ − y)²)/dŷ, averaged over the batch.
           deltas[layers][0] = (acts[layers][0] - y[i]) / (end - start);
           for (let l = layers - 1; l >= 0; l--) {
@@ -89,6 +92,18 @@ export class Mlp implements Regressor {
             const gw = gW[l];
             const gb = gB[l];
             const dIn = deltas[l];
+            if (l === 0) {
+              // The input layer: no gradient to pass further down, and only non-zero inputs matter.
+              const nz = nonZero[i];
+              for (let o = 0; o < outSize; o++) {
+                const d = dOut[o];
+                if (d === 0) continue;
+                gb[o] += d;
+                const row = o * inSize;
+                for (let t = 0; t < nz.length; t++) gw[row + nz[t]] += d * aIn[nz[t]];
+              }
+              continue;
+            }
             dIn.fill(0);
             for (let o = 0; o < outSize; o++) {
               const d = dOut[o];
@@ -100,8 +115,8 @@ export class Mlp implements Regressor {
                 dIn[k] += d * w[row + k];
               }
             }
-            // ReLU derivative of the layer below (the input layer has none).
-            if (l > 0) for (let k = 0; k < inSize; k++) if (aIn[k] <= 0) dIn[k] = 0;
+            // ReLU derivative of the hidden layer below.
+            for (let k = 0; k < inSize; k++) if (aIn[k] <= 0) dIn[k] = 0;
           }
         }
         for (let l = 0; l < layers; l++) {
@@ -121,14 +136,14 @@ export class Mlp implements Regressor {
     const out = new Float64Array(inputs.length);
     const last = this.sizes.length - 1;
     for (let i = 0; i < inputs.length; i++) {
-      this.forward(inputs[i], acts);
+      this.forward(inputs[i], acts, nonZeros(inputs[i]));
       out[i] = acts[last][0] * this.targetStd + this.targetMean;
     }
     return out;
   }
 
-  /** Fills `acts` with each layer's activations (ReLU on hidden layers, linear output). */
-  private forward(x: Float64Array, acts: Float64Array[]): void {
+  /** Fills `acts` with each layer's activations (ReLU on hidden layers, linear output); `nz` lists x's non-zeros. */
+  private forward(x: Float64Array, acts: Float64Array[], nz: Int32Array): void {
     acts[0].set(x);
     const layers = this.sizes.length - 1;
     for (let l = 0; l < layers; l++) {
@@ -141,11 +156,19 @@ export class Mlp implements Regressor {
       for (let o = 0; o < outSize; o++) {
         let s = bias[o];
         const row = o * inSize;
-        for (let k = 0; k < inSize; k++) s += w[row + k] * aIn[k];
+        if (l === 0) for (let t = 0; t < nz.length; t++) s += w[row + nz[t]] * aIn[nz[t]];
+        else for (let k = 0; k < inSize; k++) s += w[row + k] * aIn[k];
         aOut[o] = l < layers - 1 && s < 0 ? 0 : s;
       }
     }
   }
+}
+
+/** The positions of the non-zero entries of `x`. */
+function nonZeros(x: Float64Array): Int32Array {
+  const out: number[] = [];
+  for (let k = 0; k < x.length; k++) if (x[k] !== 0) out.push(k);
+  return Int32Array.from(out);
 }
 
 /** Adam over a list of parameter arrays, updated in place (β₁ 0.9, β₂ 0.999, ε 1e-8). */
