@@ -25,7 +25,7 @@ export interface Nb201SearchOptions {
 export interface Nb201Pick {
   readonly arch: string;
   readonly index: number;
-  /** Its signal value (what the search saw). */
+  /** Its value in the signal column (at the signal's own epochs). */
   readonly signal: number;
   /** `{dataset}_test_200ep_mean`, read after the search for this architecture only. */
   readonly reported: number;
@@ -101,7 +101,8 @@ export function runNb201Search(table: Nb201Table, options: Nb201SearchOptions): 
     curve.push({ queries: checkpoints[nextCheckpoint], signal: best.signal, reported: reportedOf(best.index) });
   }
   return {
-    best: { arch: table.archs[best.index], index: best.index, signal: best.signal, reported: reportedOf(best.index) },
+    // The signal column itself (not the value at a multi-fidelity strategy's last fidelity), so that it compares with the signal's optimum.
+    best: { arch: table.archs[best.index], index: best.index, signal: estimator.signalAt(best.index), reported: reportedOf(best.index) },
     curve,
     queries,
     simulatedSeconds: spent,

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { runNb201MultiObjective, type Nb201MultiObjectiveReport } from '../benchmark/multi-objective.js';
 import { runNb201Benchmark, type Nb201BenchmarkReport } from '../benchmark/nb201.js';
 import { NB201_DATASETS, NB201_SIGNALS, Nb201Table, type Nb201Dataset, type Nb201Signal } from '../estimate/nb201-table.js';
 import { STRATEGIES } from '../strategy/registry.js';
@@ -14,6 +15,8 @@ interface BenchNb201Flags {
   seeds: string;
   seedBase: string;
   option: string[];
+  objectives?: string;
+  front?: string;
   json?: boolean;
 }
 
@@ -55,6 +58,8 @@ export function registerBench(program: Command, context: CliContext): void {
     .option('--seeds <k>', 'number of searches', '20')
     .option('--seed-base <b>', 'first seed', '0')
     .option('--option <key=value>', 'a strategy option (repeatable), e.g. population=10', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--objectives <list>', 'several objectives, e.g. acc,latency:pixel3 (also params, flops): reports the hypervolume')
+    .option('--front <path>', 'with --objectives: write the returned front as <path>.json and <path>.png')
     .option('--json', 'print one JSON document')
     .action((flags: BenchNb201Flags) => {
       if (flags.queries !== undefined && flags.budgetSeconds !== undefined) throw new UsageError('give --queries or --budget-seconds, not both');
@@ -67,6 +72,27 @@ export function registerBench(program: Command, context: CliContext): void {
       }
       const table = Nb201Table.load(context.dataDir);
       const strategyOptions = parseOptions(flags.option);
+      if (flags.objectives !== undefined) {
+        const reports: Nb201MultiObjectiveReport[] = names.map((name) =>
+          runNb201MultiObjective(table, {
+            strategy: name,
+            strategyOptions,
+            objectives: flags.objectives!,
+            dataset: flags.dataset,
+            signal: flags.signal,
+            queries: queries === undefined && budgetSeconds === undefined ? 150 : queries,
+            budgetSeconds,
+            seeds: positiveInt('--seeds', flags.seeds),
+            seedBase: positiveInt('--seed-base', flags.seedBase),
+            out: flags.front && names.length === 1 ? flags.front : undefined,
+          }),
+        );
+        if (flags.json) return printJson(context, reports.length === 1 ? reports[0] : { results: reports });
+        printLine(context, `NAS-Bench-201 ${flags.dataset}, objectives ${reports[0].objectives.join(', ')}; reference point ${JSON.stringify(reports[0].reference)}; ${reports[0].seeds} seeds, ${reports[0].queries} queries`);
+        for (const r of reports) printLine(context, `${r.strategy.padEnd(22)} hypervolume ${r.hypervolume.mean.toFixed(2)} ± ${r.hypervolume.std.toFixed(2)} (ratio ${r.hypervolume_ratio.mean.toFixed(4)})  best accuracy ${r.final.mean.toFixed(2)} ± ${r.final.std.toFixed(2)}`);
+        return;
+      }
+      if (flags.front !== undefined) throw new UsageError('--front needs --objectives');
       const results: Nb201BenchmarkReport[] = [];
       for (const name of names) {
         if (names.length > 1) log(context, `bench nb201: ${name} …`);

@@ -44,6 +44,19 @@ test('cli: bench nb201 --json prints one document with the contract fields', () 
   assert.ok(doc.final.mean > 85 && doc.final.mean <= 94.3733);
 });
 
+test('cli: bench nb201 --objectives reports the hypervolume and its reference point', () => {
+  const r = naskit(['bench', 'nb201', '--strategy', 'random', '--objectives', 'acc,latency:pixel3', '--seeds', '2', '--queries', '40', '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.deepEqual(doc.objectives, ['acc', 'latency:pixel3']);
+  assert.ok(doc.hypervolume.mean > 0);
+  assert.equal(doc.reference.acc, 0);
+  assert.ok(doc.reference['latency:pixel3'] > 0);
+  const bad = naskit(['bench', 'nb201', '--strategy', 'random', '--objectives', 'acc,latency:pixel9']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /pixel3/);
+});
+
 test('cli: bad usage exits 2 with one clear line on stderr', () => {
   for (const args of [
     ['space', 'info', 'nope'],
