@@ -4,10 +4,11 @@ import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Nb201Space } from '../../src/space/nb201.js';
+import { Deduplicated } from '../../src/strategy/deduplicated.js';
 import { replay } from '../../src/strategy/replay.js';
 import { STRATEGIES } from '../../src/strategy/registry.js';
 import type { StrategyEvent } from '../../src/strategy/types.js';
-import { askKeys, build, drive, script, SPACES_UNDER_TEST } from './harness.js';
+import { askKeys, build, drive, observe, script, SPACES_UNDER_TEST } from './harness.js';
 
 // The conformance suite: every strategy in the registry, with the options of conformance-table.ts,
 // must be a deterministic state machine over its seed and the asks and tells it sees.
@@ -48,6 +49,21 @@ for (const name of Object.keys(STRATEGIES)) {
         }
       });
     }
+
+    test('wrapped in Deduplicated, it never asks a completed architecture again (same isoKey and fidelity)', () => {
+      const space = new Nb201Space();
+      const strategy = new Deduplicated(build(name, space, 13), space, { max_retries: 500 });
+      const seen = new Set<string>();
+      for (let trial = 0; trial < ASKS; trial++) {
+        const { sample, fidelity } = strategy.ask();
+        const key = `${fidelity ?? ''}|${space.isoKey(sample)}`;
+        assert.ok(!seen.has(key), `${name}: trial ${trial} repeats ${space.format(sample)} at fidelity ${fidelity}`);
+        const failed = trial % 7 === 3;
+        // A failed architecture may be tried again (Deduplicated forgets it: failures can be transient).
+        if (!failed) seen.add(key);
+        strategy.tell({ ...observe(space, name, trial, sample, failed), fidelity });
+      }
+    });
 
     test('failed and pruned observations never break tell, and asking goes on', () => {
       const space = new Nb201Space();
