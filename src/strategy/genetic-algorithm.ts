@@ -36,6 +36,8 @@ export type GeneticAlgorithmOptions = z.output<typeof GeneticAlgorithmOptions>;
  * the current parents and their results join whichever generation is open when they arrive.
  * A child identical to one of its parents is mutated anyway, because re-evaluating a parent
  * spends a query on a known result.
+ *
+ * The registry (`ga`) wraps it in `Deduplicated` unless the options say `dedup: false`.
  */
 export class GeneticAlgorithm implements Strategy {
   readonly name = 'ga';

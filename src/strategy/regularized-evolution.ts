@@ -32,6 +32,8 @@ export type RegularizedEvolutionOptions = z.output<typeof RegularizedEvolutionOp
  *   workers the random phase may propose more than `population` architectures;
  * - tournament members are drawn without replacement (as NASLib; the paper draws with replacement);
  * - a failed trial is not added to the population (the paper has no failures).
+ *
+ * The registry (`rea`) wraps it in `Deduplicated` unless the options say `dedup: false`.
  */
 export class RegularizedEvolution implements Strategy {
   readonly name = 'rea';

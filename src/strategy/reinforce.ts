@@ -34,6 +34,8 @@ const MAX_DRAWS = 100;
  * the policy as it is then (with several workers a result may be slightly off-policy); a draw that
  * breaks the space's constraint is redrawn, and after {@link MAX_DRAWS} a uniform `space.random`
  * sample is used (its values snapped to the nearest grid point for the update).
+ *
+ * The registry (`reinforce`) wraps it in `Deduplicated` unless the options say `dedup: false`.
  */
 export class Reinforce implements Strategy {
   readonly name = 'reinforce';
