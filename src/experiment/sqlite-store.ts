@@ -99,15 +99,17 @@ export class SqliteStore implements Store {
   }
 
   async claimQueued(experimentId: number, worker: WorkerInfo): Promise<TrialRecord | null> {
-    return this.guard('write to', () =>
-      this.db.transaction(() => {
+    return this.guard('write to', () => {
+      // Most of the time nothing is queued: look without taking the database's write lock.
+      if (!this.db.prepare("SELECT 1 FROM trials WHERE experiment_id = ? AND state = 'queued' LIMIT 1").get(experimentId)) return null;
+      return this.db.transaction(() => {
         const row = this.db.prepare("SELECT id FROM trials WHERE experiment_id = ? AND state = 'queued' ORDER BY number LIMIT 1").get(experimentId) as Row | undefined;
         if (!row) return null;
         const now = Date.now();
         this.db.prepare("UPDATE trials SET state = 'running', worker = ?, heartbeat = ?, started = ?, attempts = attempts + 1 WHERE id = ?").run(worker.id, now, now, row.id);
         return this.trialById(Number(row.id));
-      }).immediate(),
-    );
+      }).immediate();
+    });
   }
 
   async askTrial(experimentId: number, afterSeq: number, worker: WorkerInfo, decide: (view: AskView) => NewTrial | null): Promise<{ trial: TrialRecord; seq: number } | null> {
