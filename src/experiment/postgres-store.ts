@@ -9,6 +9,22 @@ import { assertFinishable } from './trial-rules.js';
 /** The database server's clock in epoch milliseconds: one clock for workers on many machines. */
 const NOW = '(extract(epoch from clock_timestamp()) * 1000)';
 
+/** A trial row's learning curve as one JSON column (saves a round trip). */
+const CURVE = '(SELECT json_agg(json_build_array(i.step, i.value) ORDER BY i.step) FROM trial_intermediate i WHERE i.trial_id = trials.id) AS curve';
+
+/** The `curve` column → step → value. */
+function curveOf(row: Row): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [step, value] of (row.curve as [number, number][] | null) ?? []) out[String(step)] = Number(value);
+  return out;
+}
+
+/** An id inlined into a statement sent with BEGIN (simple protocol, no parameters): must be a safe integer. */
+function intParam(n: number): number {
+  if (!Number.isSafeInteger(n)) throw new TypeError(`PostgresStore: id must be an integer, got ${n}`);
+  return n;
+}
+
 /** Options of {@link PostgresStore.open}. */
 export interface PostgresStoreOptions {
   /** Connections per process (default 4). */
@@ -58,7 +74,7 @@ export class PostgresStore implements Store {
   }
 
   private async migrate(schema: string): Promise<void> {
-    await this.tx('migrate the schema of', async (c) => {
+    await this.tx('migrate the schema of', null, async (c) => {
       await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`naskit-schema:${schema}`]);
       await c.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
       await c.query('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
@@ -105,28 +121,33 @@ export class PostgresStore implements Store {
       'write to',
       `UPDATE trials SET state = 'running', worker = $2, heartbeat = ${NOW}, started = ${NOW}, attempts = attempts + 1
        WHERE id = (SELECT id FROM trials WHERE experiment_id = $1 AND state = 'queued' ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED)
-       RETURNING *`,
+       RETURNING *, ${CURVE}`,
       [experimentId, worker.id],
     );
-    return rows.length ? this.withCurve(rows[0]) : null;
+    return rows.length ? trialFromRow(rows[0], curveOf(rows[0])) : null;
   }
 
+  // Round trips inside the experiment's lock are what limits many workers, so each transaction is
+  // BEGIN+lock in one message, the reads, one statement for all writes (CTEs), and COMMIT.
+
   async askTrial(experimentId: number, afterSeq: number, worker: WorkerInfo, decide: (view: AskView) => NewTrial | null): Promise<{ trial: TrialRecord; seq: number } | null> {
-    return this.tx('write to', async (c) => {
-      const exp = await c.query('SELECT trial_count, event_count, cost_total FROM experiments WHERE id = $1 FOR UPDATE', [experimentId]);
-      if (!exp.rows.length) throw new StorageError('NO_EXPERIMENT', `${this.url}: no experiment with id ${experimentId}`);
-      const events = (await c.query('SELECT * FROM events WHERE experiment_id = $1 AND seq > $2 ORDER BY seq', [experimentId, afterSeq])).rows.map(eventFromRow);
-      const number = Number(exp.rows[0].trial_count);
-      const seq = Number(exp.rows[0].event_count);
-      const made = callDecide(decide, { events, trialCount: number, costSeconds: Number(exp.rows[0].cost_total) });
+    const id = intParam(experimentId);
+    return this.tx('write to', `SELECT trial_count, event_count, cost_total FROM experiments WHERE id = ${id} FOR UPDATE`, async (c, locked) => {
+      if (!locked.length) throw new StorageError('NO_EXPERIMENT', `${this.url}: no experiment with id ${experimentId}`);
+      const events = (await c.query('SELECT * FROM events WHERE experiment_id = $1 AND seq > $2 ORDER BY seq', [id, afterSeq])).rows.map(eventFromRow);
+      const number = Number(locked[0].trial_count);
+      const seq = Number(locked[0].event_count);
+      const made = callDecide(decide, { events, trialCount: number, costSeconds: Number(locked[0].cost_total) });
       if (!made) return null;
       const { rows } = await c.query(
-        `INSERT INTO trials (experiment_id, number, state, sample, key, fidelity, params, user_attrs, worker, heartbeat, started, seed, code_version, attempts)
-         VALUES ($1, $2, 'running', $3, $4, $5, $6, $7, $8, ${NOW}, ${NOW}, $9, $10, 1) RETURNING *`,
-        [experimentId, number, jsonText(made.sample), made.key, made.fidelity, jsonText(made.params), jsonText(made.userAttrs), worker.id, made.seed, made.codeVersion],
+        `WITH t AS (
+           INSERT INTO trials (experiment_id, number, state, sample, key, fidelity, params, user_attrs, worker, heartbeat, started, seed, code_version, attempts)
+           VALUES ($1, $2, 'running', $3, $4, $5, $6, $7, $8, ${NOW}, ${NOW}, $9, $10, 1) RETURNING *),
+         ev AS (INSERT INTO events (experiment_id, seq, kind, trial, payload) VALUES ($1, $11, 'ask', $2, $12)),
+         ex AS (UPDATE experiments SET trial_count = $2 + 1, event_count = $11 + 1 WHERE id = $1)
+         SELECT * FROM t`,
+        [id, number, jsonText(made.sample), made.key, made.fidelity, jsonText(made.params), jsonText(made.userAttrs), worker.id, made.seed, made.codeVersion, seq, jsonText({ sample: made.sample })],
       );
-      await c.query("INSERT INTO events (experiment_id, seq, kind, trial, payload) VALUES ($1, $2, 'ask', $3, $4)", [experimentId, seq, number, jsonText({ sample: made.sample })]);
-      await c.query('UPDATE experiments SET trial_count = $1, event_count = $2 WHERE id = $3', [number + 1, seq + 1, experimentId]);
       return { trial: trialFromRow(rows[0]), seq };
     });
   }
@@ -137,26 +158,30 @@ export class PostgresStore implements Store {
   }
 
   async reportIntermediate(trialId: number, step: number, value: number): Promise<void> {
-    await this.tx('write to', async (c) => {
-      const { rows } = await c.query('SELECT * FROM trials WHERE id = $1 FOR UPDATE', [trialId]);
-      if (!rows.length) throw new StorageError('NO_TRIAL', `${this.url}: no trial with id ${trialId}`);
-      assertFinishable(trialFromRow(rows[0]), null, 'report an intermediate value for');
+    await this.tx('write to', `SELECT * FROM trials WHERE id = ${intParam(trialId)} FOR UPDATE`, async (c, locked) => {
+      if (!locked.length) throw new StorageError('NO_TRIAL', `${this.url}: no trial with id ${trialId}`);
+      assertFinishable(trialFromRow(locked[0]), null, 'report an intermediate value for');
       await c.query('INSERT INTO trial_intermediate (trial_id, step, value) VALUES ($1, $2, $3) ON CONFLICT (trial_id, step) DO UPDATE SET value = excluded.value', [trialId, step, value]);
     });
   }
 
   async finishTrial(trialId: number, worker: WorkerInfo, outcome: TrialOutcome): Promise<TrialRecord> {
-    return this.tx('write to', async (c) => {
-      const owner = await c.query('SELECT experiment_id FROM trials WHERE id = $1', [trialId]);
-      if (!owner.rows.length) throw new StorageError('NO_TRIAL', `${this.url}: no trial with id ${trialId}`);
-      const experimentId = Number(owner.rows[0].experiment_id);
-      // Lock order everywhere: experiment row, then trial row.
-      const exp = await c.query('SELECT event_count FROM experiments WHERE id = $1 FOR UPDATE', [experimentId]);
-      const trial = trialFromRow((await c.query('SELECT * FROM trials WHERE id = $1 FOR UPDATE', [trialId])).rows[0]);
+    const id = intParam(trialId);
+    // Lock order everywhere: experiment row, then trial row.
+    const lock = `SELECT id, event_count FROM experiments WHERE id = (SELECT experiment_id FROM trials WHERE id = ${id}) FOR UPDATE`;
+    return this.tx('write to', lock, async (c, locked) => {
+      if (!locked.length) throw new StorageError('NO_TRIAL', `${this.url}: no trial with id ${trialId}`);
+      const experimentId = Number(locked[0].id);
+      const seq = Number(locked[0].event_count);
+      const current = (await c.query(`SELECT *, ${CURVE} FROM trials WHERE id = $1 FOR UPDATE`, [id])).rows[0];
+      const trial = trialFromRow(current, curveOf(current));
       assertFinishable(trial, worker.id, 'finish');
-      const seq = Number(exp.rows[0].event_count);
       const { rows } = await c.query(
-        `UPDATE trials SET state = $1, value = $2, vals = $3, error = $4, params = $5, user_attrs = $6, finished = ${NOW} WHERE id = $7 RETURNING *`,
+        `WITH t AS (
+           UPDATE trials SET state = $1, value = $2, vals = $3, error = $4, params = $5, user_attrs = $6, finished = ${NOW} WHERE id = $7 RETURNING *),
+         ev AS (INSERT INTO events (experiment_id, seq, kind, trial, payload) VALUES ($8, $9, 'tell', $10, $11)),
+         ex AS (UPDATE experiments SET event_count = $9 + 1, cost_total = cost_total + $12 WHERE id = $8)
+         SELECT * FROM t`,
         [
           outcome.state,
           outcome.value,
@@ -164,18 +189,20 @@ export class PostgresStore implements Store {
           outcome.error ?? null,
           jsonText({ ...trial.params, ...(outcome.params ?? {}) }),
           jsonText({ ...trial.userAttrs, ...(outcome.userAttrs ?? {}) }),
-          trialId,
+          id,
+          experimentId,
+          seq,
+          trial.number,
+          jsonText(outcome.observation),
+          costOf(outcome.userAttrs),
         ],
       );
-      await c.query("INSERT INTO events (experiment_id, seq, kind, trial, payload) VALUES ($1, $2, 'tell', $3, $4)", [experimentId, seq, trial.number, jsonText(outcome.observation)]);
-      await c.query('UPDATE experiments SET event_count = $1, cost_total = cost_total + $2 WHERE id = $3', [seq + 1, costOf(outcome.userAttrs), experimentId]);
-      const curve = groupIntermediate((await c.query('SELECT * FROM trial_intermediate WHERE trial_id = $1 ORDER BY step', [trialId])).rows);
-      return trialFromRow(rows[0], curve.get(trialId) ?? {});
+      return trialFromRow(rows[0], trial.intermediate);
     });
   }
 
   async requeueStale(experimentId: number, staleMs: number, isDead?: (worker: string) => boolean): Promise<number> {
-    return this.tx('write to', async (c) => {
+    return this.tx('write to', null, async (c) => {
       const { rows } = await c.query(
         `SELECT id, worker, heartbeat < ${NOW} - $2 AS stale FROM trials WHERE experiment_id = $1 AND state = 'running' FOR UPDATE SKIP LOCKED`,
         [experimentId, staleMs],
@@ -202,12 +229,6 @@ export class PostgresStore implements Store {
     await this.pool.end();
   }
 
-  private async withCurve(row: Row): Promise<TrialRecord> {
-    const id = Number(row.id);
-    const curve = groupIntermediate(await this.query('read', 'SELECT * FROM trial_intermediate WHERE trial_id = $1 ORDER BY step', [id]));
-    return trialFromRow(row, curve.get(id) ?? {});
-  }
-
   private async query(action: string, sql: string, params: unknown[] = []): Promise<Row[]> {
     try {
       return (await this.pool.query(sql, params)).rows;
@@ -216,8 +237,12 @@ export class PostgresStore implements Store {
     }
   }
 
-  /** Runs `fn` in one transaction; any error rolls it back (nothing half-written). */
-  private async tx<T>(action: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` in one transaction; any error rolls it back (nothing half-written). `first` (a
+   * statement without parameters, usually the lock) is sent in the same message as BEGIN and its
+   * rows handed to `fn`.
+   */
+  private async tx<T>(action: string, first: string | null, fn: (client: pg.PoolClient, firstRows: Row[]) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
@@ -225,8 +250,14 @@ export class PostgresStore implements Store {
       throw this.wrap(action, error);
     }
     try {
-      await client.query('BEGIN');
-      const out = await fn(client);
+      let firstRows: Row[] = [];
+      if (first) {
+        const results = (await client.query(`BEGIN; ${first}`)) as unknown as pg.QueryResult[];
+        firstRows = results[1].rows;
+      } else {
+        await client.query('BEGIN');
+      }
+      const out = await fn(client, firstRows);
       await client.query('COMMIT');
       client.release();
       return out;
