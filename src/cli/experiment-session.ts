@@ -71,9 +71,11 @@ function codeVersion(): string {
 /**
  * Runs this process as one worker of the experiment (identity, environment and progress bar are
  * taken here, at the CLI edge). The bar shows only on a terminal and never with `--json`.
+ * `hostName` names this worker's machine in its id (default: the hostname).
  */
-export async function work(context: CliContext, store: Store, experiment: ExperimentRecord, parts: ExperimentParts, json: boolean): Promise<WorkerSummary> {
-  const host = hostname();
+export async function work(context: CliContext, store: Store, experiment: ExperimentRecord, parts: ExperimentParts, json: boolean, hostName?: string): Promise<WorkerSummary> {
+  // Workers on other hosts are judged by their heartbeat only; on this host a dead pid suffices.
+  const host = hostName ?? hostname();
   const worker = workerInfo(host, process.pid, Date.now());
   const tty = (context.stderr as NodeJS.WriteStream).isTTY === true;
   const bar = !json && tty && parts.config.budget.trials !== undefined ? new ProgressBar(context.stderr, parts.config.budget.trials) : null;

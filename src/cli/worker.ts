@@ -13,12 +13,13 @@ export function registerWorker(program: Command, context: CliContext): void {
     .description('evaluate trials of an experiment until its budget is spent (many workers may share one PostgreSQL)')
     .requiredOption('--experiment <name>', 'experiment name')
     .option('--storage <url>', 'storage URL (default NASKIT_STORAGE, else sqlite:///<cwd>/.naskit/naskit.db)')
+    .option('--host <name>', "this machine's name in the worker id (default: the hostname); give containers that share a hostname distinct names")
     .option('--json', 'print one JSON document')
-    .action(async (flags: { experiment: string; storage?: string; json?: boolean }) => {
+    .action(async (flags: { experiment: string; storage?: string; host?: string; json?: boolean }) => {
       await withStore(context, flags.storage, async (store) => {
         const experiment = await requireExperiment(store, flags.experiment);
         const parts = buildParts(context, storedConfig(experiment));
-        const summary = await work(context, store, experiment, parts, flags.json === true);
+        const summary = await work(context, store, experiment, parts, flags.json === true, flags.host);
         if (flags.json) return printJson(context, { experiment: experiment.name, pid: process.pid, ...summary });
         log(context, `${experiment.name}: this worker evaluated ${summary.evaluated} trials (${summary.failed} failed, ${summary.lost} re-queued before they were recorded)`);
       });

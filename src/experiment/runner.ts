@@ -145,29 +145,40 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
       await sleep(pollMs);
       continue;
     }
-    const outcome = await evaluate(options, trial, heartbeatMs);
-    summary.evaluated++;
-    if (outcome.state === 'failed') summary.failed++;
+    // Heartbeats run until the outcome is recorded: waiting for the lock to record it is still work.
+    const held = trial;
+    const timer = setInterval(() => {
+      store.heartbeat(held.id, worker).catch(() => {});
+    }, heartbeatMs);
+    timer.unref();
     try {
+      const outcome = await evaluate(options, trial);
+      summary.evaluated++;
+      if (outcome.state === 'failed') summary.failed++;
       const finished = await store.finishTrial(trial.id, worker, outcome);
       options.onTrial?.(finished);
     } catch (error) {
       // Re-queued as stale while we worked (e.g. a long pause) and taken by another worker: theirs counts.
       if (error instanceof TrialStateError) summary.lost++;
       else throw error;
+    } finally {
+      clearInterval(timer);
     }
   }
   return summary;
 }
 
-/** Runs the estimator on one trial with heartbeats; every failure becomes a failed outcome. */
-async function evaluate(options: WorkerOptions, trial: TrialRecord, heartbeatMs: number): Promise<TrialOutcome> {
-  const { space, store, worker } = options;
-  const timer = setInterval(() => {
-    store.heartbeat(trial.id, worker).catch(() => {});
-  }, heartbeatMs);
-  timer.unref();
-  const sample = space.freeze(trial.sample as Record<string, unknown>);
+/** Runs the estimator on one trial; every failure becomes a failed outcome. */
+async function evaluate(options: WorkerOptions, trial: TrialRecord): Promise<TrialOutcome> {
+  const { space } = options;
+  let sample;
+  try {
+    sample = space.freeze(trial.sample as Record<string, unknown>);
+  } catch (error) {
+    // A stored sample this space no longer accepts: a failed trial, not a crashed worker.
+    const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return { state: 'failed', value: null, error: text, observation: { trial: trial.number, sample: trial.sample, state: 'failed', value: null } };
+  }
   const base = { trial: trial.number, sample, ...(trial.fidelity !== null ? { fidelity: trial.fidelity } : {}) };
   try {
     const est = await options.estimator.estimator.estimate(sample, { seed: trial.seed, ...(trial.fidelity !== null ? { fidelity: trial.fidelity } : {}) });
@@ -187,8 +198,6 @@ async function evaluate(options: WorkerOptions, trial: TrialRecord, heartbeatMs:
   } catch (error) {
     const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return { state: 'failed', value: null, error: text, observation: { ...base, state: 'failed', value: null } };
-  } finally {
-    clearInterval(timer);
   }
 }
 

@@ -26,12 +26,14 @@ test('8 workers on one PostgreSQL experiment, 2 killed mid-run: every trial once
       estimator: { name: 'tabular', benchmark: 'nb201', dataset: 'cifar10', signal: 'valid_12ep', delay_ms: 5 },
       budget: { trials: BUDGET },
       seed: 5,
-      workers: { heartbeat_seconds: 0.5, stale_seconds: 5 },
+      workers: { heartbeat_seconds: 0.5, stale_seconds: 3 },
     });
     const experiment = await store.createExperiment({ name: config.name, config: config as unknown as Json, seed: config.seed });
     const dir = tempDir('naskit-workers-');
-    const workers = Array.from({ length: 8 }, () => {
-      const child = naskitChild(['worker', '--experiment', config.name, '--storage', url, '--json'], dir);
+    // Each worker names a different host, as on 8 machines: a killed worker's trials come back only
+    // through the stale-heartbeat sweep (workers.stale_seconds), not through the same-host pid check.
+    const workers = Array.from({ length: 8 }, (_, i) => {
+      const child = naskitChild(['worker', '--experiment', config.name, '--storage', url, '--host', `machine-${i}`, '--json'], dir);
       let stdout = '';
       let stderr = '';
       child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
