@@ -1,0 +1,212 @@
+/**
+ * Engine benchmark: naskit against PyTorch (Debian python3-torch, bench/engine/reference.py) in one
+ * run, on the same machine and thread count, with the same models, batches and steps:
+ * a conv-net training step (batch 64, 32x32x3), the NAS-Bench-201 network's step (architecture 11,
+ * C=16, N=5, batch 64), an LSTM controller step, and the per-call cost of a tiny op. Runs alternate
+ * between the two (PyTorch, naskit, PyTorch, naskit) so that both see the same machine load; the
+ * ratio uses the fastest step of each (the least disturbed by other processes), medians are shown too.
+ * Also: `naskit train`'s end-to-end images/s (CIFAR-10 pipeline included) against the bare step, and
+ * native memory and RSS after 100 and after 10,000 steps.
+ *
+ * Run: npx tsc -p . && node dist/bench/engine/run.js [--threads T] [--quick]
+ */
+import { spawnSync } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
+import { join } from 'node:path';
+import * as E from '../../src/engine/index.js';
+import { CIFAR10_AUGMENT, CIFAR10_NORMALIZATION, loadCifar10, split, subset } from '../../src/engine/data/index.js';
+import { dataDir, projectRoot } from '../../src/util/paths.js';
+import { machineLine } from '../machine.js';
+
+const ARCH_11 = '|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|none~0|nor_conv_3x3~1|avg_pool_3x3~2|';
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const threads = args.includes('--threads') ? Number(args[args.indexOf('--threads') + 1]) : availableParallelism();
+const python = process.env.PYTHON ?? '/usr/bin/python3';
+
+E.setNumThreads(threads);
+E.manualSeed(0);
+
+type Step = () => void;
+
+function timeSteps(step: Step, steps: number, warmup = 3): number[] {
+  for (let i = 0; i < warmup; i++) step();
+  const out: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t = performance.now();
+    step();
+    out.push(performance.now() - t);
+  }
+  return out;
+}
+
+function torchSteps(name: string, steps: number): number[] {
+  const r = spawnSync(python, [join(projectRoot(), 'bench', 'engine', 'reference.py'), name, String(threads), String(steps)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`reference.py ${name} failed: ${r.stderr}`);
+  return (JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number[] }).ms;
+}
+
+const min = (xs: number[]): number => Math.min(...xs);
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function imageStep(model: E.nn.Layer): Step {
+  const gen = new E.Generator(0);
+  const x = E.keep(E.randn([64, 3, 32, 32], { generator: gen }));
+  const y = E.keep(E.randint(0, 10, [64], gen));
+  const opt = new E.SGD(model.parameters(), { lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 5e-4 });
+  return () =>
+    E.scope(() => {
+      const loss = E.crossEntropy(model.forward(x), y);
+      opt.zeroGrad();
+      loss.backward();
+      opt.step();
+      loss.item();
+    });
+}
+
+/** The same ENAS-style controller as reference.py: 6 decisions among 5 operations, hidden 64. */
+function lstmStep(): Step {
+  const gen = new E.Generator(0);
+  const embedding = new E.nn.Embedding(6, 64, { generator: gen });
+  const cell = new E.nn.LSTMCell(64, 64, { generator: gen });
+  const head = new E.nn.Linear(64, 5, { generator: gen });
+  const params = [...embedding.parameters(), ...cell.parameters(), ...head.parameters()];
+  const opt = new E.Adam(params, { lr: 3.5e-4 });
+  const actions = [3, 1, 4, 0, 2, 3];
+  const tokens = actions.map((a) => E.keep(E.tensor(Int32Array.from([a + 1]), [1])));
+  const start = E.keep(E.tensor(Int32Array.from([0]), [1]));
+  return () =>
+    E.scope(() => {
+      let state = cell.initialState(1);
+      let token = start;
+      let logp: E.Tensor | null = null;
+      actions.forEach((a, k) => {
+        state = cell.forward(embedding.forward(token), state);
+        const term = E.select(E.select(E.logSoftmax(head.forward(state.h), 1), 0, 0), 0, a);
+        logp = logp ? E.add(logp, term) : term;
+        token = tokens[k];
+      });
+      const loss = E.mul(logp!, -0.7);
+      opt.zeroGrad();
+      loss.backward();
+      opt.step();
+      loss.item();
+    });
+}
+
+function tinyOpMs(): number {
+  const a = E.keep(E.ones([1]));
+  const b = E.keep(E.ones([1]));
+  const n = 100_000;
+  const t = performance.now();
+  for (let i = 0; i < n / 1000; i++) {
+    E.scope(() => {
+      for (let j = 0; j < 1000; j++) E.add(a, b);
+    });
+  }
+  return (performance.now() - t) / n;
+}
+
+function compare(name: string, torchCase: string, make: () => Step, steps: number): string {
+  const step = make();
+  const torch: number[] = [];
+  const ours: number[] = [];
+  for (let rep = 0; rep < 2; rep++) {
+    torch.push(...torchSteps(torchCase, steps));
+    ours.push(...timeSteps(step, steps));
+  }
+  const ratio = min(ours) / min(torch);
+  const line = `| ${name} | ${min(ours).toFixed(2)} | ${min(torch).toFixed(2)} | ${ratio.toFixed(3)} | ${median(ours).toFixed(2)} | ${median(torch).toFixed(2)} | ${(median(ours) / median(torch)).toFixed(3)} |`;
+  console.error(line);
+  return line;
+}
+
+async function endToEnd(bareImagesPerS: number): Promise<string[]> {
+  const train = await loadCifar10(dataDir(), 'train');
+  const data = split(subset(train, quick ? 1344 : 3264, 0), { validation: 64, seed: 0 });
+  const model = new E.Nb201Network(ARCH_11, { generator: new E.Generator(0) });
+  const result = await E.trainClassifier(model, { train: data.train, validation: data.validation }, {
+    epochs: 1,
+    batchSize: 64,
+    lr: 0.1,
+    seed: 0,
+    normalization: CIFAR10_NORMALIZATION,
+    augment: CIFAR10_AUGMENT,
+  });
+  model.dispose();
+  return [
+    `- naskit train end to end (NB201 arch 11, CIFAR-10, batch 64, augmentation, prefetching worker, ${data.train.length} images): ${result.trainImagesPerS.toFixed(1)} images/s`,
+    `- bare step (same network and batch, data already in memory): ${bareImagesPerS.toFixed(1)} images/s (from the median step above)`,
+    `- end to end / bare: ${(result.trainImagesPerS / bareImagesPerS).toFixed(3)}`,
+  ];
+}
+
+function memoryFlat(): string[] {
+  const gen = new E.Generator(1);
+  const model = new E.nn.Sequential(new E.nn.Linear(32, 64, { generator: gen }), new E.nn.ReLU(), new E.nn.Linear(64, 10, { generator: gen }));
+  const opt = new E.Adam(model.parameters());
+  const x = E.keep(E.randn([64, 32], { generator: gen }));
+  const y = E.keep(E.randint(0, 10, [64], gen));
+  const step = (): void =>
+    E.scope(() => {
+      const loss = E.crossEntropy(model.forward(x), y);
+      opt.zeroGrad();
+      loss.backward();
+      opt.step();
+      loss.item();
+    });
+  for (let i = 0; i < 100; i++) step();
+  const m100 = E.memory();
+  const rss100 = process.memoryUsage().rss;
+  for (let i = 100; i < 10_000; i++) step();
+  const m10k = E.memory();
+  const rss10k = process.memoryUsage().rss;
+  return [
+    `- after 100 steps: ${m100.tensors} live tensors, ${m100.bytes} bytes; RSS ${(rss100 / 2 ** 20).toFixed(1)} MiB`,
+    `- after 10,000 steps: ${m10k.tensors} live tensors, ${m10k.bytes} bytes; RSS ${(rss10k / 2 ** 20).toFixed(1)} MiB (${((rss10k / rss100 - 1) * 100).toFixed(1)} %)`,
+  ];
+}
+
+async function main(): Promise<void> {
+  const load0 = loadavg()[0];
+  const started = new Date().toISOString();
+  const steps = quick ? 4 : 10;
+  const lines: string[] = [];
+  lines.push(`Machine: ${machineLine()}; libtorch ${E.libtorchVersion()}; ${threads} thread(s) on both sides.`);
+  lines.push(`Started ${started}, load average ${load0.toFixed(2)}.`, '');
+  lines.push('| step | naskit min ms | PyTorch min ms | ratio (min) | naskit median ms | PyTorch median ms | ratio (median) |', '| --- | --- | --- | --- | --- | --- | --- |');
+  lines.push(compare('conv net (SmallCnn C=32), batch 64, 3x32x32', 'cnn', () => imageStep(new E.SmallCnn({ inChannels: 3, channels: 32, generator: new E.Generator(0) })), steps));
+  const nbStep = (() => {
+    const model = new E.Nb201Network(ARCH_11, { generator: new E.Generator(0) });
+    return () => imageStep(model);
+  })();
+  let nbMedian = 0;
+  {
+    const step = nbStep();
+    const torch: number[] = [];
+    const ours: number[] = [];
+    for (let rep = 0; rep < 2; rep++) {
+      torch.push(...torchSteps('nb201', steps));
+      ours.push(...timeSteps(step, steps));
+    }
+    nbMedian = median(ours);
+    const line = `| NB201 arch 11 (C=16, N=5), batch 64 | ${min(ours).toFixed(2)} | ${min(torch).toFixed(2)} | ${(min(ours) / min(torch)).toFixed(3)} | ${median(ours).toFixed(2)} | ${median(torch).toFixed(2)} | ${(median(ours) / median(torch)).toFixed(3)} |`;
+    console.error(line);
+    lines.push(line);
+  }
+  lines.push(compare('LSTM controller (hidden 64, 6 decisions, Adam)', 'lstm', lstmStep, quick ? 20 : 100));
+  {
+    const torch = [...torchSteps('tinyop', 2), ...torchSteps('tinyop', 2)];
+    const ours = [tinyOpMs(), tinyOpMs(), tinyOpMs(), tinyOpMs()];
+    const line = `| tiny op (add of two 1-element tensors), per call | ${(min(ours) * 1000).toFixed(2)} µs | ${(min(torch) * 1000).toFixed(2)} µs | ${(min(ours) / min(torch)).toFixed(3)} | ${(median(ours) * 1000).toFixed(2)} µs | ${(median(torch) * 1000).toFixed(2)} µs | ${(median(ours) / median(torch)).toFixed(3)} |`;
+    console.error(line);
+    lines.push(line);
+  }
+  lines.push('');
+  lines.push(...(await endToEnd((64 * 1000) / nbMedian)));
+  lines.push(...memoryFlat());
+  lines.push('', `Ended ${new Date().toISOString()}, load average ${loadavg()[0].toFixed(2)}.`);
+  console.log(lines.join('\n'));
+}
+
+await main();
