@@ -15,6 +15,12 @@ const schema = z.strictObject({
   kernel: oneOf(KERNELS, 'exponential'),
   /** `onehot` (default: the Hamming kernel, measured better than `path` on NB201), `path`, `adjacency`, `auto`. */
   encoding: oneOf(ENCODING_CHOICES, 'onehot'),
+  /**
+   * What the GP is fitted to: `raw` signal values, `clip` (values below the median raised to the
+   * median: the GP then spends its flexibility on the better half; collapsed networks at chance
+   * accuracy stop dominating the fit) or `rank` (ranks scaled to [0, 1]).
+   */
+  targets: oneOf(['raw', 'clip', 'rank'] as const, 'raw'),
   /** Uniform random architectures evaluated before the GP takes over. */
   initial: int(2, 10_000, 10),
   /** Best results whose neighbourhoods make the candidate pool. */
@@ -70,14 +76,14 @@ export class BayesianOptimization implements Strategy {
     if (trial >= this.options.initial && results.length >= 2) {
       const pool = candidatePool(this.history, rng, this.options);
       if (pool.length > 0) {
+        const targets = transformTargets(results.map((r) => r.value), this.options.targets);
         const gp = GaussianProcess.fit(
           this.kernelFn,
           results.map((r) => this.encoder.encode(r.sample)),
-          results.map((r) => r.value),
+          targets,
         );
         const { mean, std } = gp.predict(pool.map((s) => this.encoder.encode(s)));
-        let best = -Infinity;
-        for (const r of results) best = Math.max(best, r.value);
+        const best = Math.max(...targets);
         const scores = acquire(this.options.acquisition, mean, std, best, rng, this.options.beta);
         let at = 0;
         for (let i = 1; i < scores.length; i++) if (scores[i] > scores[at]) at = i;
@@ -93,4 +99,22 @@ export class BayesianOptimization implements Strategy {
   tell(observation: Observation): void {
     this.history.tell(observation);
   }
+}
+
+/** The targets the GP is fitted to (see the `targets` option); order-preserving, so the best stays the best. */
+export function transformTargets(values: readonly number[], kind: 'raw' | 'clip' | 'rank'): number[] {
+  if (kind === 'raw' || values.length < 2) return values.slice();
+  const sorted = values.slice().sort((a, b) => a - b);
+  if (kind === 'clip') {
+    const median = sorted[Math.floor(sorted.length / 2)];
+    return values.map((v) => Math.max(v, median));
+  }
+  // Ties share their average rank.
+  return values.map((v) => {
+    let lo = 0;
+    while (sorted[lo] < v) lo++;
+    let hi = lo;
+    while (hi + 1 < sorted.length && sorted[hi + 1] === v) hi++;
+    return (lo + hi) / 2 / (sorted.length - 1);
+  });
 }

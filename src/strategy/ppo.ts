@@ -8,13 +8,13 @@ import type { Observation, Proposal, Strategy, StrategyContext } from './types.j
 
 const schema = z.strictObject({
   /** Results per policy update. */
-  batchSize: int(1, 10_000, 10),
+  batchSize: int(1, 10_000, 20),
   /** Passes of gradient ascent over each batch. */
   epochs: int(1, 1000, 4),
   /** PPO's ε: the ratio π/π_old is clipped to [1−ε, 1+ε]. */
   clip: num(0.01, 1, 0.2),
   /** Adam's step size on the logits. */
-  learningRate: num(1e-6, 10, 0.1),
+  learningRate: num(1e-6, 10, 0.3),
   /** Decay of the moving-average reward baseline. */
   baselineDecay: num(0, 1, 0.9),
   /** Weight of the policy's entropy in the objective (keeps it exploring). */
@@ -37,6 +37,8 @@ export type PpoOptions = z.input<typeof schema>;
  *   (up to `resample` times), then replaced by an unseen uniform draw; the log-probability used as
  *   π_old is that of the architecture actually proposed, under the policy at ask time;
  * - failed trials and trials this instance did not ask give no experience.
+ * Defaults (batch 20, step 0.3, 4 epochs, ε 0.2) were chosen on NB201 CIFAR-10 by the best
+ * signal found after 150 queries over 30 seeds, among batch 5–30 and steps 0.1–0.5.
  * The batch is formed in the order results are told, so a replay of the same events updates the
  * policy at the same points.
  */
