@@ -2,11 +2,14 @@ import type { Command } from 'commander';
 import { StorageError } from '../errors.js';
 import { loadConfig, validateConfig } from '../experiment/config.js';
 import type { Json } from '../util/json.js';
-import type { CliContext } from './context.js';
+import { log, type CliContext } from './context.js';
 import { UsageError } from './errors.js';
 import { buildParts, requireExperiment, runToEnd, withStore } from './experiment-session.js';
 
-/** `naskit search CONFIG.yaml`: creates the experiment, runs it to its budget, reports and exports the best. */
+/**
+ * `naskit search CONFIG.yaml`: creates the experiment, runs it to its budget, reports and exports the
+ * best. Run again with the same config, it continues (or reprints) the stored experiment.
+ */
 export function registerSearch(program: Command, context: CliContext): void {
   program
     .command('search')
@@ -25,10 +28,15 @@ export function registerSearch(program: Command, context: CliContext): void {
         try {
           experiment = await store.createExperiment({ name: config.name, config: config as unknown as Json, seed: config.seed });
         } catch (error) {
-          if (error instanceof StorageError && error.code === 'EXPERIMENT_EXISTS') {
-            throw new UsageError(`experiment ${JSON.stringify(config.name)} already exists in ${store.url}; continue it with \`naskit resume ${config.name}\`, or pass --name NEW_NAME`);
+          if (!(error instanceof StorageError && error.code === 'EXPERIMENT_EXISTS')) throw error;
+          // The same search again (same config, defaults included) continues it, like `resume`;
+          // a different config under a taken name is refused rather than mixed into its log.
+          const existing = await requireExperiment(store, config.name);
+          if (JSON.stringify(existing.config) !== JSON.stringify(config)) {
+            throw new UsageError(`experiment ${JSON.stringify(config.name)} already exists in ${store.url} with a different config; continue it with \`naskit resume ${config.name}\`, or pass --name NEW_NAME`);
           }
-          throw error;
+          if (!flags.json) log(context, `${config.name}: continuing the stored experiment with the same config`);
+          experiment = existing;
         }
         await runToEnd(context, store, experiment, flags.json === true);
       });

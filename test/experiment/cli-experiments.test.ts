@@ -56,9 +56,13 @@ test('cli: search, status, best, trials, resume and worker print the contract do
   assert.equal(JSON.parse(worker.stdout).evaluated, 0);
 
   // Bad usage: exit 2; unknown experiment: exit 1; both one line on stderr, nothing on stdout.
-  const again = naskit(['search', config], dir);
-  assert.equal(again.status, 2);
-  assert.match(again.stderr, /already exists.*naskit resume cli-exp/);
+  // The same search again reprints the stored result; another config under the same name is refused.
+  const again = naskit(['search', config, '--json'], dir);
+  assert.equal(again.status, 0, again.stderr);
+  assert.equal(JSON.parse(again.stdout).best.arch, doc.best.arch);
+  const changed = naskit(['search', writeConfig(dir, CONFIG.replace('seed: 2', 'seed: 3'), 'changed.yaml')], dir);
+  assert.equal(changed.status, 2);
+  assert.match(changed.stderr, /already exists.*different config.*naskit resume cli-exp/);
   const missing = naskit(['best', 'nope', '--json'], dir);
   assert.equal(missing.status, 1);
   assert.equal(missing.stdout, '');
