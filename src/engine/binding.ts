@@ -125,8 +125,11 @@ export const metaBuffer = new Int32Array(16);
 let loaded: NativeEngine | null = null;
 let loadError: NativeError | null = null;
 
-function load(): NativeEngine {
-  const path = join(projectRoot(), ADDON_PATH);
+/**
+ * Loads the addon from `path` and installs naskit's error class and meta buffer into it; a missing
+ * or unloadable file is a `NativeError` (`ENGINE_MISSING`) with the fix. {@link engine} calls it once.
+ */
+export function loadEngineFrom(path: string): NativeEngine {
   if (!existsSync(path)) {
     throw new NativeError('ENGINE_MISSING', `the tensor engine is not built (no ${path}); ${ENGINE_FIX}`);
   }
@@ -147,7 +150,7 @@ export function engine(): NativeEngine {
   if (loaded) return loaded;
   if (loadError) throw loadError;
   try {
-    loaded = load();
+    loaded = loadEngineFrom(join(projectRoot(), ADDON_PATH));
     return loaded;
   } catch (error) {
     loadError = error as NativeError;

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { loadEngineFrom } from '../../src/engine/binding.js';
 import { NativeError } from '../../src/errors.js';
 import * as E from '../../src/engine/index.js';
 import type { Tensor } from '../../src/engine/index.js';
@@ -54,4 +56,11 @@ engineTest('errors: use after dispose throws TENSOR_DISPOSED, in TS and in C++',
 engineTest('errors: messages say what was wrong and what to do', () => {
   assert.throws(() => E.add(E.zeros([2, 3]), E.zeros([4])), /\[2, 3\] and \[4\].*equal or 1/);
   assert.throws(() => E.crossEntropy(E.zeros([2, 3]), E.zeros([2])), /int32 or int64.*\.to\('int64'\)/);
+});
+
+test('errors: a missing addon is a NativeError ENGINE_MISSING that says how to install libtorch (no engine needed)', () => {
+  assert.throws(
+    () => loadEngineFrom('/nonexistent/naskit_engine.node'),
+    (e: unknown) => e instanceof NativeError && e.code === 'ENGINE_MISSING' && /libtorch-dev/.test(e.message) && /LIBTORCH=/.test(e.message),
+  );
 });

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as E from '../../src/engine/index.js';
 import { Nb201Table } from '../../src/estimate/nb201-table.js';
 import { Rng } from '../../src/util/rng.js';
 import { testDataDir } from '../helpers/data.js';
-import { engineTest } from './helpers.js';
+import { projectRoot } from '../../src/util/paths.js';
+import { engineTest, maxRelativeError } from './helpers.js';
 
 const ARCH_11 = '|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|none~0|nor_conv_3x3~1|avg_pool_3x3~2|';
 
@@ -49,7 +52,7 @@ engineTest('models: NB201 parameter counts equal the params_cifar10 column (extr
 engineTest('models: the NB201 network and the small CNN map images to logits and train a step', () => {
   E.scope(() => {
     const gen = new E.Generator(0);
-    const nets: [E.Layer, number[]][] = [
+    const nets: [E.nn.Layer, number[]][] = [
       [new E.Nb201Network(ARCH_11, { channels: 8, cells: 1, generator: gen }), [4, 3, 16, 16]],
       [new E.SmallCnn({ channels: 8, generator: gen }), [4, 1, 28, 28]],
     ];
@@ -72,4 +75,27 @@ engineTest('models: the NB201 network and the small CNN map images to logits and
       net.dispose();
     }
   });
+});
+
+engineTest('models: with the same weights, the NB201 network computes what the official structure computes in PyTorch', () => {
+  const ref = JSON.parse(readFileSync(join(projectRoot(), 'test', 'engine', 'fixtures', 'nb201_small.json'), 'utf8')) as {
+    arch: string;
+    channels: number;
+    cells: number;
+    state: Record<string, { shape: number[]; data: number[] }>;
+    input: { shape: number[]; data: number[] };
+    eval: number[];
+    train: number[];
+  };
+  const net = new E.Nb201Network(ref.arch, { channels: ref.channels, cells: ref.cells, dtype: 'float64' });
+  E.scope(() => {
+    const state = new Map(Object.entries(ref.state).map(([k, v]) => [k, E.tensor(Float64Array.from(v.data), v.shape)]));
+    net.loadStateDict(state); // strict: the member names line up with the official code's
+    const x = E.tensor(Float64Array.from(ref.input.data), ref.input.shape);
+    net.eval();
+    assert.ok(maxRelativeError(net.forward(x).data(), ref.eval) < 1e-10, 'evaluation mode');
+    net.train();
+    assert.ok(maxRelativeError(net.forward(x).data(), ref.train) < 1e-10, 'training mode');
+  });
+  net.dispose();
 });
