@@ -1,6 +1,6 @@
 // Storage throughput: trials per second recorded by SQLite and PostgreSQL storage with 1, 4 and 8
 // `naskit worker` processes (NB201 tabular estimator, rea, no artificial delay). Not a timed test.
-//   npx tsc -p . && node dist/bench/storage/run.js [--trials N] [--pg URL]
+//   npx tsc -p . && node dist/bench/storage/run.js [--trials N] [--delay-ms MS] [--pg URL]
 // Prints a Markdown table; the committed results are in bench/results/storage.md.
 // Throughput is counted between the first and the last finished trial (storage timestamps), so
 // process start-up (loading the NB201 table) is left out.
@@ -22,6 +22,8 @@ function arg(name: string, fallback: string): string {
 }
 
 const TRIALS = Number(arg('--trials', '2000'));
+// An artificial per-trial cost (estimator.delay_ms): 0 measures the storage alone; > 0 shows how workers overlap evaluations.
+const DELAY_MS = Number(arg('--delay-ms', '0'));
 const PG = arg('--pg', 'postgresql://postgres@127.0.0.1:5432/test');
 const bin = join(projectRoot(), 'bin', 'naskit.js');
 
@@ -31,7 +33,7 @@ async function measure(url: string, workers: number): Promise<{ perSecond: numbe
     name: `bench-${workers}`,
     space: 'nb201',
     strategy: { name: 'rea' },
-    estimator: { name: 'tabular', benchmark: 'nb201', dataset: 'cifar10', signal: 'valid_12ep' },
+    estimator: { name: 'tabular', benchmark: 'nb201', dataset: 'cifar10', signal: 'valid_12ep', delay_ms: DELAY_MS },
     budget: { trials: TRIALS },
     seed: 0,
   });
@@ -74,7 +76,7 @@ process.stdout.write(
   [
     `Machine: ${machineLine()}`,
     `uname -a: ${execSync('uname -a', { encoding: 'utf8' }).trim()}`,
-    `Date: ${new Date().toISOString()}; load average at the end: ${load}`,
+    `Date: ${new Date().toISOString()}; load average at the end: ${load}; estimator.delay_ms: ${DELAY_MS}`,
     '',
     '| storage | workers | trials | seconds (first to last finish) | trials/s |',
     '| --- | ---: | ---: | ---: | ---: |',
