@@ -1,6 +1,6 @@
 """PyTorch side of bench/engine/run.ts: the same models, batches and steps, timed the same way.
 
-Usage: python3 bench/engine/reference.py CASE THREADS STEPS  ->  one JSON line {"ms": [per-step times]}
+Usage: python3 bench/engine/reference.py CASE THREADS STEPS [WARMUP]  ->  one JSON line {"ms": [per-step times]}
 CASE: cnn | nb201 | lstm | tinyop. Data is random, made once and kept in memory (as on the naskit side).
 """
 import json
@@ -78,6 +78,7 @@ def lstm_step():
 
 def main():
     case, threads, steps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    warmup = int(sys.argv[4]) if len(sys.argv) > 4 else 3
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     if case == 'tinyop':
@@ -93,7 +94,7 @@ def main():
         print(json.dumps({'ms': times}))
         return
     step = {'cnn': lambda: image_step(small_cnn()), 'nb201': lambda: image_step(TinyNetwork(ARCH_11)), 'lstm': lstm_step}[case]()
-    for _ in range(3):
+    for _ in range(warmup):
         step()
     times = []
     for _ in range(steps):

@@ -23,13 +23,14 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const threads = args.includes('--threads') ? Number(args[args.indexOf('--threads') + 1]) : availableParallelism();
 const python = process.env.PYTHON ?? '/usr/bin/python3';
+const warmupSteps = quick ? 1 : 3;
 
 E.setNumThreads(threads);
 E.manualSeed(0);
 
 type Step = () => void;
 
-function timeSteps(step: Step, steps: number, warmup = 3): number[] {
+function timeSteps(step: Step, steps: number, warmup = warmupSteps): number[] {
   for (let i = 0; i < warmup; i++) step();
   const out: number[] = [];
   for (let i = 0; i < steps; i++) {
@@ -41,7 +42,7 @@ function timeSteps(step: Step, steps: number, warmup = 3): number[] {
 }
 
 function torchSteps(name: string, steps: number): number[] {
-  const r = spawnSync(python, [join(projectRoot(), 'bench', 'engine', 'reference.py'), name, String(threads), String(steps)], { encoding: 'utf8' });
+  const r = spawnSync(python, [join(projectRoot(), 'bench', 'engine', 'reference.py'), name, String(threads), String(steps), String(warmupSteps)], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`reference.py ${name} failed: ${r.stderr}`);
   return (JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number[] }).ms;
 }
