@@ -118,7 +118,7 @@ engineTest('nn: NAS ops keep the spatial size (stride 1) or halve it (stride 2) 
   });
 });
 
-engineTest('nn: LSTMCell and Embedding', () => {
+engineTest('nn: LSTMCell, LSTM and Embedding', () => {
   E.scope(() => {
     const cell = new E.nn.LSTMCell(3, 5, { generator: new E.Generator(1) });
     const emb = new E.nn.Embedding(4, 3, { generator: new E.Generator(2) });
@@ -127,7 +127,16 @@ engineTest('nn: LSTMCell and Embedding', () => {
     const s = cell.forward(x, cell.initialState(2));
     assert.deepEqual(s.h.shape, [2, 5]);
     assert.ok(s.h.toArray().every((v) => Math.abs(v) < 1));
+    const lstm = new E.nn.LSTM(3, 5, { generator: new E.Generator(1) });
+    const seq = E.randn([4, 2, 3], { generator: new E.Generator(3) });
+    const { output, state } = lstm.forward(seq);
+    assert.deepEqual(output.shape, [4, 2, 5]);
+    let manual = cell.initialState(2);
+    for (let t = 0; t < 4; t++) manual = cell.forward(E.select(seq, 0, t), manual);
+    assert.ok(maxRelativeError(state.h.data(), manual.h.data()) < 1e-6, 'same weights (same seed), same result');
+    assert.ok(maxRelativeError(E.select(output, 0, 3).data(), manual.h.data()) < 1e-6);
     cell.dispose();
     emb.dispose();
+    lstm.dispose();
   });
 });

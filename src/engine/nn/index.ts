@@ -5,6 +5,6 @@ export { Conv2d, type Conv2dLayerOptions } from './conv.js';
 export { BatchNorm2d, type BatchNormOptions as BatchNorm2dOptions } from './norm.js';
 export { ReLU, Dropout, Identity, Flatten, MaxPool2d, AvgPool2d, GlobalAvgPool2d } from './basic.js';
 export { Sequential, ModuleList, ModuleDict } from './container.js';
-export { LSTMCell, Embedding, type LstmState } from './recurrent.js';
+export { LSTMCell, LSTM, Embedding, type LstmState } from './recurrent.js';
 export { ReLUConvBN, SepConv, DilConv, DualSepConv, Zero, FactorizedReduce, Pooling, ResNetBasicBlock } from './nas-ops.js';
 export * as init from './init.js';

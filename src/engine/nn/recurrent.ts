@@ -1,6 +1,7 @@
 import { zeros } from '../ops/creation.js';
 import type { Generator } from '../ops/creation.js';
 import { embedding, lstmCell } from '../ops/nn.js';
+import { select, stack } from '../ops/shape.js';
 import type { Tensor } from '../tensor.js';
 import { defaultUniform, normal } from './init.js';
 import type { InitOptions } from './linear.js';
@@ -67,5 +68,26 @@ export class Embedding extends Module {
 
   forward(indices: Tensor): Tensor {
     return embedding(this.weight, indices);
+  }
+}
+
+/** A one-layer LSTM over a sequence [T, N, input]: the cell stepped over time (members as PyTorch's `weight_ih_l0` via `cell.`). */
+export class LSTM extends Module {
+  readonly cell: LSTMCell;
+  constructor(inputSize: number, hiddenSize: number, options: InitOptions & { bias?: boolean } = {}) {
+    super();
+    this.cell = this.registerModule('cell', new LSTMCell(inputSize, hiddenSize, options));
+  }
+
+  /** Outputs [T, N, hidden] (the hidden state at every step) and the final state. */
+  forward(sequence: Tensor, state?: LstmState): { output: Tensor; state: LstmState } {
+    if (sequence.ndim !== 3) throw new RangeError(`LSTM: the sequence must be [T, N, ${this.cell.inputSize}], got [${sequence.shape.join(', ')}]`);
+    let s = state ?? this.cell.initialState(sequence.shape[1]);
+    const outputs: Tensor[] = [];
+    for (let t = 0; t < sequence.shape[0]; t++) {
+      s = this.cell.forward(select(sequence, 0, t), s);
+      outputs.push(s.h);
+    }
+    return { output: stack(outputs, 0), state: s };
   }
 }
