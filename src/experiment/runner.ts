@@ -1,6 +1,7 @@
 import { TrialStateError } from '../errors.js';
 import type { Space } from '../space/types.js';
 import { createStrategy } from '../strategy/registry.js';
+import type { Observation } from '../strategy/types.js';
 import type { Json } from '../util/json.js';
 import type { ExperimentConfig } from './config.js';
 import type { ExperimentEstimator } from './estimators.js';
@@ -92,13 +93,17 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
   const ask = async (): Promise<TrialRecord | null> => {
     if (!live) live = new LiveStrategy(createStrategy(config.strategy.name, { space, seed: config.seed }, config.strategy.options), space);
     const strategy: LiveStrategy = live;
+    const seen = (o: Observation) => {
+      done++;
+      if (o.state === 'failed') failedSeen++;
+      if (o.state === 'complete' && o.value !== null && (best === null || o.value > best)) best = o.value;
+    };
     try {
+      // Catch up on the log outside the lock (a worker joining a long run replays it all), so
+      // that only the last few entries are applied while the other workers wait.
+      strategy.apply(await store.events(experiment.id, strategy.lastSeq), seen);
       const made = await store.askTrial(experiment.id, strategy.lastSeq, worker, (view) => {
-        strategy.apply(view.events, (o) => {
-          done++;
-          if (o.state === 'failed') failedSeen++;
-          if (o.state === 'complete' && o.value !== null && (best === null || o.value > best)) best = o.value;
-        });
+        strategy.apply(view.events, seen);
         if (!budgetOpen(view.trialCount, view.costSeconds)) return null;
         const proposal = strategy.strategy.ask();
         const number = view.trialCount;
