@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Sample } from '../space/types.js';
 import { ACQUISITIONS, acquire } from './surrogate/acquisition.js';
 import { ENCODING_CHOICES, EncodingCache, resolveEncoding } from './surrogate/encode.js';
-import { GaussianProcess, KERNELS, kernel, type Kernel } from './surrogate/gp.js';
+import { DEFAULT_GRID, GaussianProcess, KERNELS, kernel, type GpGrid, type Kernel } from './surrogate/gp.js';
 import { SearchHistory, askRng, candidatePool, randomUnseen } from './surrogate/history.js';
 import { int, num, oneOf, parseOptions } from './surrogate/options.js';
 import type { Observation, Proposal, Strategy, StrategyContext } from './types.js';
@@ -40,8 +40,9 @@ export type BayesianOptimizationOptions = z.input<typeof schema>;
  * - the kernel is a stationary one on an encoding (by default `exponential` on `onehot`, i.e. the
  *   Hamming kernel exp(−2·edits/ℓ); on NB201 it found better architectures than the same kernel on
  *   the path encoding of White et al. 2021), not NASBOT's optimal-transport distance;
- * - hyper-parameters (length-scale, noise) are chosen on a small grid by marginal likelihood, the
- *   signal variance in closed form; the fit is redone at every ask, on all results so far;
+ * - hyper-parameters (length-scale, noise) are chosen on a small grid by marginal likelihood (again
+ *   after every 5 new results), the signal variance in closed form; the GP itself is refitted at
+ *   every ask, on all results so far;
  * - the acquisition (EI by default, UCB, or Thompson sampling from the marginal posteriors, not the
  *   joint one) is maximised over a candidate pool: every single-edit neighbour of the best results,
  *   a few 2–3-edit mutations of them and uniform random draws, never an architecture already asked
@@ -56,6 +57,9 @@ export class BayesianOptimization implements Strategy {
   private readonly history: SearchHistory;
   private readonly encoder: EncodingCache;
   private readonly kernelFn: Kernel;
+  /** Length-scale and noise last chosen on the full grid, and the number of results it was chosen with. */
+  private chosen: GpGrid | null = null;
+  private chosenWith = 0;
 
   constructor(
     private readonly context: StrategyContext,
@@ -77,11 +81,19 @@ export class BayesianOptimization implements Strategy {
       const pool = candidatePool(this.history, rng, this.options);
       if (pool.length > 0) {
         const targets = transformTargets(results.map((r) => r.value), this.options.targets);
+        // The 20-point hyper-parameter grid is searched again after every 5 new results; in
+        // between, the last choice is kept (the choice barely moves, and this is most of the time).
+        const refresh = this.chosen === null || results.length - this.chosenWith >= 5;
         const gp = GaussianProcess.fit(
           this.kernelFn,
           results.map((r) => this.encoder.encode(r.sample)),
           targets,
+          refresh ? DEFAULT_GRID : (this.chosen as GpGrid),
         );
+        if (refresh) {
+          this.chosen = { lengthscales: [gp.hyper.lengthscaleFactor], noises: [gp.hyper.noise] };
+          this.chosenWith = results.length;
+        }
         const { mean, std } = gp.predict(pool.map((s) => this.encoder.encode(s)));
         const best = Math.max(...targets);
         const scores = acquire(this.options.acquisition, mean, std, best, rng, this.options.beta);

@@ -52,6 +52,8 @@ export interface GpHyperparameters {
   /** Signal variance σ², at its maximum-likelihood value given the rest. */
   readonly variance: number;
   readonly lengthscale: number;
+  /** The length-scale as the multiple of the median-distance scale that the grid gave it. */
+  readonly lengthscaleFactor: number;
   /** Noise variance as a fraction of σ². */
   readonly noise: number;
   /** Log marginal likelihood of the targets under these hyper-parameters. */
@@ -130,7 +132,7 @@ export class GaussianProcess {
         for (let i = 0; i < n; i++) logDet += 2 * Math.log(l.get(i, i));
         const logLikelihood = -0.5 * n * Math.log(variance) - 0.5 * logDet - 0.5 * n * (1 + Math.log(2 * Math.PI));
         if (best === null || logLikelihood > best.hyper.logLikelihood) {
-          best = new GaussianProcess(kernelFn, inputs, chol, Float64Array.from(alphaM.getColumn(0)), { mean, variance, lengthscale, noise, logLikelihood });
+          best = new GaussianProcess(kernelFn, inputs, chol, Float64Array.from(alphaM.getColumn(0)), { mean, variance, lengthscale, lengthscaleFactor: factor, noise, logLikelihood });
         }
       }
     }
