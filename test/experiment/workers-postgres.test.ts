@@ -23,7 +23,7 @@ test('8 workers on one PostgreSQL experiment, 2 killed mid-run: every trial once
       space: 'nb201',
       strategy: { name: 'rea' },
       // delay_ms: each look-up lasts like a tiny training, so that the kills land mid-trial.
-      estimator: { name: 'tabular', benchmark: 'nb201', dataset: 'cifar10', signal: 'valid_12ep', delay_ms: 5 },
+      estimator: { name: 'tabular', benchmark: 'nb201', dataset: 'cifar10', signal: 'valid_12ep', delay_ms: 30 },
       budget: { trials: BUDGET },
       seed: 5,
       workers: { heartbeat_seconds: 0.5, stale_seconds: 3 },
@@ -45,7 +45,9 @@ test('8 workers on one PostgreSQL experiment, 2 killed mid-run: every trial once
     let victims: number[] = [];
     for (;;) {
       const trials = await store.trials(experiment.id);
-      const holders = [...new Set(trials.filter((t) => t.state === 'running').map((t) => Number(t.worker!.split(':')[1])))];
+      // Workers whose trial started last are the likeliest to still be in it when the signal lands.
+      const running = trials.filter((t) => t.state === 'running').sort((a, b) => b.started! - a.started!);
+      const holders = [...new Set(running.map((t) => Number(t.worker!.split(':')[1])))];
       if (trials.length >= BUDGET * 0.3 && holders.length >= 2) {
         victims = holders.slice(0, 2);
         break;
