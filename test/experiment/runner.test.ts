@@ -123,3 +123,14 @@ test('runner: four interleaved workers on one SQLite file keep the budget exactl
   for (const s of stores) await s.close();
   assert.equal(createSpace('nb201').name, 'nb201');
 });
+
+test('runner: a wall-clock budget stops asking once the time since the experiment was created has passed', async () => {
+  const c = config({ strategy: { name: 'random' }, budget: { wall_seconds: 3600 } });
+  const store = new MemoryStore();
+  const experiment = await store.createExperiment({ name: c.name, config: c as unknown as Json, seed: c.seed });
+  let finished = 0;
+  // The clock jumps an hour ahead after the 12th recorded trial.
+  const now = () => Date.now() + (finished >= 12 ? 3_600_000 : 0);
+  await runWorker({ store, experiment, config: c, space, estimator: tabular(c), worker: { id: 'w:1:1' }, codeVersion: 't', environment: null, now, onTrial: () => finished++ });
+  assert.equal((await store.trials(experiment.id)).length, 12);
+});
