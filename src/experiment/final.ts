@@ -76,6 +76,10 @@ export async function finalizeExperiment(args: {
     best: bestOut,
     export: exportPath,
   };
-  await store.finishExperiment(experiment.id, result as unknown as Json);
+  if (!(await store.finishExperiment(experiment.id, result as unknown as Json))) {
+    // Another process's final step finished first: its result is the experiment's.
+    const stored = await store.getExperiment(experiment.name);
+    if (stored?.result) return stored.result as unknown as ExperimentResult;
+  }
   return result;
 }

@@ -35,10 +35,12 @@ export class MemoryStore implements Store {
     return [...this.experiments];
   }
 
-  async finishExperiment(experimentId: number, result: Json): Promise<void> {
+  async finishExperiment(experimentId: number, result: Json): Promise<boolean> {
     const i = this.experiments.findIndex((e) => e.id === experimentId);
     if (i < 0) throw new StorageError('NO_EXPERIMENT', `no experiment with id ${experimentId}`);
+    if (this.experiments[i].status === 'finished') return false;
     this.experiments[i] = { ...this.experiments[i], status: 'finished', result: clone(result) };
+    return true;
   }
 
   async claimQueued(experimentId: number, worker: WorkerInfo): Promise<TrialRecord | null> {

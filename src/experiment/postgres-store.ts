@@ -112,8 +112,9 @@ export class PostgresStore implements Store {
     return (await this.query('read', 'SELECT * FROM experiments ORDER BY id')).map(experimentFromRow);
   }
 
-  async finishExperiment(experimentId: number, result: Json): Promise<void> {
-    await this.query('write to', "UPDATE experiments SET status = 'finished', result = $1 WHERE id = $2", [jsonText(result), experimentId]);
+  async finishExperiment(experimentId: number, result: Json): Promise<boolean> {
+    const rows = await this.query('write to', "UPDATE experiments SET status = 'finished', result = $1 WHERE id = $2 AND status = 'running' RETURNING id", [jsonText(result), experimentId]);
+    return rows.length === 1;
   }
 
   async claimQueued(experimentId: number, worker: WorkerInfo): Promise<TrialRecord | null> {

@@ -92,10 +92,8 @@ export class SqliteStore implements Store {
     return this.guard('read', () => (this.db.prepare('SELECT * FROM experiments ORDER BY id').all() as Row[]).map(experimentFromRow));
   }
 
-  async finishExperiment(experimentId: number, result: Json): Promise<void> {
-    this.guard('write to', () => {
-      this.db.prepare("UPDATE experiments SET status = 'finished', result = ? WHERE id = ?").run(jsonText(result), experimentId);
-    });
+  async finishExperiment(experimentId: number, result: Json): Promise<boolean> {
+    return this.guard('write to', () => this.db.prepare("UPDATE experiments SET status = 'finished', result = ? WHERE id = ? AND status = 'running'").run(jsonText(result), experimentId).changes === 1);
   }
 
   async claimQueued(experimentId: number, worker: WorkerInfo): Promise<TrialRecord | null> {

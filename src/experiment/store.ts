@@ -127,8 +127,11 @@ export interface Store {
   getExperiment(name: string): Promise<ExperimentRecord | null>;
   /** Every experiment, oldest first. */
   listExperiments(): Promise<ExperimentRecord[]>;
-  /** Marks an experiment finished with its final result. */
-  finishExperiment(experimentId: number, result: Json): Promise<void>;
+  /**
+   * Marks a running experiment finished with its final result. False (and nothing changed) when it
+   * was already finished, e.g. by another process's final step: the first result stays.
+   */
+  finishExperiment(experimentId: number, result: Json): Promise<boolean>;
   /** Claims the lowest-numbered queued trial for `worker` (state → running), or null. */
   claimQueued(experimentId: number, worker: WorkerInfo): Promise<TrialRecord | null>;
   /**

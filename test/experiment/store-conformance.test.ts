@@ -73,7 +73,8 @@ for (const target of TARGETS) {
       assert.equal(await store.getExperiment(uniqueName('none')), null);
       assert.ok((await store.listExperiments()).some((x) => x.name === name));
       await assert.rejects(store.createExperiment({ name, config: {}, seed: 0 }), (err: unknown) => err instanceof StorageError && err.code === 'EXPERIMENT_EXISTS');
-      await store.finishExperiment(e.id, { best: 3 });
+      assert.equal(await store.finishExperiment(e.id, { best: 3 }), true);
+      assert.equal(await store.finishExperiment(e.id, { best: 4 }), false, 'the first result stays');
       const done = await store.getExperiment(name);
       assert.equal(done!.status, 'finished');
       assert.deepEqual(done!.result, { best: 3 });
