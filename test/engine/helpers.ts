@@ -22,7 +22,7 @@ export function engineTest(name: string, fn: (t: TestContext) => void | Promise<
     test(name, () => {
       throw new Error(`NASKIT_REQUIRE_ENGINE=1 but the tensor engine is missing: ${missing}`);
     });
-  } else test(name, { skip: `tensor engine not built (${missing.split(';')[0]}); set NASKIT_REQUIRE_ENGINE=1 to make this a failure` }, fn);
+  } else test(name, { skip: `${missing.split(';')[0]}; set NASKIT_REQUIRE_ENGINE=1 to make this a failure` }, fn);
 }
 
 /** Deterministic float64 input k of a reference case (see fixtures/make_reference.py). */
