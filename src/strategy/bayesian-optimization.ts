@@ -16,11 +16,11 @@ const schema = z.strictObject({
   /** `onehot` (default: the Hamming kernel, measured better than `path` on NB201), `path`, `adjacency`, `auto`. */
   encoding: oneOf(ENCODING_CHOICES, 'onehot'),
   /**
-   * What the GP is fitted to: `raw` signal values, `clip` (values below the median raised to the
+   * What the GP is fitted to: `raw` signal values, `clip` (default; values below the median raised to the
    * median: the GP then spends its flexibility on the better half; collapsed networks at chance
    * accuracy stop dominating the fit) or `rank` (ranks scaled to [0, 1]).
    */
-  targets: oneOf(['raw', 'clip', 'rank'] as const, 'raw'),
+  targets: oneOf(['raw', 'clip', 'rank'] as const, 'clip'),
   /** Uniform random architectures evaluated before the GP takes over. */
   initial: int(2, 10_000, 10),
   /** Best results whose neighbourhoods make the candidate pool. */
@@ -49,6 +49,9 @@ export type BayesianOptimizationOptions = z.input<typeof schema>;
  *   (up to isomorphism);
  * - outstanding asks are only excluded from the pool (no fantasised results): parallel asks get
  *   the next-best candidates.
+ * - the GP is fitted to the signal with every value below the median raised to the median
+ *   (`targets: 'clip'`): on NB201 it found better architectures by the signal (30 seeds, 50/100/150
+ *   queries) than the raw values or their ranks.
  * The first `initial` asks are uniform random.
  */
 export class BayesianOptimization implements Strategy {
