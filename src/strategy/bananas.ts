@@ -6,6 +6,7 @@ import { expectedImprovement, upperConfidenceBound } from './surrogate/acquisiti
 import { ENCODING_CHOICES, EncodingCache, resolveEncoding } from './surrogate/encode.js';
 import { SearchHistory, askRng, candidatePool, randomUnseen } from './surrogate/history.js';
 import { int, num, oneOf, parseOptions } from './surrogate/options.js';
+import { TARGETS, transformTargets } from './surrogate/targets.js';
 import type { Observation, Proposal, Strategy, StrategyContext } from './types.js';
 
 const schema = z.strictObject({
@@ -20,6 +21,8 @@ const schema = z.strictObject({
   epochs: int(1, 10_000, 100),
   learningRate: num(1e-6, 1, 0.01),
   encoding: oneOf(ENCODING_CHOICES, 'auto'),
+  /** What the predictors are fitted to: `raw` signal values, `clip` (below the median raised to it) or `rank`. */
+  targets: oneOf(TARGETS, 'raw'),
   /** Uniform random architectures evaluated before the predictors take over. */
   initial: int(2, 10_000, 10),
   /** Proposals taken from one fit of the ensemble (BANANAS' k); smaller is slower and more adaptive. */
@@ -90,15 +93,15 @@ export class Bananas implements Strategy {
     const results = this.history.results;
     const { depth, width, epochs, learningRate } = this.options;
     const ensemble = new Ensemble((inputSize) => new Mlp(inputSize, { hidden: new Array<number>(depth).fill(width), epochs, batchSize: 32, learningRate, weightDecay: 1e-4 }), this.options.ensemble);
+    const targets = transformTargets(results.map((r) => r.value), this.options.targets);
     ensemble.fit(
       results.map((r) => this.encoder.encode(r.sample)),
-      results.map((r) => r.value),
+      targets,
       rng.fork(),
     );
     const pool = candidatePool(this.history, rng, this.options);
     const { mean, std } = ensemble.predict(pool.map((s) => this.encoder.encode(s)));
-    let best = -Infinity;
-    for (const r of results) best = Math.max(best, r.value);
+    const best = Math.max(...targets);
     const score = pool.map((_, i) => {
       if (this.options.acquisition === 'ei') return expectedImprovement(mean[i], std[i], best);
       if (this.options.acquisition === 'ucb') return upperConfidenceBound(mean[i], std[i], this.options.beta);

@@ -4,6 +4,7 @@ import { ACQUISITIONS, acquire } from './surrogate/acquisition.js';
 import { ENCODING_CHOICES, EncodingCache, resolveEncoding } from './surrogate/encode.js';
 import { DEFAULT_GRID, GaussianProcess, KERNELS, kernel, type GpGrid, type Kernel } from './surrogate/gp.js';
 import { SearchHistory, askRng, candidatePool, randomUnseen } from './surrogate/history.js';
+import { TARGETS, transformTargets } from './surrogate/targets.js';
 import { int, num, oneOf, parseOptions } from './surrogate/options.js';
 import type { Observation, Proposal, Strategy, StrategyContext } from './types.js';
 
@@ -20,7 +21,7 @@ const schema = z.strictObject({
    * median: the GP then spends its flexibility on the better half; collapsed networks at chance
    * accuracy stop dominating the fit) or `rank` (ranks scaled to [0, 1]).
    */
-  targets: oneOf(['raw', 'clip', 'rank'] as const, 'clip'),
+  targets: oneOf(TARGETS, 'clip'),
   /** Uniform random architectures evaluated before the GP takes over. */
   initial: int(2, 10_000, 10),
   /** Best results whose neighbourhoods make the candidate pool. */
@@ -114,22 +115,4 @@ export class BayesianOptimization implements Strategy {
   tell(observation: Observation): void {
     this.history.tell(observation);
   }
-}
-
-/** The targets the GP is fitted to (see the `targets` option); order-preserving, so the best stays the best. */
-export function transformTargets(values: readonly number[], kind: 'raw' | 'clip' | 'rank'): number[] {
-  if (kind === 'raw' || values.length < 2) return values.slice();
-  const sorted = values.slice().sort((a, b) => a - b);
-  if (kind === 'clip') {
-    const median = sorted[Math.floor(sorted.length / 2)];
-    return values.map((v) => Math.max(v, median));
-  }
-  // Ties share their average rank.
-  return values.map((v) => {
-    let lo = 0;
-    while (sorted[lo] < v) lo++;
-    let hi = lo;
-    while (hi + 1 < sorted.length && sorted[hi + 1] === v) hi++;
-    return (lo + hi) / 2 / (sorted.length - 1);
-  });
 }

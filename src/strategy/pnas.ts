@@ -6,6 +6,7 @@ import { Mlp } from './predictor/mlp.js';
 import { ENCODING_CHOICES, EncodingCache, resolveEncoding } from './surrogate/encode.js';
 import { SearchHistory, askRng, randomUnseen } from './surrogate/history.js';
 import { int, num, oneOf, parseOptions } from './surrogate/options.js';
+import { TARGETS, transformTargets } from './surrogate/targets.js';
 import type { Observation, Proposal, Strategy, StrategyContext } from './types.js';
 
 const schema = z.strictObject({
@@ -21,6 +22,8 @@ const schema = z.strictObject({
   epochs: int(1, 10_000, 100),
   learningRate: num(1e-6, 1, 0.01),
   encoding: oneOf(ENCODING_CHOICES, 'onehot'),
+  /** What the predictors are fitted to: `raw` signal values, `clip` (below the median raised to it) or `rank`. */
+  targets: oneOf(TARGETS, 'raw'),
 });
 
 /** Options of {@link Pnas}. */
@@ -184,7 +187,7 @@ export class Pnas implements Strategy {
     const ensemble = new Ensemble((inputSize) => new Mlp(inputSize, { hidden: [width, width], epochs, batchSize: 32, learningRate, weightDecay: 1e-4 }), this.options.ensemble);
     ensemble.fit(
       results.map((r) => this.encoder.encode(r.sample)),
-      results.map((r) => r.value),
+      transformTargets(results.map((r) => r.value), this.options.targets),
       rng.fork(),
     );
     return (samples) => ensemble.predict(samples.map((s) => this.encoder.encode(s))).mean;
