@@ -1,16 +1,22 @@
 // Elementwise ops. Binary and unary ops dispatch on a small integer code shared with
 // src/engine/ops/elementwise.ts (one native entry point each keeps the binding table short).
+#include <chrono>
+
 #include "handle.h"
 
 namespace naskit {
 namespace {
 
-/** binary(code, a, b: tensor|number, alpha) */
-Napi::Value Binary(const Napi::CallbackInfo& info) {
+/**
+ * binary(code, a, b, alpha) with a tensor b, binaryScalar(code, a, s, alpha) with a number s
+ * (handles are numbers too, so the two cannot share an entry point).
+ */
+template <bool kScalar>
+Napi::Value BinaryOp(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const int64_t code = IntArg(info, 0);
   const at::Tensor& a = TensorArg(info, 1);
-  const bool scalar = info[2].IsNumber();
+  const bool scalar = kScalar;
   at::Tensor b;
   at::Scalar s;
   if (scalar) s = NumberArg(info, 2);
@@ -85,15 +91,28 @@ Napi::Value Where(const Napi::CallbackInfo& info) {
 /** toDtype(a, dtype) */
 Napi::Value ToDtype(const Napi::CallbackInfo& info) { return Wrap(info.Env(), TensorArg(info, 0).to(DtypeArg(info, 1))); }
 
+/** timeAddLoop(a, b, n): microseconds per at::add call made from C++ (libtorch's own cost, for benchmarks). */
+Napi::Value TimeAddLoop(const Napi::CallbackInfo& info) {
+  const at::Tensor& a = TensorArg(info, 0);
+  const at::Tensor& b = TensorArg(info, 1);
+  const int64_t n = IntArg(info, 2);
+  const auto start = std::chrono::steady_clock::now();
+  for (int64_t k = 0; k < n; k++) at::add(a, b);
+  const std::chrono::duration<double, std::micro> elapsed = std::chrono::steady_clock::now() - start;
+  return Napi::Number::New(info.Env(), elapsed.count() / static_cast<double>(n));
+}
+
 }  // namespace
 
 void RegisterElementwise(Napi::Env env, Napi::Object exports) {
-  Export<Binary>(env, exports, "binary");
+  Export<BinaryOp<false>>(env, exports, "binary");
+  Export<BinaryOp<true>>(env, exports, "binaryScalar");
   Export<Unary>(env, exports, "unary");
   Export<Clamp>(env, exports, "clamp");
   Export<LeakyRelu>(env, exports, "leakyRelu");
   Export<Where>(env, exports, "where");
   Export<ToDtype>(env, exports, "toDtype");
+  Export<TimeAddLoop>(env, exports, "timeAddLoop");
 }
 
 }  // namespace naskit

@@ -1,6 +1,7 @@
 #include "handle.h"
 
 #include <ATen/Parallel.h>
+#include <cmath>
 #include <torch/version.h>
 
 namespace naskit {
@@ -8,21 +9,57 @@ namespace {
 
 constexpr size_t kMetaLength = 16;  // [dtype, ndim, size_0 .. size_13]
 
+/** Handles are index + generation * kIndexSpan: exact in a double, and a reused slot gets a new number. */
+constexpr double kIndexSpan = 16777216.0;  // 2^24 live tensors at most
+/** External memory is reported to V8 in steps of this size (each report has a cost). */
+constexpr int64_t kReportStep = 1 << 20;
+
 /** Per-environment state (one per Node thread that loads the addon). */
 struct State {
   Napi::FunctionReference errorFactory;
   Napi::Reference<Napi::Int32Array> metaRef;
   int32_t* meta = nullptr;
   MemoryStats stats;
+  std::vector<Slot> slots;
+  std::vector<uint32_t> freeSlots;
+  int64_t reported = 0;  // bytes reported to V8 so far
 };
 
 State& GetState(Napi::Env env) { return *env.GetInstanceData<State>(); }
 
 int64_t BytesOf(const at::Tensor& t) { return t.defined() ? t.numel() * static_cast<int64_t>(t.element_size()) : 0; }
 
-void Finalize(Napi::Env env, Slot* slot) {
-  Release(env, slot);
-  delete slot;
+/** Tells V8 about native memory once it moved by a step, so that the GC weighs it. */
+void Report(Napi::Env env, State& state) {
+  const int64_t delta = state.stats.bytes - state.reported;
+  if (delta >= kReportStep || delta <= -kReportStep) {
+    Napi::MemoryManagement::AdjustExternalMemory(env, delta);
+    state.reported += delta;
+  }
+}
+
+/** The live slot of a handle value, or null (with `why` set) when it is not one. */
+Slot* LookupHandle(State& state, double h, const char** why) {
+  const double index = std::fmod(h, kIndexSpan);
+  const double generation = std::floor(h / kIndexSpan);
+  if (!(index >= 0) || index >= static_cast<double>(state.slots.size())) {
+    *why = "BAD_HANDLE";
+    return nullptr;
+  }
+  Slot& slot = state.slots[static_cast<size_t>(index)];
+  if (!slot.alive || static_cast<double>(slot.generation) != generation) {
+    *why = "TENSOR_DISPOSED";
+    return nullptr;
+  }
+  return &slot;
+}
+
+Slot* Lookup(State& state, const Napi::Value& value, const char** why) {
+  if (!value.IsNumber()) {
+    *why = "BAD_HANDLE";
+    return nullptr;
+  }
+  return LookupHandle(state, value.As<Napi::Number>().DoubleValue(), why);
 }
 
 }  // namespace
@@ -48,35 +85,49 @@ void WriteMeta(Napi::Env env, const at::Tensor& tensor) {
 
 Napi::Value Wrap(Napi::Env env, at::Tensor tensor) {
   WriteMeta(env, tensor);
-  auto* slot = new Slot();
-  slot->bytes = BytesOf(tensor);
-  slot->tensor = std::move(tensor);
-  MemoryStats& stats = Stats(env);
-  stats.live += 1;
-  stats.bytes += slot->bytes;
-  if (slot->bytes > 0) Napi::MemoryManagement::AdjustExternalMemory(env, slot->bytes);
-  return Napi::External<Slot>::New(env, slot, Finalize);
+  State& state = GetState(env);
+  uint32_t index;
+  if (!state.freeSlots.empty()) {
+    index = state.freeSlots.back();
+    state.freeSlots.pop_back();
+  } else {
+    if (state.slots.size() >= static_cast<size_t>(kIndexSpan)) Fail(env, "TOO_MANY_TENSORS", "more than 16,777,216 live tensors; dispose tensors or use scope()");
+    index = static_cast<uint32_t>(state.slots.size());
+    state.slots.emplace_back();
+  }
+  Slot& slot = state.slots[index];
+  slot.generation += 1;
+  slot.alive = true;
+  slot.bytes = BytesOf(tensor);
+  slot.tensor = std::move(tensor);
+  state.stats.live += 1;
+  state.stats.bytes += slot.bytes;
+  Report(env, state);
+  return Napi::Number::New(env, index + static_cast<double>(slot.generation) * kIndexSpan);
 }
 
-void Release(Napi::Env env, Slot* slot) {
-  if (!slot->alive) return;
+void Release(Napi::Env env, double handle) {
+  State& state = GetState(env);
+  const char* why = nullptr;
+  Slot* slot = LookupHandle(state, handle, &why);
+  if (slot == nullptr) return;
   slot->alive = false;
   slot->tensor = at::Tensor();
-  MemoryStats& stats = Stats(env);
-  stats.live -= 1;
-  stats.bytes -= slot->bytes;
-  if (slot->bytes > 0) Napi::MemoryManagement::AdjustExternalMemory(env, -slot->bytes);
-}
-
-static Slot* SlotArg(const Napi::CallbackInfo& info, size_t i) {
-  Napi::Value value = info[i];
-  if (!value.IsExternal()) Fail(info.Env(), "BAD_HANDLE", "argument " + std::to_string(i) + " is not a tensor handle; pass a Tensor created by naskit's engine");
-  return value.As<Napi::External<Slot>>().Data();
+  state.stats.live -= 1;
+  state.stats.bytes -= slot->bytes;
+  state.freeSlots.push_back(static_cast<uint32_t>(slot - state.slots.data()));
+  Report(env, state);
 }
 
 at::Tensor& TensorArg(const Napi::CallbackInfo& info, size_t i) {
-  Slot* slot = SlotArg(info, i);
-  if (!slot->alive) Fail(info.Env(), "TENSOR_DISPOSED", "argument " + std::to_string(i) + " is a tensor that was already disposed; keep() it or create it outside the scope that freed it");
+  const char* why = nullptr;
+  Slot* slot = Lookup(GetState(info.Env()), info[i], &why);
+  if (slot == nullptr) {
+    if (std::string(why) == "TENSOR_DISPOSED") {
+      Fail(info.Env(), why, "argument " + std::to_string(i) + " is a tensor that was already disposed; keep() it or create it outside the scope that freed it");
+    }
+    Fail(info.Env(), why, "argument " + std::to_string(i) + " is not a tensor handle; pass a Tensor created by naskit's engine");
+  }
   return slot->tensor;
 }
 
@@ -90,11 +141,11 @@ std::vector<at::Tensor> TensorListArg(const Napi::CallbackInfo& info, size_t i) 
   Napi::Array array = info[i].As<Napi::Array>();
   std::vector<at::Tensor> out;
   out.reserve(array.Length());
+  State& state = GetState(info.Env());
   for (uint32_t k = 0; k < array.Length(); k++) {
-    Napi::Value v = array.Get(k);
-    if (!v.IsExternal()) Fail(info.Env(), "BAD_HANDLE", "element " + std::to_string(k) + " of argument " + std::to_string(i) + " is not a tensor handle");
-    Slot* slot = v.As<Napi::External<Slot>>().Data();
-    if (!slot->alive) Fail(info.Env(), "TENSOR_DISPOSED", "element " + std::to_string(k) + " of argument " + std::to_string(i) + " is a disposed tensor");
+    const char* why = nullptr;
+    Slot* slot = Lookup(state, array.Get(k), &why);
+    if (slot == nullptr) Fail(info.Env(), why, "element " + std::to_string(k) + " of argument " + std::to_string(i) + (std::string(why) == "TENSOR_DISPOSED" ? " is a disposed tensor" : " is not a tensor handle"));
     out.push_back(slot->tensor);
   }
   return out;
@@ -178,11 +229,15 @@ Napi::Value Meta(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Dispose(const Napi::CallbackInfo& info) {
-  Release(info.Env(), SlotArg(info, 0));
+  if (!info[0].IsNumber()) Fail(info.Env(), "BAD_HANDLE", "dispose: argument 0 is not a tensor handle");
+  Release(info.Env(), info[0].As<Napi::Number>().DoubleValue());
   return info.Env().Undefined();
 }
 
-Napi::Value IsAlive(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), SlotArg(info, 0)->alive); }
+Napi::Value IsAlive(const Napi::CallbackInfo& info) {
+  const char* why = nullptr;
+  return Napi::Boolean::New(info.Env(), Lookup(GetState(info.Env()), info[0], &why) != nullptr);
+}
 
 Napi::Value Memory(const Napi::CallbackInfo& info) {
   MemoryStats& stats = Stats(info.Env());

@@ -1,6 +1,7 @@
-// The native side of a tensor handle: a Slot owns one at::Tensor until it is disposed.
-// JS holds the Slot through a Napi::External; disposal frees the tensor at once, the GC finalizer
-// only deletes the (tiny) Slot and frees a tensor that JS forgot to dispose.
+// The native side of a tensor handle. Tensors live in a per-environment slot table; JS holds a
+// handle number (slot index + generation), so creating a tensor allocates no JS object on the native
+// side. Disposal frees the tensor at once; a stale handle (disposed, or its slot reused) is refused.
+// The GC backstop is a FinalizationRegistry on the JS side (src/engine/memory.ts).
 #pragma once
 
 #include <napi.h>
@@ -12,11 +13,12 @@
 
 namespace naskit {
 
-/** One tensor owned by JS. `alive` turns false on dispose; the Slot itself lives until the GC. */
+/** One tensor owned by JS. A slot is reused after disposal with a new generation. */
 struct Slot {
   at::Tensor tensor;
   int64_t bytes = 0;
-  bool alive = true;
+  uint32_t generation = 0;
+  bool alive = false;
 };
 
 /** Live tensor handles and their bytes (numel x element size, views counted at their own size). */
@@ -33,8 +35,8 @@ MemoryStats& Stats(Napi::Env env);
 Napi::Value Wrap(Napi::Env env, at::Tensor tensor);
 /** Writes dtype and shape of `tensor` into the shared meta buffer. */
 void WriteMeta(Napi::Env env, const at::Tensor& tensor);
-/** Frees the tensor of a handle now (idempotent). */
-void Release(Napi::Env env, Slot* slot);
+/** Frees the tensor of a handle now (idempotent; stale handles are ignored). */
+void Release(Napi::Env env, double handle);
 
 // Argument readers: each checks the JS type and throws a NativeError naming the argument.
 at::Tensor& TensorArg(const Napi::CallbackInfo& info, size_t i);

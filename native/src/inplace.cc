@@ -5,40 +5,41 @@
 namespace naskit {
 namespace {
 
-/** inplace(code, a, b: tensor|number, c|null, value): the update a <- f(a, b, c, value). */
+/** inplace(code, a, b|null, c|null, value): the update a <- f(a, b, c, value); with b null, `value` is the operand. */
 Napi::Value Inplace(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   at::NoGradGuard guard;
   const int64_t code = IntArg(info, 0);
   at::Tensor& a = TensorArg(info, 1);
-  const bool scalar = info[2].IsNumber();
+  const auto b = OptTensorArg(info, 2);
+  const double value = NumberArg(info, 4);
   switch (code) {
-    case 0:  // a += value * b
-      if (scalar) a.add_(NumberArg(info, 2) * NumberArg(info, 4));
-      else a.add_(TensorArg(info, 2), NumberArg(info, 4));
+    case 0:  // a += value * b, or a += value
+      if (b) a.add_(*b, value);
+      else a.add_(value);
       break;
-    case 1:  // a *= b
-      if (scalar) a.mul_(NumberArg(info, 2));
-      else a.mul_(TensorArg(info, 2));
+    case 1:  // a *= b, or a *= value
+      if (b) a.mul_(*b);
+      else a.mul_(value);
       break;
     case 2:  // a += value * b * c
-      a.addcmul_(TensorArg(info, 2), TensorArg(info, 3), NumberArg(info, 4));
+      a.addcmul_(*b, TensorArg(info, 3), value);
       break;
     case 3:  // a += value * b / c
-      a.addcdiv_(TensorArg(info, 2), TensorArg(info, 3), NumberArg(info, 4));
+      a.addcdiv_(*b, TensorArg(info, 3), value);
       break;
     case 4:  // a <- b
       a.copy_(TensorArg(info, 2));
       break;
-    case 5:  // a <- b (number)
-      a.fill_(NumberArg(info, 2));
+    case 5:  // a <- value
+      a.fill_(value);
       break;
     case 6:  // a <- a + value * (b - a)
-      a.lerp_(TensorArg(info, 2), NumberArg(info, 4));
+      a.lerp_(TensorArg(info, 2), value);
       break;
-    case 7:  // a /= b
-      if (scalar) a.div_(NumberArg(info, 2));
-      else a.div_(TensorArg(info, 2));
+    case 7:  // a /= b, or a /= value
+      if (b) a.div_(*b);
+      else a.div_(value);
       break;
     default: Fail(env, "BAD_ARGUMENT", "unknown in-place op code " + std::to_string(code));
   }

@@ -4,14 +4,13 @@ import { join } from 'node:path';
 import { NativeError } from '../errors.js';
 import { projectRoot } from '../util/paths.js';
 
-/** An opaque native tensor handle (a libtorch tensor owned by the addon). */
-export type NativeHandle = { readonly __nativeTensor: unique symbol };
+/** A native tensor handle: a number naming a slot of the addon's tensor table (index and generation). */
+export type NativeHandle = number & { readonly __nativeTensor: unique symbol };
 /** An opaque native random generator. */
 export type NativeGenerator = { readonly __nativeGenerator: unique symbol };
 
 type H = NativeHandle;
 type G = NativeGenerator | null;
-type TensorOrNumber = H | number;
 
 /**
  * The addon's functions as the TypeScript layer calls them. Every tensor-returning function writes
@@ -44,12 +43,15 @@ export interface NativeEngine {
   oneHot(indices: H, numClasses: number): H;
   newGenerator(seed: number): NativeGenerator;
   // elementwise
-  binary(code: number, a: H, b: TensorOrNumber, alpha: number): H;
+  binary(code: number, a: H, b: H, alpha: number): H;
+  binaryScalar(code: number, a: H, b: number, alpha: number): H;
   unary(code: number, a: H): H;
   clamp(a: H, min: number | null, max: number | null): H;
   leakyRelu(a: H, slope: number): H;
   where(condition: H, a: H, b: H): H;
   toDtype(a: H, dtype: number): H;
+  /** Microseconds per at::add call made inside C++ (libtorch's own per-call cost, for benchmarks). */
+  timeAddLoop(a: H, b: H, n: number): number;
   // reductions
   reduce(code: number, a: H, dims: readonly number[] | null, keepdim: boolean): H;
   extreme(code: number, a: H, dim: number | null, keepdim: boolean): H;
@@ -105,7 +107,7 @@ export interface NativeEngine {
   setGradEnabled(enabled: boolean): boolean;
   isGradEnabled(): boolean;
   // in-place
-  inplace(code: number, a: H, b: TensorOrNumber, c: H | null, value: number): void;
+  inplace(code: number, a: H, b: H | null, c: H | null, value: number): void;
   uniformInPlace(a: H, low: number, high: number, generator: G): void;
   normalInPlace(a: H, mean: number, std: number, generator: G): void;
   sgdStep(param: H, grad: H, buffer: H | null, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean, first: boolean): void;

@@ -1,4 +1,4 @@
-import { engine } from './binding.js';
+import { engine, type NativeHandle } from './binding.js';
 
 /** Marks objects whose native memory scopes manage (tensors). */
 export const TRACKED: unique symbol = Symbol('naskit.tracked');
@@ -8,15 +8,39 @@ export interface Tracked {
   readonly [TRACKED]: true;
   /** True once `keep` exempted it from every scope. */
   kept: boolean;
+  /** True while the GC backstop watches it (no scope owns it). */
+  guarded: boolean;
   readonly isDisposed: boolean;
+  readonly nativeHandle: NativeHandle;
   dispose(): void;
 }
 
 const scopes: Tracked[][] = [];
 
-/** Called by every new tensor: the innermost open scope will free it. */
+/**
+ * The backstop for tensors no scope owns (created outside any scope, kept, or returned from the
+ * outermost scope): when the GC collects such a tensor undisposed, its native memory is freed.
+ * Tensors inside scopes are not registered, which keeps small ops cheap.
+ */
+const backstop = new FinalizationRegistry<NativeHandle>((handle) => engine().dispose(handle));
+
+function guard(tensor: Tracked): void {
+  if (tensor.guarded || tensor.isDisposed) return;
+  tensor.guarded = true;
+  backstop.register(tensor, tensor.nativeHandle, tensor);
+}
+
+/** Called by `dispose()`: the backstop no longer needs to watch it. */
+export function unguard(tensor: Tracked): void {
+  if (!tensor.guarded) return;
+  tensor.guarded = false;
+  backstop.unregister(tensor);
+}
+
+/** Called by every new tensor: the innermost open scope will free it, else the GC backstop watches it. */
 export function track(tensor: Tracked): void {
   if (scopes.length > 0) scopes[scopes.length - 1].push(tensor);
+  else guard(tensor);
 }
 
 function isTracked(value: unknown): value is Tracked {
@@ -67,6 +91,7 @@ export function scope<T>(fn: () => T): T {
 /** Exempts a tensor from every scope (it lives until `dispose()`); returns it. */
 export function keep<T extends Tracked>(tensor: T): T {
   tensor.kept = true;
+  guard(tensor);
   return tensor;
 }
 

@@ -208,7 +208,7 @@ export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number): number 
   const total = Math.sqrt(sq);
   const scale = maxNorm / (total + 1e-6);
   for (const g of grads) {
-    if (scale < 1) native.inplace(1, g, scale, null, 0);
+    if (scale < 1) native.inplace(1, g, null, null, scale);
     native.dispose(g);
   }
   return total;

@@ -1,7 +1,7 @@
 import { NativeError } from '../errors.js';
 import { engine, metaBuffer, type NativeHandle } from './binding.js';
 import { DTYPES, type DType } from './dtype.js';
-import { TRACKED, track, type Tracked } from './memory.js';
+import { TRACKED, track, unguard, type Tracked } from './memory.js';
 import * as E from './ops/elementwise.js';
 import * as R from './ops/reduction.js';
 import * as S from './ops/shape.js';
@@ -17,6 +17,7 @@ import * as A from './autograd.js';
 export class Tensor implements Tracked {
   readonly [TRACKED] = true as const;
   kept = false;
+  guarded = false;
   /** Size of each dimension. */
   readonly shape: readonly number[];
   readonly dtype: DType;
@@ -64,6 +65,7 @@ export class Tensor implements Tracked {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
+    unguard(this);
     engine().dispose(this.#handle);
   }
 

@@ -50,7 +50,8 @@ engineTest('errors: use after dispose throws TENSOR_DISPOSED, in TS and in C++',
   assert.throws(() => E.add(E.ones([2]), a), isNative('TENSOR_DISPOSED'));
   // Bypassing the TS checks: the addon re-checks and throws the same error.
   assert.throws(() => E.engine().unary(0, a.nativeHandle), isNative('TENSOR_DISPOSED'));
-  assert.throws(() => E.engine().unary(0, 42 as unknown as never), isNative('BAD_HANDLE'));
+  assert.throws(() => E.engine().unary(0, 'x' as unknown as never), isNative('BAD_HANDLE'));
+  assert.throws(() => E.engine().unary(0, -1 as unknown as never), isNative('BAD_HANDLE'));
 });
 
 engineTest('errors: messages say what was wrong and what to do', () => {

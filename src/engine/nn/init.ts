@@ -15,7 +15,7 @@ export function normal(t: Tensor, mean: number, std: number, generator: Generato
 }
 
 export function fill(t: Tensor, value: number): Tensor {
-  engine().inplace(5, t.nativeHandle, value, null, 0);
+  engine().inplace(5, t.nativeHandle, null, null, value);
   return t;
 }
 

@@ -12,7 +12,7 @@ const UNARY = {
 
 function binary(op: keyof typeof BINARY, a: Tensor, b: Tensor | number, alpha = 1): Tensor {
   const ha = handle(a, op, 'a');
-  if (typeof b === 'number') return new Tensor(engine().binary(BINARY[op], ha, finiteOrSpecial(b, op), alpha));
+  if (typeof b === 'number') return new Tensor(engine().binaryScalar(BINARY[op], ha, finiteOrSpecial(b, op), alpha));
   const hb = handle(b, op, 'b');
   broadcastShape(a.shape, b.shape, op);
   return new Tensor(engine().binary(BINARY[op], ha, hb, alpha));
