@@ -172,6 +172,7 @@ async function main(): Promise<void> {
   const load0 = loadavg()[0];
   const started = new Date().toISOString();
   const steps = quick ? 4 : 10;
+  const overheadLines: string[] = [];
   const lines: string[] = [];
   lines.push(`Machine: ${machineLine()}; libtorch ${E.libtorchVersion()}; ${threads} thread(s) on both sides.`);
   lines.push(`Started ${started}, load average ${load0.toFixed(2)}.`, '');
@@ -202,8 +203,18 @@ async function main(): Promise<void> {
     const line = `| tiny op (add of two 1-element tensors), per call | ${(min(ours) * 1000).toFixed(2)} µs | ${(min(torch) * 1000).toFixed(2)} µs | ${(min(ours) / min(torch)).toFixed(3)} | ${(median(ours) * 1000).toFixed(2)} µs | ${(median(torch) * 1000).toFixed(2)} µs | ${(median(ours) / median(torch)).toFixed(3)} |`;
     console.error(line);
     lines.push(line);
+    // The binding's own overhead: a call's time minus libtorch's time for the same at::add made from C++.
+    const a = E.keep(E.ones([1]));
+    const b = E.keep(E.ones([1]));
+    const pure = Math.min(...[0, 1, 2, 3].map(() => E.engine().timeAddLoop(a.nativeHandle, b.nativeHandle, 100_000)));
+    const oursOverhead = min(ours) * 1000 - pure;
+    const torchOverhead = min(torch) * 1000 - pure;
+    overheadLines.push(
+      `- libtorch's own at::add (called in a C++ loop): ${pure.toFixed(2)} µs per call`,
+      `- call overhead above it: naskit ${oursOverhead.toFixed(2)} µs (argument checks, scope tracking, the Node-API call), PyTorch eager Python ${torchOverhead.toFixed(2)} µs; naskit / PyTorch = ${(oursOverhead / torchOverhead).toFixed(3)}`,
+    );
   }
-  lines.push('');
+  lines.push('', ...overheadLines, '');
   lines.push(...(await endToEnd((64 * 1000) / nbMedian)));
   lines.push(...memoryFlat());
   lines.push('', `Ended ${new Date().toISOString()}, load average ${loadavg()[0].toFixed(2)}.`);
