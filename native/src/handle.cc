@@ -2,6 +2,9 @@
 
 #include <ATen/Parallel.h>
 #include <cmath>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <torch/version.h>
 
 namespace naskit {
@@ -310,7 +313,21 @@ Napi::Value Version(const Napi::CallbackInfo& info) { return Napi::String::New(i
 
 }  // namespace
 
+/**
+ * Training allocates and frees the same large activation buffers every step. glibc's defaults return
+ * them to the kernel (mmap/munmap, heap trimming) and fault them in again on the next step, which
+ * measurably slowed the NB201 step (about 10 %, bench/results/engine.md); keeping freed memory in
+ * the heap for reuse avoids that, at the price of holding the peak in RSS.
+ */
+void TuneAllocator() {
+#if defined(__GLIBC__)
+  mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);  // glibc's maximum: buffers up to 32 MB come from the heap
+  mallopt(M_TRIM_THRESHOLD, 1024 * 1024 * 1024);
+#endif
+}
+
 void RegisterHandle(Napi::Env env, Napi::Object exports) {
+  TuneAllocator();
   env.SetInstanceData<State>(new State());
   Export<Install>(env, exports, "install");
   Export<Meta>(env, exports, "meta");
