@@ -3,7 +3,8 @@ import type { Sample, Value } from '../space/types.js';
 import { Adam } from './predictor/mlp.js';
 import { FactorizedPolicy, ppoObjective, type PolicySample } from './predictor/policy.js';
 import { SearchHistory, askRng, randomUnseen } from './surrogate/history.js';
-import { int, num, parseOptions } from './surrogate/options.js';
+import { int, num, oneOf, parseOptions } from './surrogate/options.js';
+import { TARGETS, transformTargets } from './surrogate/targets.js';
 import type { Observation, Proposal, Strategy, StrategyContext } from './types.js';
 
 const schema = z.strictObject({
@@ -19,6 +20,11 @@ const schema = z.strictObject({
   baselineDecay: num(0, 1, 0.9),
   /** Weight of the policy's entropy in the objective (keeps it exploring). */
   entropyBonus: num(0, 10, 0),
+  /**
+   * Rewards: `rank` (default: the rank among all results so far, in [0, 1]; best signal on NB201), the `raw` signal, or `clip` (values below the median of all results so far raised to
+   * it). Raw rewards let the few collapsed networks at chance accuracy dominate the advantages.
+   */
+  rewards: oneOf(TARGETS, 'rank'),
   /** Draws from the policy tried before an architecture already seen is replaced by an unseen random one. */
   resample: int(1, 100_000, 100),
 });
@@ -32,13 +38,16 @@ export type PpoOptions = z.input<typeof schema>;
  * independent softmaxes, one per leaf over its values (`grid()`, so a float leaf is searched on
  * its grid), without Zoph & Le's LSTM. After every `batchSize` results the clipped objective is
  * ascended for `epochs` passes with Adam; advantages are the rewards (the signal) minus a
- * moving-average baseline, divided by their standard deviation in the batch. Deviations:
+ * moving-average baseline, divided by their root mean square in the batch. Deviations:
+ * - the reward is by default the rank of the result among all results so far (`rewards: 'rank'`),
+ *   not the accuracy itself;
  * - proposals already seen (up to isomorphism), or outside the space's constraint, are redrawn
  *   (up to `resample` times), then replaced by an unseen uniform draw; the log-probability used as
  *   π_old is that of the architecture actually proposed, under the policy at ask time;
  * - failed trials and trials this instance did not ask give no experience.
- * Defaults (batch 20, step 0.3, 4 epochs, ε 0.2) were chosen on NB201 CIFAR-10 by the best
- * signal found after 150 queries over 30 seeds, among batch 5–30 and steps 0.1–0.5.
+ * Defaults (rank rewards, batch 20, step 0.3, 4 epochs, ε 0.2) were chosen on NB201 CIFAR-10 by
+ * the best signal found after 150 queries over 30 seeds, among raw/clip/rank rewards, batches
+ * 5–30 and steps 0.1–0.5.
  * The batch is formed in the order results are told, so a replay of the same events updates the
  * policy at the same points.
  */
@@ -51,7 +60,7 @@ export class Ppo implements Strategy {
   private readonly grids: (readonly Value[])[];
   /** What each ask took: its action and its log-probability then. */
   private readonly taken = new Map<number, { action: number[]; logProb: number }>();
-  private buffer: { action: number[]; logProb: number; reward: number }[] = [];
+  private buffer: { action: number[]; logProb: number; trial: number }[] = [];
   private baseline: number | null = null;
   private updates = 0;
 
@@ -96,13 +105,16 @@ export class Ppo implements Strategy {
     const taken = this.taken.get(observation.trial);
     this.taken.delete(observation.trial);
     if (!result || !taken) return;
-    this.buffer.push({ ...taken, reward: result.value });
+    this.buffer.push({ ...taken, trial: result.trial });
     if (this.buffer.length >= this.options.batchSize) this.update();
   }
 
   /** One PPO update on the buffered batch. */
   private update(): void {
-    const rewards = this.buffer.map((b) => b.reward);
+    const results = this.history.results;
+    const transformed = transformTargets(results.map((r) => r.value), this.options.rewards);
+    const byTrial = new Map(results.map((r, i) => [r.trial, transformed[i]]));
+    const rewards = this.buffer.map((b) => byTrial.get(b.trial) as number);
     const mean = rewards.reduce((s, r) => s + r, 0) / rewards.length;
     const baseline = this.baseline ?? mean;
     const raw = rewards.map((r) => r - baseline);
