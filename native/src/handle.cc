@@ -237,6 +237,17 @@ Napi::Value Dispose(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+/** disposeMany(handles): frees many tensors in one call (the end of a scope). */
+Napi::Value DisposeMany(const Napi::CallbackInfo& info) {
+  if (!info[0].IsArray()) Fail(info.Env(), "BAD_ARGUMENT", "disposeMany: argument 0 must be an array of tensor handles");
+  Napi::Array handles = info[0].As<Napi::Array>();
+  for (uint32_t k = 0; k < handles.Length(); k++) {
+    Napi::Value v = handles.Get(k);
+    if (v.IsNumber()) Release(info.Env(), v.As<Napi::Number>().DoubleValue());
+  }
+  return info.Env().Undefined();
+}
+
 Napi::Value IsAlive(const Napi::CallbackInfo& info) {
   const char* why = nullptr;
   return Napi::Boolean::New(info.Env(), Lookup(GetState(info.Env()), info[0], &why) != nullptr);
@@ -332,6 +343,7 @@ void RegisterHandle(Napi::Env env, Napi::Object exports) {
   Export<Install>(env, exports, "install");
   Export<Meta>(env, exports, "meta");
   Export<Dispose>(env, exports, "dispose");
+  Export<DisposeMany>(env, exports, "disposeMany");
   Export<IsAlive>(env, exports, "isAlive");
   Export<Memory>(env, exports, "memory");
   Export<ToArray>(env, exports, "toArray");

@@ -21,6 +21,7 @@ export interface NativeEngine {
   install(errorFactory: (code: string, message: string) => Error, meta: Int32Array): void;
   meta(a: H): void;
   dispose(a: H): void;
+  disposeMany(handles: readonly H[]): void;
   isAlive(a: H): boolean;
   memory(): [number, number];
   toArray(a: H): Float32Array | Float64Array | Int32Array | Uint8Array;

@@ -74,6 +74,14 @@ export class Tensor implements Tracked {
     return this.#handle;
   }
 
+  /** @internal Marks this tensor disposed and hands its handle to the caller, who frees it (scope ends batch this). */
+  release(): NativeHandle | null {
+    if (this.#disposed) return null;
+    this.#disposed = true;
+    unguard(this);
+    return this.#handle;
+  }
+
   /** The elements in row-major order as their natural typed array (int64 reads as Int32Array, bool as Uint8Array). */
   data(): Float32Array | Float64Array | Int32Array | Uint8Array {
     return engine().toArray(this.live('data'));

@@ -33,6 +33,16 @@ export function shapeText(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
 
+/** Throws `SHAPE_MISMATCH` unless the shapes broadcast (no allocation: this runs on every binary op). */
+export function checkBroadcast(a: readonly number[], b: readonly number[], op: string): void {
+  const n = Math.min(a.length, b.length);
+  for (let i = 1; i <= n; i++) {
+    const x = a[a.length - i];
+    const y = b[b.length - i];
+    if (x !== y && x !== 1 && y !== 1) broadcastShape(a, b, op);
+  }
+}
+
 /** The broadcast shape of two shapes; throws `SHAPE_MISMATCH` naming both. */
 export function broadcastShape(a: readonly number[], b: readonly number[], op: string): number[] {
   const n = Math.max(a.length, b.length);

@@ -1,7 +1,7 @@
 import { engine } from '../binding.js';
 import { dtypeCode, type DType } from '../dtype.js';
 import { Tensor } from '../tensor.js';
-import { broadcastShape, finite, handle } from './check.js';
+import { broadcastShape, checkBroadcast, finite, handle } from './check.js';
 
 // Codes of native/src/elementwise.cc.
 const BINARY = { add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6, eq: 7, gt: 8, lt: 9, ge: 10, le: 11 } as const;
@@ -14,7 +14,7 @@ function binary(op: keyof typeof BINARY, a: Tensor, b: Tensor | number, alpha = 
   const ha = handle(a, op, 'a');
   if (typeof b === 'number') return new Tensor(engine().binaryScalar(BINARY[op], ha, finiteOrSpecial(b, op), alpha));
   const hb = handle(b, op, 'b');
-  broadcastShape(a.shape, b.shape, op);
+  checkBroadcast(a.shape, b.shape, op);
   return new Tensor(engine().binary(BINARY[op], ha, hb, alpha));
 }
 
