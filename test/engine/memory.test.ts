@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { projectRoot } from '../../src/util/paths.js';
 import * as E from '../../src/engine/index.js';
 import { engineTest } from './helpers.js';
 
@@ -56,4 +60,20 @@ engineTest('memory: live tensors and bytes stay flat over 2,000 training steps i
   assert.equal(after.bytes, after100.bytes);
   assert.ok(Number.isFinite(last));
   E.dispose(w, x, y);
+});
+
+engineTest('memory: tensors no scope owns are freed by the GC backstop when collected undisposed', () => {
+  const script = `
+    const E = await import(${JSON.stringify(pathToFileURL(join(projectRoot(), 'dist', 'src', 'engine', 'index.js')).href)});
+    const before = E.memory().tensors;
+    (() => { for (let i = 0; i < 1000; i++) E.ones([256]); })();
+    const made = E.memory().tensors - before;
+    for (let i = 0; i < 10 && E.memory().tensors - before > 0; i++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 20)); }
+    console.log(JSON.stringify({ made, left: E.memory().tensors - before }));
+  `;
+  const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const { made, left } = JSON.parse(r.stdout.trim()) as { made: number; left: number };
+  assert.equal(made, 1000);
+  assert.equal(left, 0);
 });
