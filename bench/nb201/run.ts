@@ -4,7 +4,7 @@
  * on CIFAR-10. Each cell is saved as JSON under bench/results/nb201/ so that the run can be
  * resumed and extended strategy by strategy; `--report` rebuilds the Markdown from the JSON files.
  *
- *   node dist/bench/nb201/run.js [--strategies a,b] [--seeds 30] [--report]
+ *   node dist/bench/nb201/run.js [--strategies a,b] [--kinds q150,q300,b12000] [--seeds 30] [--report]
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -128,7 +128,9 @@ function main(): void {
   mkdirSync(OUT, { recursive: true });
   if (!args.includes('--report')) {
     const table = Nb201Table.load(dataDir());
-    for (const cell of cells(strategies)) {
+    // --kinds q150,q300,b12000 restricts the run to those cells (expensive strategies first get the main table).
+    const kinds = flag('--kinds')?.split(',');
+    for (const cell of cells(strategies).filter((c) => !kinds || kinds.some((k) => c.id.endsWith(`__${k}`)))) {
       if (load(cell.id) && !args.includes('--force')) continue;
       const t0 = Date.now();
       const r = runNb201Benchmark(table, { strategy: cell.strategy, strategyOptions: cell.options, dataset: cell.dataset, signal: cell.signal, queries: cell.queries, budgetSeconds: cell.budgetSeconds, seeds, checkpoints: cell.queries ? undefined : [] });
