@@ -35,8 +35,8 @@ interface Cell {
 function cells(strategies: readonly string[]): Cell[] {
   const out: Cell[] = [];
   for (const strategy of strategies) {
-    for (const dataset of NB201_DATASETS) {
-      for (const signal of SIGNALS) out.push({ id: `${strategy}__${dataset}__${signal}__q150`, strategy, dataset, signal, queries: 150 });
+    for (const signal of SIGNALS) {
+      for (const dataset of NB201_DATASETS) out.push({ id: `${strategy}__${dataset}__${signal}__q150`, strategy, dataset, signal, queries: 150 });
     }
     out.push({ id: `${strategy}__cifar10__valid_12ep__q300`, strategy, dataset: 'cifar10', signal: 'valid_12ep', queries: 300 });
   }
