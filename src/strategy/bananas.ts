@@ -5,7 +5,7 @@ import { Mlp } from './predictor/mlp.js';
 import { expectedImprovement, upperConfidenceBound } from './surrogate/acquisition.js';
 import { ENCODING_CHOICES, EncodingCache, resolveEncoding } from './surrogate/encode.js';
 import { SearchHistory, askRng, candidatePool, randomUnseen } from './surrogate/history.js';
-import { int, num, oneOf, parseOptions } from './surrogate/options.js';
+import { enumOption as oneOf, intOption as int, numberOption as num, parseStrategyOptions as parseOptions } from './options.js';
 import { TARGETS, transformTargets } from './surrogate/targets.js';
 import type { Observation, Proposal, Strategy, StrategyContext } from './types.js';
 

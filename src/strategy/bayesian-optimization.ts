@@ -5,7 +5,7 @@ import { ENCODING_CHOICES, EncodingCache, resolveEncoding } from './surrogate/en
 import { DEFAULT_GRID, GaussianProcess, KERNELS, kernel, type GpGrid, type Kernel } from './surrogate/gp.js';
 import { SearchHistory, askRng, candidatePool, randomUnseen } from './surrogate/history.js';
 import { TARGETS, transformTargets } from './surrogate/targets.js';
-import { int, num, oneOf, parseOptions } from './surrogate/options.js';
+import { enumOption as oneOf, intOption as int, numberOption as num, parseStrategyOptions as parseOptions } from './options.js';
 import type { Observation, Proposal, Strategy, StrategyContext } from './types.js';
 
 const schema = z.strictObject({

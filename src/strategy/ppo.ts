@@ -3,7 +3,7 @@ import type { Sample, Value } from '../space/types.js';
 import { Adam } from './predictor/mlp.js';
 import { FactorizedPolicy, ppoObjective, type PolicySample } from './predictor/policy.js';
 import { SearchHistory, askRng, randomUnseen } from './surrogate/history.js';
-import { int, num, oneOf, parseOptions } from './surrogate/options.js';
+import { enumOption as oneOf, intOption as int, numberOption as num, parseStrategyOptions as parseOptions } from './options.js';
 import { TARGETS, transformTargets } from './surrogate/targets.js';
 import type { Observation, Proposal, Strategy, StrategyContext } from './types.js';
 
