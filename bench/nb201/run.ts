@@ -130,7 +130,10 @@ function main(): void {
     const table = Nb201Table.load(dataDir());
     // --kinds q150,q300,b12000 restricts the run to those cells (expensive strategies first get the main table).
     const kinds = flag('--kinds')?.split(',');
-    for (const cell of cells(strategies).filter((c) => !kinds || kinds.some((k) => c.id.endsWith(`__${k}`)))) {
+    const todo = cells(strategies).filter((c) => !kinds || kinds.some((k) => c.id.endsWith(`__${k}`)));
+    // --reverse lets a second process work the same list from the other end (cells already saved are skipped).
+    if (args.includes('--reverse')) todo.reverse();
+    for (const cell of todo) {
       if (load(cell.id) && !args.includes('--force')) continue;
       const t0 = Date.now();
       const r = runNb201Benchmark(table, { strategy: cell.strategy, strategyOptions: cell.options, dataset: cell.dataset, signal: cell.signal, queries: cell.queries, budgetSeconds: cell.budgetSeconds, seeds, checkpoints: cell.queries ? undefined : [] });
