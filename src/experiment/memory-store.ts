@@ -14,6 +14,7 @@ export class MemoryStore implements Store {
   private readonly experiments: ExperimentRecord[] = [];
   private readonly trialsOf = new Map<number, MutableTrial[]>();
   private readonly eventsOf = new Map<number, StoredEvent[]>();
+  private readonly checkpoints = new Map<number, Uint8Array>();
   private nextTrialId = 1;
 
   async createExperiment(input: { name: string; config: Json; seed: number }): Promise<ExperimentRecord> {
@@ -83,6 +84,18 @@ export class MemoryStore implements Store {
     trial.intermediate = { ...trial.intermediate, [String(step)]: value };
   }
 
+  async saveCheckpoint(trialId: number, worker: WorkerInfo, data: Uint8Array): Promise<boolean> {
+    const trial = this.find(trialId);
+    if (trial.state !== 'running' || trial.worker !== worker.id) return false;
+    this.checkpoints.set(trialId, Uint8Array.from(data));
+    return true;
+  }
+
+  async loadCheckpoint(trialId: number): Promise<Uint8Array | null> {
+    const data = this.checkpoints.get(trialId);
+    return data ? Uint8Array.from(data) : null;
+  }
+
   async finishTrial(trialId: number, worker: WorkerInfo, outcome: TrialOutcome): Promise<TrialRecord> {
     const trial = this.find(trialId);
     assertFinishable(trial, worker.id, 'finish');
@@ -90,6 +103,7 @@ export class MemoryStore implements Store {
       state: outcome.state, value: outcome.value, values: outcome.values ? [...outcome.values] : null, error: outcome.error ?? null,
       params: { ...trial.params, ...clone(outcome.params ?? {}) }, userAttrs: { ...trial.userAttrs, ...clone(outcome.userAttrs ?? {}) }, finished: Date.now(),
     });
+    this.checkpoints.delete(trialId);
     const events = this.eventsOf.get(trial.experimentId)!;
     events.push({ seq: events.length, kind: 'tell', trial: trial.number, payload: clone(outcome.observation) });
     return snapshot(trial);

@@ -42,4 +42,11 @@ export const MIGRATIONS: readonly Migration[] = [
         trial INTEGER NOT NULL, payload TEXT NOT NULL, PRIMARY KEY (experiment_id, seq))`,
     ],
   },
+  {
+    // A running trial's last checkpoint (e.g. model and optimizer after an epoch), so that a trial
+    // whose worker died resumes where it stopped, on any machine. Deleted when the trial finishes.
+    version: 2,
+    sqlite: [`CREATE TABLE trial_checkpoints (trial_id INTEGER PRIMARY KEY REFERENCES trials(id), data BLOB NOT NULL, saved REAL NOT NULL)`],
+    postgres: [`CREATE TABLE trial_checkpoints (trial_id INTEGER PRIMARY KEY REFERENCES trials(id), data BYTEA NOT NULL, saved DOUBLE PRECISION NOT NULL)`],
+  },
 ];

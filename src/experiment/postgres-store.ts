@@ -166,6 +166,23 @@ export class PostgresStore implements Store {
     });
   }
 
+  async saveCheckpoint(trialId: number, worker: WorkerInfo, data: Uint8Array): Promise<boolean> {
+    // One statement: stored only while the trial is still this worker's running trial.
+    const rows = await this.query(
+      'write to',
+      `INSERT INTO trial_checkpoints (trial_id, data, saved)
+         SELECT id, $3, ${NOW} FROM trials WHERE id = $1 AND state = 'running' AND worker = $2
+       ON CONFLICT (trial_id) DO UPDATE SET data = excluded.data, saved = excluded.saved RETURNING trial_id`,
+      [trialId, worker.id, Buffer.from(data.buffer, data.byteOffset, data.byteLength)],
+    );
+    return rows.length === 1;
+  }
+
+  async loadCheckpoint(trialId: number): Promise<Uint8Array | null> {
+    const rows = await this.query('read', 'SELECT data FROM trial_checkpoints WHERE trial_id = $1', [trialId]);
+    return rows.length ? new Uint8Array(rows[0].data as Buffer) : null;
+  }
+
   async finishTrial(trialId: number, worker: WorkerInfo, outcome: TrialOutcome): Promise<TrialRecord> {
     const id = intParam(trialId);
     // Lock order everywhere: experiment row, then trial row.
@@ -181,7 +198,8 @@ export class PostgresStore implements Store {
         `WITH t AS (
            UPDATE trials SET state = $1, value = $2, vals = $3, error = $4, params = $5, user_attrs = $6, finished = ${NOW} WHERE id = $7 RETURNING *),
          ev AS (INSERT INTO events (experiment_id, seq, kind, trial, payload) VALUES ($8, $9, 'tell', $10, $11)),
-         ex AS (UPDATE experiments SET event_count = $9 + 1, cost_total = cost_total + $12 WHERE id = $8)
+         ex AS (UPDATE experiments SET event_count = $9 + 1, cost_total = cost_total + $12 WHERE id = $8),
+         ck AS (DELETE FROM trial_checkpoints WHERE trial_id = $7)
          SELECT * FROM t`,
         [
           outcome.state,

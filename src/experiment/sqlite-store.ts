@@ -151,6 +151,26 @@ export class SqliteStore implements Store {
     );
   }
 
+  async saveCheckpoint(trialId: number, worker: WorkerInfo, data: Uint8Array): Promise<boolean> {
+    return this.guard('write to', () =>
+      this.db.transaction(() => {
+        const owned = this.db.prepare("SELECT 1 FROM trials WHERE id = ? AND state = 'running' AND worker = ?").get(trialId, worker.id);
+        if (!owned) return false;
+        this.db
+          .prepare('INSERT INTO trial_checkpoints (trial_id, data, saved) VALUES (?, ?, ?) ON CONFLICT (trial_id) DO UPDATE SET data = excluded.data, saved = excluded.saved')
+          .run(trialId, Buffer.from(data.buffer, data.byteOffset, data.byteLength), Date.now());
+        return true;
+      }).immediate(),
+    );
+  }
+
+  async loadCheckpoint(trialId: number): Promise<Uint8Array | null> {
+    return this.guard('read', () => {
+      const row = this.db.prepare('SELECT data FROM trial_checkpoints WHERE trial_id = ?').get(trialId) as { data: Buffer } | undefined;
+      return row ? new Uint8Array(row.data) : null;
+    });
+  }
+
   async finishTrial(trialId: number, worker: WorkerInfo, outcome: TrialOutcome): Promise<TrialRecord> {
     return this.guard('write to', () =>
       this.db.transaction(() => {
@@ -171,6 +191,7 @@ export class SqliteStore implements Store {
             trialId,
           );
         this.db.prepare("INSERT INTO events (experiment_id, seq, kind, trial, payload) VALUES (?, ?, 'tell', ?, ?)").run(trial.experimentId, seq, trial.number, jsonText(outcome.observation));
+        this.db.prepare('DELETE FROM trial_checkpoints WHERE trial_id = ?').run(trialId);
         this.db.prepare('UPDATE experiments SET event_count = ?, cost_total = cost_total + ? WHERE id = ?').run(seq + 1, costOf(outcome.userAttrs), trial.experimentId);
         return this.trialById(trialId);
       }).immediate(),

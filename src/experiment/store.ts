@@ -145,7 +145,15 @@ export interface Store {
   /** Records one point of a running trial's learning curve. */
   reportIntermediate(trialId: number, step: number, value: number): Promise<void>;
   /**
-   * Finishes a running trial of `worker` and appends its tell event, under the experiment's lock.
+   * Stores a running trial's checkpoint, replacing the previous one; false (nothing stored) when
+   * the trial is not `worker`'s running trial any more. Opaque bytes: the estimator's format.
+   */
+  saveCheckpoint(trialId: number, worker: WorkerInfo, data: Uint8Array): Promise<boolean>;
+  /** The trial's last stored checkpoint, or null (none saved, or the trial has finished). */
+  loadCheckpoint(trialId: number): Promise<Uint8Array | null>;
+  /**
+   * Finishes a running trial of `worker` and appends its tell event, under the experiment's lock;
+   * its checkpoint, if any, is deleted.
    * `TrialStateError` `TRIAL_FINISHED` when it is already final, `TRIAL_NOT_OWNED` when another
    * worker holds it now (it was re-queued as stale), `TRIAL_NOT_RUNNING` when it is queued.
    */
@@ -163,4 +171,4 @@ export interface Store {
 }
 
 /** The schema version this code writes; opening a newer one is refused. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;

@@ -176,6 +176,28 @@ for (const target of TARGETS) {
       assert.equal(await store.requeueStale(e.id, 0), 0, 'finished trials are never re-queued');
     });
 
+    test('checkpoints: saved only by the running owner, replaced, survive a re-queue, deleted when the trial finishes', async () => {
+      const store = await open();
+      const e = await store.createExperiment({ name: uniqueName('ckpt'), config: {}, seed: 0 });
+      const t = (await store.askTrial(e.id, -1, A, () => newTrial(0)))!.trial;
+      assert.equal(await store.loadCheckpoint(t.id), null);
+      const first = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 7) & 255);
+      assert.equal(await store.saveCheckpoint(t.id, A, first), true);
+      assert.deepEqual(await store.loadCheckpoint(t.id), first);
+      assert.equal(await store.saveCheckpoint(t.id, B, Uint8Array.of(9)), false, 'another worker cannot overwrite it');
+      const second = Uint8Array.of(1, 2, 3, 0, 255);
+      assert.equal(await store.saveCheckpoint(t.id, A, second), true);
+      assert.deepEqual(await store.loadCheckpoint(t.id), second);
+      // The worker dies: the trial is re-queued with its checkpoint, which the next worker reads.
+      assert.equal(await store.requeueStale(e.id, 60_000, (w) => w === A.id), 1);
+      assert.equal(await store.saveCheckpoint(t.id, A, first), false, 'a re-queued trial takes no checkpoint from its old worker');
+      const claimed = await store.claimQueued(e.id, B);
+      assert.deepEqual(await store.loadCheckpoint(claimed!.id), second);
+      await store.finishTrial(claimed!.id, B, complete(0, 3));
+      assert.equal(await store.loadCheckpoint(t.id), null);
+      assert.equal(await store.saveCheckpoint(t.id, B, second), false, 'finished trials take no checkpoint');
+    });
+
     test('concurrent asks: one number each, a gapless log, and never more trials than the budget', async () => {
       const first = await open();
       const second = target.shared ? await open() : first;
