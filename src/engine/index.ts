@@ -11,8 +11,11 @@ export { backward, grad, noGrad, enableGrad, isGradEnabled, type BackwardOptions
 export { setNumThreads, numThreads, manualSeed, libtorchVersion } from './runtime.js';
 export * from './ops/index.js';
 export * as nn from './nn/index.js';
-export { Optimizer, SGD, Adam, AdamW, CosineSchedule, clipGradNorm, type SgdOptions, type AdamOptions, type CosineScheduleOptions } from './optim.js';
+export { Optimizer, SGD, Adam, AdamW, CosineSchedule, clipGradNorm, type SgdOptions, type AdamOptions, type CosineScheduleOptions, type OptimizerState } from './optim.js';
 export { saveCheckpoint, loadCheckpoint } from './checkpoint.js';
 export * from './models/index.js';
 export { profileModel, type ModelProfile } from './profile.js';
 export { trainClassifier, evaluate, type TrainConfig, type TrainData, type TrainResult, type EpochRecord } from './train.js';
+export { buildModel, type ModelSpec } from './model-spec.js';
+export { trainInWorker, type TrainInWorkerOptions, type WorkerTrainResult } from './train-worker.js';
+export { stateDictToSafetensors, loadSafetensorsState } from './state-bytes.js';

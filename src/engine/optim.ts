@@ -1,9 +1,9 @@
 import { ConfigError } from '../errors.js';
 import { engine, type NativeHandle } from './binding.js';
-import { zeros } from './ops/creation.js';
+import { tensor, zeros } from './ops/creation.js';
 import { handle } from './ops/check.js';
 import type { Tensor } from './tensor.js';
-import { keep } from './memory.js';
+import { keep, scope } from './memory.js';
 
 /**
  * Optimizers. The base validates hyper-parameters, holds the parameters, per-parameter state and the
@@ -65,11 +65,65 @@ export abstract class Optimizer {
     for (const p of this.params) engine().setGrad(p.nativeHandle, null);
   }
 
+  /**
+   * The optimizer's state as plain data, for checkpoints: step count, learning rate and each
+   * parameter's state tensors (momentum buffer; Adam's moments) keyed `<parameter index>.<slot>`.
+   */
+  stateDict(): OptimizerState {
+    const slots: Record<string, { data: Float32Array | Float64Array; shape: readonly number[] }> = {};
+    this.params.forEach((p, i) => {
+      this.#state.get(p)?.forEach((t, slot) => {
+        const data = t.data();
+        if (!(data instanceof Float32Array || data instanceof Float64Array)) throw new TypeError(`${this.constructor.name}.stateDict: state of params[${i}] is not floating point`);
+        slots[`${i}.${slot}`] = { data, shape: t.shape };
+      });
+    });
+    return { stepCount: this.stepCount, lr: this.lr, slots };
+  }
+
+  /**
+   * Restores what {@link stateDict} returned, for the same parameters in the same order. Every
+   * mismatch (unknown parameter index, wrong shape, missing slot) is a `ConfigError` and nothing is changed.
+   */
+  loadStateDict(state: OptimizerState): void {
+    const byParam = new Map<number, Map<number, { data: Float32Array | Float64Array; shape: readonly number[] }>>();
+    for (const [key, value] of Object.entries(state.slots)) {
+      const m = /^(\d+)\.(\d+)$/.exec(key);
+      const i = m ? Number(m[1]) : -1;
+      if (!m || i >= this.params.length) throw new ConfigError('OPTIM_STATE_MISMATCH', `${this.constructor.name}.loadStateDict: state entry ${JSON.stringify(key)} names no parameter (this optimizer has ${this.params.length}); load the state of an optimizer over the same parameters`);
+      const shape = this.params[i].shape;
+      if (value.shape.length !== shape.length || value.shape.some((d, k) => d !== shape[k])) {
+        throw new ConfigError('OPTIM_STATE_MISMATCH', `${this.constructor.name}.loadStateDict: state ${key} has shape [${value.shape.join(', ')}] but params[${i}] has [${shape.join(', ')}]`);
+      }
+      if (!byParam.has(i)) byParam.set(i, new Map());
+      byParam.get(i)!.set(Number(m[2]), value);
+    }
+    for (const [i, slots] of byParam) {
+      for (let s = 0; s < slots.size; s++) if (!slots.has(s)) throw new ConfigError('OPTIM_STATE_MISMATCH', `${this.constructor.name}.loadStateDict: params[${i}] lacks state slot ${s}`);
+    }
+    if (!(Number.isInteger(state.stepCount) && state.stepCount >= 0)) throw new ConfigError('OPTIM_STATE_MISMATCH', `${this.constructor.name}.loadStateDict: stepCount must be a non-negative integer, got ${state.stepCount}`);
+    this.dispose();
+    for (const [i, slots] of byParam) {
+      const p = this.params[i];
+      const tensors = [...slots.keys()].sort((a, b) => a - b).map((s) => keep(scope(() => tensor(slots.get(s)!.data, slots.get(s)!.shape).to(p.dtype))));
+      this.#state.set(p, tensors);
+    }
+    this.stepCount = state.stepCount;
+    this.lr = state.lr;
+  }
+
   /** Frees the optimizer's state tensors. */
   dispose(): void {
     for (const s of this.#state.values()) for (const t of s) t.dispose();
     this.#state.clear();
   }
+}
+
+/** An optimizer's state as plain data (see {@link Optimizer.stateDict}). */
+export interface OptimizerState {
+  readonly stepCount: number;
+  readonly lr: number;
+  readonly slots: Readonly<Record<string, { readonly data: Float32Array | Float64Array; readonly shape: readonly number[] }>>;
 }
 
 /** Options of {@link SGD}. */
@@ -183,6 +237,18 @@ export class CosineSchedule {
   step(): void {
     this.#step += 1;
     this.optimizer.lr = this.lrAt(this.#step);
+  }
+
+  /** Steps taken so far. */
+  get stepCount(): number {
+    return this.#step;
+  }
+
+  /** Jumps to step `t` (resuming a run from a checkpoint) and sets the optimizer's lr for it. */
+  seek(t: number): void {
+    if (!Number.isInteger(t) || t < 0) throw new ConfigError('SCHEDULE', `CosineSchedule.seek: step must be a non-negative integer, got ${t}`);
+    this.#step = t;
+    this.optimizer.lr = this.lrAt(t);
   }
 }
 

@@ -13,6 +13,7 @@ import { sum } from './ops/reduction.js';
 import { manualSeed } from './runtime.js';
 import type { Layer } from './nn/module.js';
 import { clipGradNorm, CosineSchedule, SGD } from './optim.js';
+import { encodeTrainingState, restoreTrainingState } from './checkpoint.js';
 
 /** Hyper-parameters of {@link trainClassifier} (SGD with Nesterov momentum and a cosine schedule, as NAS-Bench-201). */
 export interface TrainConfig {
@@ -34,6 +35,13 @@ export interface TrainConfig {
   prefetchWorkers?: number;
   /** Called after each epoch (progress on stderr, for example). */
   onEpoch?: (record: EpochRecord) => void;
+  /**
+   * Called after each epoch with the run's whole state (model, optimizer, schedule, history) as
+   * bytes, and awaited before the next epoch: store it to resume the run if it is killed.
+   */
+  onCheckpoint?: (state: Uint8Array, epoch: number) => void | Promise<void>;
+  /** A state from `onCheckpoint` of a run with the same model, data and config: training continues after its epoch. */
+  resumeFrom?: Uint8Array | null;
 }
 
 /** One epoch of training. */
@@ -55,6 +63,8 @@ export interface TrainResult {
   valAcc: number;
   /** Test accuracy, % (only when a test set was given). */
   testAcc: number | null;
+  /** Epochs already done by the checkpoint this run resumed from (0 for a fresh run). */
+  resumedFromEpoch: number;
 }
 
 /** The data of a training run: the validation set is held out of the training set by the caller. */
@@ -116,8 +126,16 @@ export async function trainClassifier(model: Layer, data: TrainData, config: Tra
   const history: EpochRecord[] = [];
   let trainSeconds = 0;
   let trainImages = 0;
+  let startEpoch = 0;
   try {
-    for (let epoch = 0; epoch < config.epochs; epoch++) {
+    if (config.resumeFrom) {
+      const progress = restoreTrainingState(config.resumeFrom, model, optimizer, 'trainClassifier resumeFrom');
+      if (progress.epoch > config.epochs) throw new RangeError(`trainClassifier: the checkpoint has ${progress.epoch} epochs done but this run has only ${config.epochs}`);
+      startEpoch = progress.epoch;
+      schedule.seek(progress.scheduleStep);
+      history.push(...((progress.extra as { history?: EpochRecord[] } | null)?.history ?? []));
+    }
+    for (let epoch = startEpoch; epoch < config.epochs; epoch++) {
       model.train();
       let lossSum = 0;
       let seen = 0;
@@ -148,11 +166,16 @@ export async function trainClassifier(model: Layer, data: TrainData, config: Tra
       };
       history.push(record);
       config.onEpoch?.(record);
+      if (config.onCheckpoint) {
+        const extra = { history: history.map((r) => ({ ...r })) };
+        await config.onCheckpoint(encodeTrainingState(model, optimizer, { epoch: epoch + 1, scheduleStep: schedule.stepCount, extra }), epoch + 1);
+      }
     }
   } finally {
     await batches.close();
     optimizer.dispose();
   }
   const testAcc = data.test ? evaluate(model, data.test, { batchSize: Math.max(config.batchSize, 256), normalization: config.normalization }) : null;
-  return { history, trainImagesPerS: trainImages / trainSeconds, valAcc: history[history.length - 1].val_acc, testAcc };
+  if (history.length === 0) throw new RangeError('trainClassifier: no epoch was trained (the checkpoint holds none)');
+  return { history, trainImagesPerS: trainSeconds > 0 ? trainImages / trainSeconds : 0, valAcc: history[history.length - 1].val_acc, testAcc, resumedFromEpoch: startEpoch };
 }
