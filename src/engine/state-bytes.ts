@@ -1,0 +1,32 @@
+import { scope } from './memory.js';
+import type { LoadStateDictOptions, Module } from './nn/module.js';
+import { tensor } from './ops/creation.js';
+import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from './safetensors.js';
+import type { Tensor } from './tensor.js';
+
+/**
+ * A module's state dict as safetensors bytes in memory (what `saveCheckpoint` writes to a file), so
+ * trained weights can be handed across threads as one transferable buffer.
+ */
+export function stateDictToSafetensors(module: Module, metadata: Readonly<Record<string, string>> = {}): Uint8Array {
+  const tensors: Record<string, SafetensorsTensor> = {};
+  for (const [name, t] of module.stateDict()) tensors[name] = { data: t.data(), shape: t.shape };
+  return encodeSafetensors(tensors, metadata);
+}
+
+/**
+ * Loads safetensors bytes (from {@link stateDictToSafetensors}) into a module; every mismatch is
+ * reported in one `StateDictMismatch`. Returns the metadata.
+ */
+export function loadSafetensorsState(module: Module, bytes: Uint8Array, options: LoadStateDictOptions = {}): Record<string, string> {
+  const file = decodeSafetensors(bytes);
+  scope(() => {
+    const state = new Map<string, Tensor>();
+    for (const [name, t] of Object.entries(file.tensors)) {
+      // int64 arrives as BigInt64Array; the engine reads and writes indices as int32.
+      state.set(name, t.data instanceof BigInt64Array ? tensor(Int32Array.from(t.data, (v) => Number(v)), t.shape).to('int64') : tensor(t.data, t.shape));
+    }
+    module.loadStateDict(state, options);
+  });
+  return file.metadata;
+}
