@@ -42,8 +42,24 @@ Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
                                          BoolArg(info, 5), NumberArg(info, 6), NumberArg(info, 7), false));
 }
 
-/** dropout(x, p, training) */
-Napi::Value Dropout(const Napi::CallbackInfo& info) { return Wrap(info.Env(), at::dropout(TensorArg(info, 0), NumberArg(info, 1), BoolArg(info, 2))); }
+/**
+ * dropout(x, p, training, generator|null). at::dropout draws from the global generator only; with a
+ * generator the mask is drawn here the way ATen's CPU dropout draws it (bernoulli(1 - p) / (1 - p)).
+ */
+Napi::Value Dropout(const Napi::CallbackInfo& info) {
+  const at::Tensor& x = TensorArg(info, 0);
+  const double p = NumberArg(info, 1);
+  const bool training = BoolArg(info, 2);
+  auto generator = GeneratorArg(info, 3);
+  if (!generator || !training || p == 0) return Wrap(info.Env(), at::dropout(x, p, training));
+  if (p == 1) return Wrap(info.Env(), x * at::zeros({}, x.options()));
+  at::Tensor noise;
+  {
+    at::NoGradGuard guard;
+    noise = at::empty_like(x).bernoulli_(1 - p, generator).div_(1 - p);
+  }
+  return Wrap(info.Env(), x * noise);
+}
 
 Napi::Value Softmax(const Napi::CallbackInfo& info) { return Wrap(info.Env(), at::softmax(TensorArg(info, 0), IntArg(info, 1))); }
 Napi::Value LogSoftmax(const Napi::CallbackInfo& info) { return Wrap(info.Env(), at::log_softmax(TensorArg(info, 0), IntArg(info, 1))); }

@@ -88,7 +88,7 @@ export interface NativeEngine {
   avgPool2d(x: H, kernel: readonly number[], stride: readonly number[], padding: readonly number[], countIncludePad: boolean): H;
   adaptiveAvgPool2d(x: H, output: readonly number[]): H;
   batchNorm(x: H, weight: H | null, bias: H | null, runningMean: H | null, runningVar: H | null, training: boolean, momentum: number, eps: number): H;
-  dropout(x: H, p: number, training: boolean): H;
+  dropout(x: H, p: number, training: boolean, generator: G): H;
   softmax(x: H, dim: number): H;
   logSoftmax(x: H, dim: number): H;
   crossEntropy(logits: H, targets: H, labelSmoothing: number, reduction: number): H;

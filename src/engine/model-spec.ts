@@ -5,7 +5,7 @@ import { Generator } from './ops/creation.js';
 
 /**
  * A model described as plain data, so that it can cross a thread boundary (postMessage) and be
- * built there: the same spec and seed give the same initial weights in any thread.
+ * built there: the same spec gives the same initial weights and dropout masks in any thread.
  */
 export type ModelSpec =
   | { kind: 'cnn'; inChannels: number; numClasses: number; channels?: number; dropout?: number; seed: number }
@@ -16,7 +16,9 @@ export function buildModel(spec: ModelSpec): Layer {
   const generator = new Generator(spec.seed);
   switch (spec.kind) {
     case 'cnn':
-      return new SmallCnn({ inChannels: spec.inChannels, numClasses: spec.numClasses, channels: spec.channels, dropout: spec.dropout, generator });
+      // Dropout masks continue the init generator's stream: the run depends on the spec alone, not on
+      // libtorch's global generator that other threads may draw from.
+      return new SmallCnn({ inChannels: spec.inChannels, numClasses: spec.numClasses, channels: spec.channels, dropout: spec.dropout, generator, dropoutGenerator: generator });
     case 'nb201':
       return new Nb201Network(spec.arch, { inChannels: spec.inChannels, numClasses: spec.numClasses, channels: spec.channels, cells: spec.cells, generator });
     default:

@@ -118,6 +118,23 @@ engineTest('nn: NAS ops keep the spatial size (stride 1) or halve it (stride 2) 
   });
 });
 
+engineTest('nn: Dropout with a generator repeats its masks for the same seed and differs for another', () => {
+  E.scope(() => {
+    const x = E.ones([10, 10]);
+    const masks = (seed: number): number[][] => {
+      const layer = new E.nn.Dropout(0.5, { generator: new E.Generator(seed) });
+      return [layer.forward(x).toArray(), layer.forward(x).toArray()];
+    };
+    const [first, second] = masks(21);
+    assert.deepEqual(masks(21), [first, second]);
+    assert.notDeepEqual(second, first, 'the generator advances between calls');
+    assert.notDeepEqual(masks(22)[0], first);
+    const layer = new E.nn.Dropout(0.5, { generator: new E.Generator(21) });
+    layer.eval();
+    assert.deepEqual(layer.forward(x).toArray(), x.toArray());
+  });
+});
+
 engineTest('nn: LSTMCell, LSTM and Embedding', () => {
   E.scope(() => {
     const cell = new E.nn.LSTMCell(3, 5, { generator: new E.Generator(1) });

@@ -179,6 +179,30 @@ engineTest('ops: dropout zeroes about p of the elements and scales the rest when
   });
 });
 
+engineTest('ops: dropout with a generator: same seed same mask, other seed other mask, PyTorch\'s draw order, global generator untouched', () => {
+  E.scope(() => {
+    const x = E.ones([20, 20], 'float64').setRequiresGrad();
+    const a = E.dropout(x, 0.4, true, new E.Generator(9));
+    assert.deepEqual(E.dropout(x, 0.4, true, new E.Generator(9)).toArray(), a.toArray());
+    assert.notDeepEqual(E.dropout(x, 0.4, true, new E.Generator(10)).toArray(), a.toArray());
+    // The explicit generator draws the mask as ATen's dropout draws it from the global one (so as PyTorch's F.dropout after torch.manual_seed(9)).
+    E.manualSeed(9);
+    assert.deepEqual(E.dropout(x, 0.4, true).toArray(), a.toArray());
+    // Drawing from a generator leaves the global stream where it was.
+    E.manualSeed(1);
+    const global1 = E.rand([8]).toArray();
+    E.manualSeed(1);
+    E.dropout(x, 0.4, true, new E.Generator(2));
+    assert.deepEqual(E.rand([8]).toArray(), global1);
+    // The gradient of sum(dropout(x)) is the scaled mask itself.
+    const [g] = E.grad(E.sum(a), x);
+    assert.deepEqual(g!.toArray(), a.toArray());
+    assert.ok(a.toArray().every((v) => v === 0 || Math.abs(v - 1 / 0.6) < 1e-12));
+    assert.deepEqual(E.dropout(x, 0.4, false, new E.Generator(9)).toArray(), x.toArray(), 'identity in eval');
+    assert.deepEqual(E.dropout(x, 1, true, new E.Generator(9)).toArray(), new Array(400).fill(0));
+  });
+});
+
 engineTest('ops: creation functions give the documented values, seeded draws repeat', () => {
   E.scope(() => {
     assert.deepEqual(E.zeros([2, 2]).toArray(), [0, 0, 0, 0]);

@@ -1,3 +1,4 @@
+import type { Generator } from '../ops/creation.js';
 import type { Tensor } from '../tensor.js';
 import { Dropout, GlobalAvgPool2d, MaxPool2d, ReLU } from '../nn/basic.js';
 import { Sequential } from '../nn/container.js';
@@ -14,6 +15,8 @@ export interface SmallCnnOptions extends InitOptions {
   channels?: number;
   /** Dropout before the classifier (default 0.2). */
   dropout?: number;
+  /** Draws the dropout masks (default: libtorch's global generator, shared by every thread). */
+  dropoutGenerator?: Generator | null;
 }
 
 /**
@@ -41,7 +44,7 @@ export class SmallCnn extends Layer {
         ...block(4 * c, 4 * c),
       ),
     );
-    this.head = this.registerModule('head', new Sequential(new GlobalAvgPool2d(), new Dropout(options.dropout ?? 0.2), new Linear(4 * c, options.numClasses ?? 10, init)));
+    this.head = this.registerModule('head', new Sequential(new GlobalAvgPool2d(), new Dropout(options.dropout ?? 0.2, { generator: options.dropoutGenerator ?? null }), new Linear(4 * c, options.numClasses ?? 10, init)));
   }
 
   forward(x: Tensor): Tensor {

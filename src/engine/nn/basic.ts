@@ -1,6 +1,7 @@
 import { dropout, adaptiveAvgPool2d, avgPool2d, maxPool2d } from '../ops/nn.js';
 import { relu } from '../ops/elementwise.js';
 import { flatten } from '../ops/shape.js';
+import type { Generator } from '../ops/creation.js';
 import type { Tensor } from '../tensor.js';
 import { Layer } from './module.js';
 
@@ -11,14 +12,22 @@ export class ReLU extends Layer {
   }
 }
 
-/** Randomly zeroes elements with probability p in training mode (libtorch's global generator). */
+/**
+ * Randomly zeroes elements with probability p in training mode. Masks come from `generator` (seeded,
+ * owned by the caller); without one, from libtorch's global generator, which every thread shares.
+ */
 export class Dropout extends Layer {
-  constructor(readonly p = 0.5) {
+  readonly generator: Generator | null;
+  constructor(
+    readonly p = 0.5,
+    options: { generator?: Generator | null } = {},
+  ) {
     super();
     if (!(p >= 0 && p < 1)) throw new RangeError(`Dropout: p must be in [0, 1), got ${p}`);
+    this.generator = options.generator ?? null;
   }
   forward(x: Tensor): Tensor {
-    return this.p === 0 ? x : dropout(x, this.p, this.training);
+    return this.p === 0 ? x : dropout(x, this.p, this.training, this.generator);
   }
 }
 

@@ -113,11 +113,14 @@ export function batchNorm(x: Tensor, options: BatchNormOptions): Tensor {
   return new Tensor(engine().batchNorm(hx, handles[0], handles[1], handles[2], handles[3], options.training, momentum, eps));
 }
 
-/** Zeroes elements with probability p and scales the rest by 1/(1-p) when training; identity otherwise. */
-export function dropout(x: Tensor, p: number, training: boolean): Tensor {
+/**
+ * Zeroes elements with probability p and scales the rest by 1/(1-p) when training; identity
+ * otherwise. The mask is drawn from `generator`, else from libtorch's global generator (`manualSeed`).
+ */
+export function dropout(x: Tensor, p: number, training: boolean, generator: Generator | null = null): Tensor {
   const hx = handle(x, 'dropout', 'x');
   if (!(p >= 0 && p <= 1)) throw new RangeError(`dropout: p must be in [0, 1], got ${p}`);
-  return new Tensor(engine().dropout(hx, p, training));
+  return new Tensor(engine().dropout(hx, p, training, generator?.nativeGenerator ?? null));
 }
 
 export function softmax(x: Tensor, dim: number): Tensor {
