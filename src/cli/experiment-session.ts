@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { StorageError } from '../errors.js';
+import { ConfigError, StorageError } from '../errors.js';
 import { validateConfig, type ExperimentConfig } from '../experiment/config.js';
 import { estimatorDefinition, type ExperimentEstimator } from '../experiment/estimators.js';
 import { finalizeExperiment, type ExperimentResult } from '../experiment/final.js';
@@ -54,7 +54,14 @@ export interface ExperimentParts {
 /** Builds space and estimator from a config (loading the estimator's data). */
 export function buildParts(context: CliContext, config: ExperimentConfig): ExperimentParts {
   const space = createSpace(config.space);
-  const estimator = estimatorDefinition(config.estimator.name).create({ ...config.estimator }, { space, dataDir: context.dataDir });
+  // NASKIT_THREADS sets libtorch's threads for estimators that train (e.g. 1 per worker when several share a machine).
+  const envThreads = context.env.NASKIT_THREADS;
+  let threads: number | undefined;
+  if (envThreads !== undefined && envThreads !== '') {
+    threads = Number(envThreads);
+    if (!Number.isInteger(threads) || threads < 1) throw new ConfigError('BAD_THREADS', `NASKIT_THREADS must be a positive integer, got ${JSON.stringify(envThreads)}`);
+  }
+  const estimator = estimatorDefinition(config.estimator.name).create({ ...config.estimator }, { space, dataDir: context.dataDir, ...(threads !== undefined ? { threads } : {}) });
   return { config, space, estimator };
 }
 

@@ -6,6 +6,22 @@ export interface EstimateRequest {
   readonly fidelity?: number;
   /** Seed of this evaluation (weight init, data order). */
   readonly seed: number;
+  /** The stored trial behind this estimate, when an experiment runs it (absent in benchmarks and tests). */
+  readonly trial?: TrialContext;
+}
+
+/**
+ * What an estimator may do with the stored trial it is estimating: keep a checkpoint so that a
+ * killed worker's trial resumes where it stopped on whichever worker claims it next, and record
+ * its learning curve.
+ */
+export interface TrialContext {
+  /** The checkpoint the trial's last attempt saved, or null (a first attempt, or none saved). */
+  loadCheckpoint(): Promise<Uint8Array | null>;
+  /** Replaces the trial's checkpoint. Throws `TrialStateError` when the trial is no longer this worker's: stop then. */
+  saveCheckpoint(data: Uint8Array): Promise<void>;
+  /** Records one point of the learning curve (e.g. validation accuracy after an epoch). */
+  report(step: number, value: number): Promise<void>;
 }
 
 /** An estimator's answer. */

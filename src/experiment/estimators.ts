@@ -3,6 +3,9 @@ import { ConfigError } from '../errors.js';
 import { NB201_DATASETS, NB201_SIGNALS, Nb201Table } from '../estimate/nb201-table.js';
 import { TabularEstimator } from '../estimate/tabular.js';
 import type { Estimator } from '../estimate/types.js';
+import { TrainingEstimator } from '../estimate/training.js';
+import { DATASET_NAMES, type DatasetName } from '../engine/data/load.js';
+import { ENGINE_FIX, engineAvailable } from '../engine/binding.js';
 import { Nb201Space } from '../space/nb201.js';
 import type { Sample, Space } from '../space/types.js';
 import type { Json } from '../util/json.js';
@@ -14,16 +17,19 @@ export interface ExperimentEstimator {
   readonly reportName: string;
   /**
    * The final step for the returned architecture: its single reported test figure (tabular: a
-   * look-up of `test_200ep_mean`; training estimators: retrain and test once) and what the exported
-   * model file holds besides it.
+   * look-up of `test_200ep_mean`; training estimators: retrain and test once), what the exported
+   * model file holds besides it and, for trained networks, their weights (safetensors bytes,
+   * exported beside the model file).
    */
-  final(sample: Sample): Promise<{ testAccuracy: number; model: Record<string, Json> }>;
+  final(sample: Sample): Promise<{ testAccuracy: number; model: Record<string, Json>; weights?: Uint8Array }>;
 }
 
 /** What an estimator factory is given besides its config section. */
 export interface EstimatorContext {
   readonly space: Space;
   readonly dataDir: string;
+  /** libtorch threads from the environment (`NASKIT_THREADS`), for estimators that train; the section's own `threads` wins. */
+  readonly threads?: number;
 }
 
 /** One registered estimator: its config section's schema and its factory. */
@@ -101,20 +107,94 @@ const tabular: EstimatorDefinition = {
   },
 };
 
-/** Estimators that train networks: named so that configs naming them get a clear answer. */
-const NEEDS_ENGINE = ['train', 'training', 'oneshot', 'weight_sharing'];
+const trainSchema = z.strictObject({
+  name: z.literal('train'),
+  dataset: z.enum(DATASET_NAMES as unknown as [DatasetName, ...DatasetName[]]).default('cifar10'),
+  epochs: z.number().int().min(1).default(2),
+  channels: z.number().int().min(1).max(256).default(8),
+  cells: z.number().int().min(1).max(10).default(1),
+  batch_size: z.number().int().min(1).default(64),
+  lr: z.number().positive().max(10).default(0.1),
+  train_images: z.number().int().min(0).default(5000),
+  validation_images: z.number().int().min(1).default(1000),
+  split_seed: z.number().int().min(0).default(0),
+  augment: z.boolean().default(true),
+  final_epochs: z.number().int().min(1).optional(),
+  test_images: z.number().int().min(0).default(0),
+  threads: z.number().int().min(1).optional(),
+});
+
+/** Options of the `train` estimator section, defaults applied. */
+export type TrainSection = z.infer<typeof trainSchema>;
+
+const train: EstimatorDefinition = {
+  schema: trainSchema as unknown as z.ZodType<Record<string, unknown>>,
+  fields: Object.keys(trainSchema.shape),
+  description: 'trains the NAS-Bench-201 network of each architecture (C channels, N cells) for a few epochs on mnist, fashion-mnist or cifar10; the signal is the validation accuracy; the final step retrains the best on training + validation images and tests it once',
+  create(raw, context) {
+    const options = raw as TrainSection;
+    if (!(context.space instanceof Nb201Space)) {
+      throw new ConfigError('ESTIMATOR_SPACE_MISMATCH', `estimator.name: train builds NAS-Bench-201 networks and needs space: nb201, but the config's space is ${JSON.stringify(context.space.name)}`);
+    }
+    if (!engineAvailable()) throw new ConfigError('ESTIMATOR_NEEDS_ENGINE', `estimator.name: train trains networks and needs the libtorch engine, which is not available here. ${ENGINE_FIX}`);
+    const space = context.space;
+    const threads = options.threads ?? (context.threads ?? null);
+    const estimator = new TrainingEstimator(space, context.dataDir, {
+      dataset: options.dataset,
+      epochs: options.epochs,
+      channels: options.channels,
+      cells: options.cells,
+      batchSize: options.batch_size,
+      lr: options.lr,
+      trainImages: options.train_images,
+      validationImages: options.validation_images,
+      splitSeed: options.split_seed,
+      augment: options.augment,
+      finalEpochs: options.final_epochs ?? options.epochs,
+      testImages: options.test_images,
+      threads,
+    });
+    return {
+      estimator,
+      reportName: `${options.dataset}_test_accuracy`,
+      async final(sample) {
+        const final = await estimator.finalTrainAndTest(sample, options.split_seed);
+        return {
+          testAccuracy: final.testAccuracy,
+          weights: final.weights,
+          model: {
+            space: space.name,
+            arch: space.format(sample),
+            network: { family: 'nb201', channels: options.channels, cells: options.cells },
+            dataset: options.dataset,
+            report: `${options.dataset}_test_accuracy`,
+            test_accuracy: final.testAccuracy,
+            params: final.params,
+            flops: final.flops,
+            final_epochs: options.final_epochs ?? options.epochs,
+            history: final.history.map((h) => ({ ...h })),
+          },
+        };
+      },
+    };
+  },
+};
+
+/** Estimators that are planned but not available yet: named so that configs naming them get a clear answer. */
+const NOT_YET = ['oneshot', 'weight_sharing'];
 
 /** name → definition of every estimator a config can name. One line per estimator. */
 export const ESTIMATORS: Readonly<Record<string, EstimatorDefinition>> = {
   tabular,
+  train,
 };
 
 /** Validates an `estimator:` section and returns its definition and options (defaults applied). */
 export function estimatorDefinition(name: unknown): EstimatorDefinition {
-  if (typeof name === 'string' && NEEDS_ENGINE.includes(name)) {
+  if (typeof name === 'string' && NOT_YET.includes(name)) {
     throw new ConfigError(
-      'ESTIMATOR_NEEDS_ENGINE',
-      `estimator.name: ${JSON.stringify(name)} trains each architecture and needs the libtorch engine, which experiments cannot drive yet; use estimator.name: tabular (benchmark nb201) for now`,
+      'ESTIMATOR_NOT_AVAILABLE',
+      `estimator.name: ${JSON.stringify(name)} (weight sharing) is not available in experiments yet; use estimator.name: train (real training) or tabular (benchmark nb201)`,
     );
   }
   const def = typeof name === 'string' ? ESTIMATORS[name] : undefined;

@@ -1,5 +1,5 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { Space } from '../space/types.js';
 import type { Json } from '../util/json.js';
 import type { ExperimentConfig } from './config.js';
@@ -63,8 +63,16 @@ export async function finalizeExperiment(args: {
     };
     if (config.export !== false && final) {
       exportPath = resolve(args.cwd, config.export);
-      const model: Json = { experiment: experiment.name, trial: best.number, ...final.model };
+      const model: Record<string, Json> = { experiment: experiment.name, trial: best.number, ...final.model };
       mkdirSync(dirname(exportPath), { recursive: true });
+      if (final.weights) {
+        // Trained weights go beside the model file (safetensors); the model file names them.
+        const weightsPath = exportPath.replace(/\.json$/i, '') + '.safetensors';
+        const tmpWeights = `${weightsPath}.${process.pid}.tmp`;
+        writeFileSync(tmpWeights, final.weights);
+        renameSync(tmpWeights, weightsPath);
+        model.weights = basename(weightsPath);
+      }
       const tmp = `${exportPath}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify(model, null, 2) + '\n');
       renameSync(tmp, exportPath);

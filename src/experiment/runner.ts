@@ -2,6 +2,7 @@ import { TrialStateError } from '../errors.js';
 import type { Space } from '../space/types.js';
 import { createStrategy } from '../strategy/registry.js';
 import type { Observation } from '../strategy/types.js';
+import type { TrialContext } from '../estimate/types.js';
 import type { Json } from '../util/json.js';
 import type { ExperimentConfig } from './config.js';
 import type { ExperimentEstimator } from './estimators.js';
@@ -186,7 +187,7 @@ async function evaluate(options: WorkerOptions, trial: TrialRecord): Promise<Tri
   }
   const base = { trial: trial.number, sample, ...(trial.fidelity !== null ? { fidelity: trial.fidelity } : {}) };
   try {
-    const est = await options.estimator.estimator.estimate(sample, { seed: trial.seed, ...(trial.fidelity !== null ? { fidelity: trial.fidelity } : {}) });
+    const est = await options.estimator.estimator.estimate(sample, { seed: trial.seed, ...(trial.fidelity !== null ? { fidelity: trial.fidelity } : {}), trial: trialContext(options, trial) });
     if (!Number.isFinite(est.value)) {
       const error = `estimator ${options.estimator.estimator.name} returned a non-finite value (${est.value})`;
       return { state: 'failed', value: null, error, userAttrs: { cost_seconds: finiteOr0(est.costSeconds) }, observation: { ...base, state: 'failed', value: null } };
@@ -204,6 +205,20 @@ async function evaluate(options: WorkerOptions, trial: TrialRecord): Promise<Tri
     const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return { state: 'failed', value: null, error: text, observation: { ...base, state: 'failed', value: null } };
   }
+}
+
+/** The stored trial as an estimator sees it: its checkpoint (kept across a re-queue) and its learning curve. */
+function trialContext(options: WorkerOptions, trial: TrialRecord): TrialContext {
+  const { store, worker } = options;
+  return {
+    loadCheckpoint: () => store.loadCheckpoint(trial.id),
+    async saveCheckpoint(data) {
+      if (!(await store.saveCheckpoint(trial.id, worker, data))) {
+        throw new TrialStateError('TRIAL_NOT_OWNED', `trial ${trial.number} is no longer this worker's (re-queued as stale and claimed by another worker); stopping its evaluation here`);
+      }
+    },
+    report: (step, value) => store.reportIntermediate(trial.id, step, value),
+  };
 }
 
 function finiteOr0(x: number): number {

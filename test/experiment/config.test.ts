@@ -63,7 +63,22 @@ test('config: invalid fields are named with what is allowed', () => {
   rejects({ ...SMALLEST, name: 'a b/c' }, 'CONFIG_INVALID', /name: must be 1–100 letters/);
   rejects({ ...SMALLEST, name: undefined }, 'CONFIG_INVALID', /name: required field is missing/);
   rejects({ ...SMALLEST, estimator: { name: 'magic' } }, 'UNKNOWN_ESTIMATOR', /estimator\.name: must be one of tabular/);
-  rejects({ ...SMALLEST, estimator: { name: 'train' } }, 'ESTIMATOR_NEEDS_ENGINE', /libtorch/);
+  rejects({ ...SMALLEST, estimator: { name: 'oneshot' } }, 'ESTIMATOR_NOT_AVAILABLE', /estimator\.name: "oneshot".*use estimator\.name: train/);
+  rejects({ ...SMALLEST, estimator: { name: 'train', dataset: 'svhn' } }, 'CONFIG_INVALID', /estimator\.dataset: must be one of mnist, fashion-mnist, cifar10, got "svhn"/);
+  rejects({ ...SMALLEST, estimator: { name: 'train', epochs: 0 } }, 'CONFIG_INVALID', /estimator\.epochs/);
+  rejects({ ...SMALLEST, estimator: { name: 'train', signal: 'valid_12ep' } }, 'CONFIG_INVALID', /estimator\.signal: unknown field/, /train_images/);
+});
+
+test('config: the train estimator fills its defaults; configs/cifar10-train-rea.yaml validates', () => {
+  const c = validateConfig({ ...SMALLEST, estimator: { name: 'train' } });
+  assert.deepEqual(
+    { ...c.estimator },
+    { name: 'train', dataset: 'cifar10', epochs: 2, channels: 8, cells: 1, batch_size: 64, lr: 0.1, train_images: 5000, validation_images: 1000, split_seed: 0, augment: true, test_images: 0 },
+  );
+  const main = loadConfig(join(projectRoot(), 'configs', 'cifar10-train-rea.yaml'));
+  assert.equal(main.estimator.name, 'train');
+  assert.equal(main.estimator.final_epochs, 6);
+  assert.equal(main.budget.trials, 24);
 });
 
 test('config: CLI search with a bad config exits 2 with one line and creates no storage', () => {

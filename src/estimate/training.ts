@@ -1,0 +1,180 @@
+import { DATASET_DEFAULTS, type DatasetName } from '../engine/data/load.js';
+import type { ImageDataset } from '../engine/data/dataset.js';
+import { split, subset } from '../engine/data/split.js';
+import { encodeSafetensors, type SafetensorsTensor } from '../engine/safetensors.js';
+import { Nb201Network } from '../engine/models/nb201.js';
+import { Generator } from '../engine/ops/creation.js';
+import { profileModel } from '../engine/profile.js';
+import { setNumThreads } from '../engine/runtime.js';
+import { trainClassifier } from '../engine/train.js';
+import { ConfigError } from '../errors.js';
+import type { Nb201Space } from '../space/nb201.js';
+import type { Sample } from '../space/types.js';
+import { sharedDataset } from './shared-data.js';
+import type { Estimate, EstimateRequest, Estimator } from './types.js';
+
+/** Options of {@link TrainingEstimator} (the `train` estimator section of a config). */
+export interface TrainingOptions {
+  readonly dataset: DatasetName;
+  /** Epochs of each trial: the default fidelity (a strategy's fidelity overrides it). */
+  readonly epochs: number;
+  /** Channels of the first stage (C) and cells per stage (N) of the NAS-Bench-201 network. */
+  readonly channels: number;
+  readonly cells: number;
+  readonly batchSize: number;
+  readonly lr: number;
+  /** Training images per trial (drawn once, stratified, by `splitSeed`); 0 = the whole training set less the validation images. */
+  readonly trainImages: number;
+  /** Validation images held out of the training set; the search signal is the accuracy on them. */
+  readonly validationImages: number;
+  /** Seeds the choice of the training and validation images: the same for every trial, so estimates compare. */
+  readonly splitSeed: number;
+  readonly augment: boolean;
+  /** Epochs of the final retraining of the best architecture (on training + validation images). */
+  readonly finalEpochs: number;
+  /** Test images for the single final test (0 = the whole test set). */
+  readonly testImages: number;
+  /** libtorch threads (null: leave libtorch's setting alone). */
+  readonly threads: number | null;
+}
+
+/** The data of the search: one split for every trial. */
+interface SearchData {
+  readonly pool: ImageDataset;
+  readonly train: ImageDataset;
+  readonly validation: ImageDataset;
+}
+
+/** What the final step produces. */
+export interface FinalTraining {
+  readonly testAccuracy: number;
+  readonly params: number;
+  readonly flops: number;
+  readonly history: readonly { readonly epoch: number; readonly train_loss: number; readonly val_acc: number }[];
+  /** The retrained weights as safetensors bytes. */
+  readonly weights: Uint8Array;
+}
+
+/**
+ * Estimates an NB201 architecture by training its network (C channels, N cells per stage) on an
+ * image data set for a few epochs and returning the validation accuracy (%): real training at a
+ * chosen fidelity. Each trial's state is checkpointed after every epoch through the trial context,
+ * so a trial whose worker died continues from its last epoch on another worker, with the same
+ * result as if it had never stopped. The test set is read only by {@link finalTrainAndTest}.
+ */
+export class TrainingEstimator implements Estimator {
+  readonly name = 'train';
+  private searchData: Promise<SearchData> | null = null;
+
+  constructor(
+    readonly space: Nb201Space,
+    readonly dataDir: string,
+    readonly options: TrainingOptions,
+  ) {
+    if (options.threads !== null) setNumThreads(options.threads);
+  }
+
+  async estimate(sample: Sample, request: EstimateRequest): Promise<Estimate> {
+    const epochs = request.fidelity ?? this.options.epochs;
+    if (!Number.isInteger(epochs) || epochs < 1) throw new ConfigError('BAD_FIDELITY', `train estimator: the fidelity is a number of epochs (a positive integer), got ${epochs}`);
+    const data = await this.data();
+    const model = this.network(sample, data.train, request.seed);
+    const started = performance.now();
+    try {
+      const profile = profileModel(model, [data.train.shape.channels, data.train.shape.height, data.train.shape.width]);
+      const trial = request.trial;
+      const resumeFrom = trial ? await trial.loadCheckpoint() : null;
+      let lastValAcc = Number.NaN;
+      const result = await trainClassifier(model, { train: data.train, validation: data.validation }, {
+        ...this.trainConfig(epochs, request.seed, data.train),
+        resumeFrom,
+        onEpoch: (record) => void (lastValAcc = record.val_acc),
+        // After each epoch: the state first (what a resumed attempt needs), then the curve point.
+        onCheckpoint: trial
+          ? async (state, epoch) => {
+              await trial.saveCheckpoint(state);
+              await trial.report(epoch, lastValAcc);
+            }
+          : undefined,
+      });
+      return {
+        value: result.valAcc,
+        costSeconds: (performance.now() - started) / 1000,
+        metrics: { params: profile.params, flops: profile.flops, epochs, resumed_from_epoch: result.resumedFromEpoch, train_images_per_s: result.trainImagesPerS },
+      };
+    } finally {
+      model.dispose();
+    }
+  }
+
+  /**
+   * Retrains `sample` from scratch on the training and validation images for `finalEpochs` and
+   * evaluates it once on the test set.
+   */
+  async finalTrainAndTest(sample: Sample, seed: number): Promise<FinalTraining> {
+    const data = await this.data();
+    let test = await sharedDataset(this.dataDir, this.options.dataset, 'test');
+    if (this.options.testImages > 0 && this.options.testImages < test.length) test = subset(test, this.options.testImages, this.options.splitSeed);
+    const model = this.network(sample, data.pool, seed);
+    try {
+      const profile = profileModel(model, [data.pool.shape.channels, data.pool.shape.height, data.pool.shape.width]);
+      // The validation images are part of the training data now; the per-epoch figure on them is only a log.
+      const result = await trainClassifier(model, { train: data.pool, validation: data.validation, test }, this.trainConfig(this.options.finalEpochs, seed, data.pool));
+      const tensors: Record<string, SafetensorsTensor> = {};
+      for (const [name, t] of model.stateDict()) tensors[name] = { data: t.data(), shape: t.shape };
+      const weights = encodeSafetensors(tensors, { space: this.space.name, arch: this.space.format(sample), dataset: this.options.dataset, channels: String(this.options.channels), cells: String(this.options.cells) });
+      return {
+        testAccuracy: result.testAcc!,
+        params: profile.params,
+        flops: profile.flops,
+        history: result.history.map((r) => ({ epoch: r.epoch, train_loss: r.train_loss, val_acc: r.val_acc })),
+        weights,
+      };
+    } finally {
+      model.dispose();
+    }
+  }
+
+  private network(sample: Sample, data: ImageDataset, seed: number): Nb201Network {
+    return new Nb201Network(sample, {
+      inChannels: data.shape.channels,
+      numClasses: data.classes.length,
+      channels: this.options.channels,
+      cells: this.options.cells,
+      generator: new Generator(seed),
+    });
+  }
+
+  private trainConfig(epochs: number, seed: number, train: ImageDataset) {
+    const defaults = DATASET_DEFAULTS[this.options.dataset];
+    return {
+      epochs,
+      batchSize: Math.min(this.options.batchSize, train.length),
+      lr: this.options.lr,
+      seed,
+      normalization: defaults.normalization,
+      augment: this.options.augment ? defaults.augment : null,
+    };
+  }
+
+  /** The split every trial uses, loaded once per estimator (the decoded files once per process). */
+  private data(): Promise<SearchData> {
+    this.searchData ??= (async () => {
+      const full = await sharedDataset(this.dataDir, this.options.dataset, 'train');
+      const { trainImages, validationImages, splitSeed } = this.options;
+      if (validationImages >= full.length) {
+        throw new ConfigError('CONFIG_INVALID', `estimator.validation_images: ${validationImages} must be below the ${full.length} training images of ${this.options.dataset}`);
+      }
+      const wanted = trainImages > 0 ? trainImages + validationImages : full.length;
+      if (wanted > full.length) {
+        throw new ConfigError('CONFIG_INVALID', `estimator.train_images: ${trainImages} + validation_images ${validationImages} exceed the ${full.length} training images of ${this.options.dataset}`);
+      }
+      const pool = wanted < full.length ? subset(full, wanted, splitSeed) : full;
+      const parts = split(pool, { validation: validationImages, seed: splitSeed });
+      return { pool, train: parts.train, validation: parts.validation };
+    })();
+    // A failed load is tried again by the next trial (after its clear error is stored with the failed one).
+    this.searchData.catch(() => (this.searchData = null));
+    return this.searchData;
+  }
+}

@@ -1,0 +1,70 @@
+// The training estimator: real training on a data set, checkpointed per epoch through the trial context.
+import assert from 'node:assert/strict';
+import { TrainingEstimator, type TrainingOptions } from '../../src/estimate/training.js';
+import { sharedDatasetLoads } from '../../src/estimate/shared-data.js';
+import type { TrialContext } from '../../src/estimate/types.js';
+import { TrialStateError } from '../../src/errors.js';
+import { Nb201Space } from '../../src/space/nb201.js';
+import { dataDir } from '../../src/util/paths.js';
+import { engineTest } from '../engine/helpers.js';
+
+const space = new Nb201Space();
+const ARCH = space.parse('|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|skip_connect~0|nor_conv_3x3~1|avg_pool_3x3~2|');
+const OPTIONS: TrainingOptions = {
+  dataset: 'fashion-mnist', epochs: 2, channels: 4, cells: 1, batchSize: 32, lr: 0.05, trainImages: 256, validationImages: 128,
+  splitSeed: 0, augment: false, finalEpochs: 1, testImages: 200, threads: 1,
+};
+
+/** A trial context in memory that records what the estimator did with it. */
+function fakeTrial(initial: Uint8Array | null = null) {
+  const saved: Uint8Array[] = [];
+  const curve: [number, number][] = [];
+  let owned = true;
+  const context: TrialContext = {
+    loadCheckpoint: async () => initial,
+    async saveCheckpoint(data) {
+      if (!owned) throw new TrialStateError('TRIAL_NOT_OWNED', 'taken by another worker');
+      saved.push(data);
+    },
+    report: async (step, value) => void curve.push([step, value]),
+  };
+  return { context, saved, curve, lose: () => (owned = false) };
+}
+
+engineTest('train estimator: concurrent trials share one data load; a resumed trial gives the uninterrupted value', async () => {
+  const est = new TrainingEstimator(space, dataDir(), OPTIONS);
+  const before = sharedDatasetLoads();
+  const a = fakeTrial();
+  const [full, other] = await Promise.all([est.estimate(ARCH, { seed: 7, trial: a.context }), est.estimate(ARCH, { seed: 8 })]);
+  assert.equal(sharedDatasetLoads() - before, 1, 'the training set was decoded once for both trials');
+  assert.ok(full.value >= 0 && full.value <= 100);
+  assert.notEqual(full.value, Number.NaN);
+  assert.equal(a.saved.length, 2, 'one checkpoint per epoch');
+  assert.deepEqual(a.curve.map(([step]) => step), [1, 2]);
+  assert.equal(a.curve[1][1], full.value, 'the last curve point is the estimate');
+  assert.equal(full.metrics.resumed_from_epoch, 0);
+  assert.ok(full.metrics.params > 0 && full.metrics.flops > 0 && full.costSeconds > 0);
+  assert.ok(Number.isFinite(other.value));
+
+  // A second attempt of the same trial (its worker died after epoch 1) continues from the checkpoint.
+  const b = fakeTrial(a.saved[0]);
+  const resumed = await est.estimate(ARCH, { seed: 7, trial: b.context });
+  assert.equal(resumed.metrics.resumed_from_epoch, 1);
+  assert.equal(resumed.value, full.value);
+  assert.deepEqual(b.curve, [[2, full.value]]);
+  assert.equal(b.saved.length, 1);
+});
+
+engineTest('train estimator: a trial taken away stops at its next checkpoint; the final step tests once and returns weights', async () => {
+  const est = new TrainingEstimator(space, dataDir(), OPTIONS);
+  const lost = fakeTrial();
+  lost.lose();
+  await assert.rejects(est.estimate(ARCH, { seed: 1, trial: lost.context }), (e: unknown) => e instanceof TrialStateError);
+  const final = await est.finalTrainAndTest(ARCH, 0);
+  assert.ok(final.testAccuracy >= 0 && final.testAccuracy <= 100);
+  assert.equal(final.history.length, 1);
+  assert.ok(final.weights.length > final.params * 4, 'float32 weights of every parameter');
+  await assert.rejects(est.estimate(ARCH, { seed: 1, fidelity: 0 }), /epochs/);
+  const tooMany = new TrainingEstimator(space, dataDir(), { ...OPTIONS, trainImages: 59_950, validationImages: 100 });
+  await assert.rejects(tooMany.estimate(ARCH, { seed: 1 }), /train_images: 59950 \+ validation_images 100 exceed the 60000/);
+});

@@ -1,0 +1,101 @@
+// A `naskit search` with real training killed (SIGKILL) mid-trial, after an epoch's checkpoint was
+// stored: `naskit resume` continues that trial from its checkpoint, not from scratch, and every
+// trial ends with the value of an uninterrupted run.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { SqliteStore } from '../../src/experiment/sqlite-store.js';
+import type { TrialRecord } from '../../src/experiment/store.js';
+import { engineTest } from '../engine/helpers.js';
+import { exited, naskit, naskitChild, sleep, tempDir, writeConfig } from './helpers.js';
+
+const EPOCHS = 5;
+const CONFIG = (name: string) => `name: ${name}
+space: nb201
+strategy: {name: random}
+estimator: {name: train, dataset: fashion-mnist, epochs: ${EPOCHS}, channels: 4, cells: 1, batch_size: 32, lr: 0.05,
+  train_images: 384, validation_images: 128, augment: false, final_epochs: 1, test_images: 256, threads: 1}
+budget: {trials: 3}
+seed: 5
+workers: {heartbeat_seconds: 1, stale_seconds: 30}
+`;
+
+async function storedTrials(url: string, name: string): Promise<TrialRecord[]> {
+  const store = SqliteStore.open(url);
+  try {
+    const e = await store.getExperiment(name);
+    return e ? await store.trials(e.id) : [];
+  } finally {
+    await store.close();
+  }
+}
+
+/** Epochs checkpointed by the running trial, read straight from the database file while the search runs. */
+function checkpointedEpochs(path: string): number {
+  if (!existsSync(path)) return 0;
+  const db = new Database(path, { readonly: true, fileMustExist: true, timeout: 5000 });
+  try {
+    const has = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'trial_checkpoints'").get();
+    if (!has) return 0;
+    const row = db
+      .prepare("SELECT MAX(i.step) AS step FROM trial_checkpoints c JOIN trials t ON t.id = c.trial_id JOIN trial_intermediate i ON i.trial_id = t.id WHERE t.state = 'running'")
+      .get() as { step: number | null };
+    return row.step ?? 0;
+  } finally {
+    db.close();
+  }
+}
+
+engineTest('training search killed mid-trial resumes the trial from its last epoch checkpoint, with the uninterrupted values', async () => {
+  const dir = tempDir('naskit-kill-train-');
+  const env = { NASKIT_THREADS: '1' };
+  const refUrl = `sqlite://${join(dir, 'ref.db')}`;
+  const ref = naskit(['search', writeConfig(dir, CONFIG('ref'), 'ref.yaml'), '--storage', refUrl, '--json'], dir, env);
+  assert.equal(ref.status, 0, ref.stderr);
+  const reference = await storedTrials(refUrl, 'ref');
+  assert.equal(reference.length, 3);
+  for (const t of reference) {
+    assert.equal(t.state, 'complete');
+    assert.deepEqual(Object.keys(t.intermediate).map(Number), [1, 2, 3, 4, 5], 'one curve point per epoch');
+    assert.equal((t.params.metrics as Record<string, number>).resumed_from_epoch, 0);
+  }
+  const result = JSON.parse(ref.stdout) as { best: { test_accuracy: number }; export: string };
+  assert.ok(result.best.test_accuracy >= 0 && result.best.test_accuracy <= 100);
+  const exported = JSON.parse(readFileSync(result.export, 'utf8')) as { weights: string; test_accuracy: number };
+  assert.ok(existsSync(join(dir, '.naskit', 'exports', exported.weights)), 'the weights are exported beside the model file');
+
+  // The same search, killed once the running trial has checkpointed at least one epoch but not all.
+  const path = join(dir, 'killed.db');
+  const url = `sqlite://${path}`;
+  const child = naskitChild(['search', writeConfig(dir, CONFIG('killed'), 'killed.yaml'), '--storage', url, '--json'], dir, env);
+  const end = exited(child);
+  let finished = false;
+  void end.then(() => (finished = true));
+  let epochs = 0;
+  while (!finished) {
+    epochs = checkpointedEpochs(path);
+    if (epochs >= 2 && epochs < EPOCHS) break;
+    await sleep(20);
+  }
+  assert.ok(!finished, 'the search was still running when a trial had checkpointed 2 epochs');
+  child.kill('SIGKILL');
+  assert.equal((await end).signal, 'SIGKILL');
+
+  const resumed = naskit(['resume', 'killed', '--storage', url, '--json'], dir, env);
+  assert.equal(resumed.status, 0, resumed.stderr);
+  const trials = await storedTrials(url, 'killed');
+  assert.equal(trials.length, 3);
+  const again = trials.filter((t) => t.attempts === 2);
+  assert.equal(again.length, 1, 'exactly the killed trial was run a second time');
+  const resumedFrom = (again[0].params.metrics as Record<string, number>).resumed_from_epoch;
+  assert.ok(resumedFrom >= 2, `the killed trial resumed from epoch ${resumedFrom}, not from scratch`);
+  for (const t of trials) {
+    assert.equal(t.state, 'complete');
+    assert.equal(t.key, reference[t.number].key);
+    assert.equal(t.value, reference[t.number].value, `trial ${t.number}: same value as the uninterrupted run`);
+  }
+  const db = new Database(path, { readonly: true });
+  assert.equal((db.prepare('SELECT COUNT(*) AS n FROM trial_checkpoints').get() as { n: number }).n, 0, 'finished trials keep no checkpoint');
+  db.close();
+});
