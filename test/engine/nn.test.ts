@@ -145,12 +145,14 @@ engineTest('nn: LSTMCell, LSTM and Embedding', () => {
     assert.deepEqual(s.h.shape, [2, 5]);
     assert.ok(s.h.toArray().every((v) => Math.abs(v) < 1));
     const lstm = new E.nn.LSTM(3, 5, { generator: new E.Generator(1) });
+    assert.deepEqual(lstm.namedParameters().map(([n]) => n), ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0']);
     const seq = E.randn([4, 2, 3], { generator: new E.Generator(3) });
     const { output, state } = lstm.forward(seq);
     assert.deepEqual(output.shape, [4, 2, 5]);
+    assert.deepEqual(state.h.shape, [1, 2, 5]);
     let manual = cell.initialState(2);
     for (let t = 0; t < 4; t++) manual = cell.forward(E.select(seq, 0, t), manual);
-    assert.ok(maxRelativeError(state.h.data(), manual.h.data()) < 1e-6, 'same weights (same seed), same result');
+    assert.ok(maxRelativeError(state.h.data(), manual.h.data()) < 1e-6, 'same weights (same seed, same draw order), same result');
     assert.ok(maxRelativeError(E.select(output, 0, 3).data(), manual.h.data()) < 1e-6);
     cell.dispose();
     emb.dispose();
