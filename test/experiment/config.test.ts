@@ -77,7 +77,7 @@ test('config: the train estimator fills its defaults; configs/cifar10-train-rea.
   );
   const main = loadConfig(join(projectRoot(), 'configs', 'cifar10-train-rea.yaml'));
   assert.equal(main.estimator.name, 'train');
-  assert.equal(main.estimator.final_epochs, 6);
+  assert.equal(main.estimator.final_epochs, 12);
   assert.equal(main.budget.trials, 24);
 });
 

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the system packages naskit uses, from Debian, when they are missing:
+#   libtorch-dev   the tensor engine (real training); npm ci builds the addon against it
+#   python3-torch  PyTorch, the engine's reference in tests and benchmarks
+#   librsvg2-bin   rsvg-convert, for the PNG plots of benchmarks and fronts
+# Safe to run again: installed packages are left alone.
+set -euo pipefail
+
+need=()
+for pkg in libtorch-dev python3-torch librsvg2-bin; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+[ ${#need[@]} -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "naskit: missing ${need[*]} and this is not a Debian/Ubuntu system; install libtorch and set LIBTORCH=/path/to/libtorch (see README.md)" >&2
+  exit 1
+fi
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null 2>&1 || { echo "naskit: installing ${need[*]} needs root; run: apt-get install -y ${need[*]}" >&2; exit 1; }
+  sudo=(sudo)
+fi
+echo "naskit: installing ${need[*]} (apt-get)" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq "${need[@]}" >/dev/null
