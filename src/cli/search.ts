@@ -4,7 +4,7 @@ import { loadConfig, validateConfig } from '../experiment/config.js';
 import type { Json } from '../util/json.js';
 import { log, type CliContext } from './context.js';
 import { UsageError } from './errors.js';
-import { buildParts, requireExperiment, runToEnd, withStore } from './experiment-session.js';
+import { buildParts, requireExperiment, runToEnd, storedConfig, withStore } from './experiment-session.js';
 
 /**
  * `naskit search CONFIG.yaml`: creates the experiment, runs it to its budget, reports and exports the
@@ -32,7 +32,8 @@ export function registerSearch(program: Command, context: CliContext): void {
           // The same search again (same config, defaults included) continues it, like `resume`;
           // a different config under a taken name is refused rather than mixed into its log.
           const existing = await requireExperiment(store, config.name);
-          if (JSON.stringify(existing.config) !== JSON.stringify(config)) {
+          // Both validated, so that defaults added to the schema since the experiment was stored compare equal.
+          if (JSON.stringify(storedConfig(existing)) !== JSON.stringify(config)) {
             throw new UsageError(`experiment ${JSON.stringify(config.name)} already exists in ${store.url} with a different config; continue it with \`naskit resume ${config.name}\`, or pass --name NEW_NAME`);
           }
           if (!flags.json) log(context, `${config.name}: continuing the stored experiment with the same config`);

@@ -93,7 +93,7 @@ export class TrainingEstimator implements Estimator {
         onCheckpoint: trial
           ? async (state, epoch) => {
               await trial.saveCheckpoint(state);
-              await trial.report(epoch, lastValAcc);
+              await trial.report(epoch, lastValAcc, epoch === epochs);
             }
           : undefined,
       });

@@ -20,8 +20,23 @@ export interface TrialContext {
   loadCheckpoint(): Promise<Uint8Array | null>;
   /** Replaces the trial's checkpoint. Throws `TrialStateError` when the trial is no longer this worker's: stop then. */
   saveCheckpoint(data: Uint8Array): Promise<void>;
-  /** Records one point of the learning curve (e.g. validation accuracy after an epoch). */
-  report(step: number, value: number): Promise<void>;
+  /**
+   * Records one point of the learning curve (e.g. validation accuracy after an epoch); `last` marks
+   * the final step. Rejects with {@link TrialPruned} when the experiment's pruner stops the trial:
+   * let it propagate (after freeing what the estimate holds).
+   */
+  report(step: number, value: number, last?: boolean): Promise<void>;
+}
+
+/** Thrown by {@link TrialContext.report} to stop a trial early; the experiment records it as `pruned`. */
+export class TrialPruned extends Error {
+  constructor(
+    readonly step: number,
+    readonly value: number,
+  ) {
+    super(`trial pruned at step ${step} (value ${value} is below the median of the complete trials there)`);
+    this.name = 'TrialPruned';
+  }
 }
 
 /** An estimator's answer. */

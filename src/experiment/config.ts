@@ -5,10 +5,12 @@ import { ConfigError } from '../errors.js';
 import { SPACES, createSpace } from '../space/registry.js';
 import { STRATEGIES, createStrategy } from '../strategy/registry.js';
 import { estimatorDefinition } from './estimators.js';
+import type { PrunerConfig } from './pruner.js';
 
 /** The fields of each section, for "unknown field" messages. */
 const FIELDS: Readonly<Record<string, readonly string[]>> = {
-  '': ['name', 'space', 'strategy', 'estimator', 'budget', 'seed', 'final', 'export', 'workers'],
+  '': ['name', 'space', 'strategy', 'estimator', 'budget', 'seed', 'final', 'export', 'workers', 'pruner'],
+  pruner: ['name', 'warmup_steps', 'min_trials'],
   strategy: ['name', 'options'],
   budget: ['trials', 'seconds', 'wall_seconds'],
   final: ['report'],
@@ -42,6 +44,13 @@ function schema() {
         stale_seconds: z.number().positive().default(60),
       })
       .default({ heartbeat_seconds: 10, stale_seconds: 60 }),
+    pruner: z
+      .strictObject({
+        name: z.enum(['none', 'median']),
+        warmup_steps: z.number().int().min(0).default(1),
+        min_trials: z.number().int().min(1).default(5),
+      })
+      .default({ name: 'none', warmup_steps: 1, min_trials: 5 }),
   });
 }
 
@@ -58,6 +67,8 @@ export interface ExperimentConfig {
   /** Path of the exported model file (relative to the working folder); false for none. */
   readonly export: string | false;
   readonly workers: { readonly heartbeat_seconds: number; readonly stale_seconds: number };
+  /** Early stopping of trials by their learning curves (estimators that report one, e.g. `train`). */
+  readonly pruner: PrunerConfig;
 }
 
 /**

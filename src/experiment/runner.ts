@@ -2,7 +2,8 @@ import { TrialStateError } from '../errors.js';
 import type { Space } from '../space/types.js';
 import { createStrategy } from '../strategy/registry.js';
 import type { Observation } from '../strategy/types.js';
-import type { TrialContext } from '../estimate/types.js';
+import { TrialPruned, type TrialContext } from '../estimate/types.js';
+import { createPruner, type Pruner } from './pruner.js';
 import type { Json } from '../util/json.js';
 import type { ExperimentConfig } from './config.js';
 import type { ExperimentEstimator } from './estimators.js';
@@ -186,8 +187,10 @@ async function evaluate(options: WorkerOptions, trial: TrialRecord): Promise<Tri
     return { state: 'failed', value: null, error: text, observation: { trial: trial.number, sample: trial.sample, state: 'failed', value: null } };
   }
   const base = { trial: trial.number, sample, ...(trial.fidelity !== null ? { fidelity: trial.fidelity } : {}) };
+  const started = performance.now();
   try {
-    const est = await options.estimator.estimator.estimate(sample, { seed: trial.seed, ...(trial.fidelity !== null ? { fidelity: trial.fidelity } : {}), trial: trialContext(options, trial) });
+    const context = trialContext(options, trial, createPruner(options.config.pruner));
+    const est = await options.estimator.estimator.estimate(sample, { seed: trial.seed, ...(trial.fidelity !== null ? { fidelity: trial.fidelity } : {}), trial: context });
     if (!Number.isFinite(est.value)) {
       const error = `estimator ${options.estimator.estimator.name} returned a non-finite value (${est.value})`;
       return { state: 'failed', value: null, error, userAttrs: { cost_seconds: finiteOr0(est.costSeconds) }, observation: { ...base, state: 'failed', value: null } };
@@ -202,13 +205,23 @@ async function evaluate(options: WorkerOptions, trial: TrialRecord): Promise<Tri
       observation: { ...base, state: 'complete', value: est.value },
     };
   } catch (error) {
+    if (error instanceof TrialPruned) {
+      // Stopped early by the pruner: a final state of its own, with what it cost and where it stopped.
+      return {
+        state: 'pruned',
+        value: null,
+        params: { pruned_at_step: error.step },
+        userAttrs: { cost_seconds: (performance.now() - started) / 1000 },
+        observation: { ...base, state: 'pruned', value: null },
+      };
+    }
     const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return { state: 'failed', value: null, error: text, observation: { ...base, state: 'failed', value: null } };
   }
 }
 
-/** The stored trial as an estimator sees it: its checkpoint (kept across a re-queue) and its learning curve. */
-function trialContext(options: WorkerOptions, trial: TrialRecord): TrialContext {
+/** The stored trial as an estimator sees it: its checkpoint (kept across a re-queue), its learning curve and the pruner. */
+function trialContext(options: WorkerOptions, trial: TrialRecord, pruner: Pruner | null): TrialContext {
   const { store, worker } = options;
   return {
     loadCheckpoint: () => store.loadCheckpoint(trial.id),
@@ -217,7 +230,12 @@ function trialContext(options: WorkerOptions, trial: TrialRecord): TrialContext 
         throw new TrialStateError('TRIAL_NOT_OWNED', `trial ${trial.number} is no longer this worker's (re-queued as stale and claimed by another worker); stopping its evaluation here`);
       }
     },
-    report: (step, value) => store.reportIntermediate(trial.id, step, value),
+    async report(step, value, last = false) {
+      await store.reportIntermediate(trial.id, step, value);
+      // The last step's result is the trial's: pruning it would only throw away finished work.
+      if (!pruner || last) return;
+      if (pruner.shouldPrune(step, value, await store.trials(trial.experimentId))) throw new TrialPruned(step, value);
+    },
   };
 }
 

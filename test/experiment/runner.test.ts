@@ -134,3 +134,57 @@ test('runner: a wall-clock budget stops asking once the time since the experimen
   await runWorker({ store, experiment, config: c, space, estimator: tabular(c), worker: { id: 'w:1:1' }, codeVersion: 't', environment: null, now, onTrial: () => finished++ });
   assert.equal((await store.trials(experiment.id)).length, 12);
 });
+
+test('runner: the median pruner stops trials whose learning curve falls below the median of the complete ones', async () => {
+  // A fake estimator with a learning curve: value at step s = quality · s / 5, five steps; quality from the table.
+  const table = tabular(config());
+  const curves: number[][] = [];
+  const estimator: ExperimentEstimator = {
+    ...table,
+    estimator: {
+      name: 'curve',
+      async estimate(sample, request) {
+        const quality = (await table.estimator.estimate(sample, { seed: request.seed })).value;
+        const seen: number[] = [];
+        curves.push(seen);
+        for (let step = 1; step <= 5; step++) {
+          seen.push(step);
+          await request.trial!.report(step, (quality * step) / 5, step === 5);
+        }
+        return { value: quality, costSeconds: 1, metrics: {} };
+      },
+    },
+  };
+  const withPruner = config({ strategy: { name: 'random' }, budget: { trials: 40 }, pruner: { name: 'median', warmup_steps: 1, min_trials: 4 } });
+  const trials = await run(new MemoryStore(), withPruner, estimator);
+  assert.equal(trials.length, 40);
+  const pruned = trials.filter((t) => t.state === 'pruned');
+  const complete = trials.filter((t) => t.state === 'complete');
+  assert.ok(pruned.length >= 8, `${pruned.length} pruned`);
+  assert.equal(pruned.length + complete.length, 40);
+  for (const t of pruned) {
+    const step = t.params.pruned_at_step as number;
+    assert.ok(step >= 2 && step <= 4, 'never during warm-up, never at the last step');
+    assert.deepEqual(Object.keys(t.intermediate).map(Number), Array.from({ length: step }, (_, i) => i + 1), 'stopped right after the step that pruned it');
+    // At that moment the complete trials before it had a higher median at that step.
+    const earlier = complete.filter((c) => c.number < t.number).map((c) => c.intermediate[String(step)]).sort((a, b) => a - b);
+    assert.ok(earlier.length >= 4);
+    assert.ok(t.intermediate[String(step)] < earlier[earlier.length - 1], 'a pruned trial was below the best complete one at its step');
+    assert.equal(t.value, null);
+    assert.equal(typeof t.userAttrs.cost_seconds, 'number');
+  }
+  assert.ok(curves.reduce((a, c) => a + c.length, 0) < 40 * 5, 'pruning saved steps');
+  // The best complete trial is as good as the best trial of the same search without a pruner is likely to be: none pruned there.
+  const without = await run(new MemoryStore(), config({ strategy: { name: 'random' }, budget: { trials: 40 } }), estimator);
+  assert.equal(without.filter((t) => t.state === 'pruned').length, 0);
+  assert.deepEqual(without.map((t) => t.key), trials.map((t) => t.key), 'random search proposes the same architectures either way');
+  const bestWith = Math.max(...complete.map((t) => t.value!));
+  const bestWithout = Math.max(...without.map((t) => t.value!));
+  assert.ok(bestWith <= bestWithout);
+});
+
+test('runner: pruner config errors name the field', () => {
+  assert.throws(() => config({ pruner: { name: 'hyperband' } }), /pruner\.name: must be one of none, median, got "hyperband"/);
+  assert.throws(() => config({ pruner: { name: 'median', patience: 3 } }), /pruner\.patience: unknown field; allowed fields of pruner: name, warmup_steps, min_trials/);
+  assert.equal(config().pruner.name, 'none');
+});
