@@ -13,6 +13,8 @@ namespace {
 constexpr size_t kMetaLength = 16;  // [dtype, ndim, size_0 .. size_13]
 
 /** Handles are index + generation * kIndexSpan: exact in a double, and a reused slot gets a new number. */
+constexpr int kIndexBits = 24;
+constexpr uint64_t kIndexSpanInt = uint64_t{1} << kIndexBits;
 constexpr double kIndexSpan = 16777216.0;  // 2^24 live tensors at most
 /** External memory is reported to V8 in steps of this size (each report has a cost). */
 constexpr int64_t kReportStep = 1 << 20;
@@ -43,26 +45,34 @@ void Report(Napi::Env env, State& state) {
 
 /** The live slot of a handle value, or null (with `why` set) when it is not one. */
 Slot* LookupHandle(State& state, double h, const char** why) {
-  const double index = std::fmod(h, kIndexSpan);
-  const double generation = std::floor(h / kIndexSpan);
-  if (!(index >= 0) || index >= static_cast<double>(state.slots.size())) {
+  // Integer arithmetic (fmod/floor cost more than the rest of the lookup); 2^53 keeps the cast exact.
+  if (!(h >= 0 && h < 9007199254740992.0) || static_cast<double>(static_cast<uint64_t>(h)) != h) {
     *why = "BAD_HANDLE";
     return nullptr;
   }
-  Slot& slot = state.slots[static_cast<size_t>(index)];
-  if (!slot.alive || static_cast<double>(slot.generation) != generation) {
+  const uint64_t bits = static_cast<uint64_t>(h);
+  const uint64_t index = bits & (kIndexSpanInt - 1);
+  const uint64_t generation = bits >> kIndexBits;
+  if (index >= state.slots.size()) {
+    *why = "BAD_HANDLE";
+    return nullptr;
+  }
+  Slot& slot = state.slots[index];
+  if (!slot.alive || slot.generation != generation) {
     *why = "TENSOR_DISPOSED";
     return nullptr;
   }
   return &slot;
 }
 
-Slot* Lookup(State& state, const Napi::Value& value, const char** why) {
-  if (!value.IsNumber()) {
+Slot* Lookup(State& state, napi_env env, napi_value value, const char** why) {
+  double h;
+  // One Node-API call: it fails with napi_number_expected on a non-number.
+  if (napi_get_value_double(env, value, &h) != napi_ok) {
     *why = "BAD_HANDLE";
     return nullptr;
   }
-  return LookupHandle(state, value.As<Napi::Number>().DoubleValue(), why);
+  return LookupHandle(state, h, why);
 }
 
 }  // namespace
@@ -124,7 +134,7 @@ void Release(Napi::Env env, double handle) {
 
 at::Tensor& TensorArg(const Napi::CallbackInfo& info, size_t i) {
   const char* why = nullptr;
-  Slot* slot = Lookup(GetState(info.Env()), info[i], &why);
+  Slot* slot = Lookup(GetState(info.Env()), info.Env(), info[i], &why);
   if (slot == nullptr) {
     if (std::string(why) == "TENSOR_DISPOSED") {
       Fail(info.Env(), why, "argument " + std::to_string(i) + " is a tensor that was already disposed; keep() it or create it outside the scope that freed it");
@@ -147,21 +157,24 @@ std::vector<at::Tensor> TensorListArg(const Napi::CallbackInfo& info, size_t i) 
   State& state = GetState(info.Env());
   for (uint32_t k = 0; k < array.Length(); k++) {
     const char* why = nullptr;
-    Slot* slot = Lookup(state, array.Get(k), &why);
+    Slot* slot = Lookup(state, info.Env(), array.Get(k), &why);
     if (slot == nullptr) Fail(info.Env(), why, "element " + std::to_string(k) + " of argument " + std::to_string(i) + (std::string(why) == "TENSOR_DISPOSED" ? " is a disposed tensor" : " is not a tensor handle"));
     out.push_back(slot->tensor);
   }
   return out;
 }
 
+// Number readers make one Node-API call, which itself refuses a non-number.
 double NumberArg(const Napi::CallbackInfo& info, size_t i) {
-  if (!info[i].IsNumber()) Fail(info.Env(), "BAD_ARGUMENT", "argument " + std::to_string(i) + " must be a number");
-  return info[i].As<Napi::Number>().DoubleValue();
+  double value;
+  if (napi_get_value_double(info.Env(), info[i], &value) != napi_ok) Fail(info.Env(), "BAD_ARGUMENT", "argument " + std::to_string(i) + " must be a number");
+  return value;
 }
 
 int64_t IntArg(const Napi::CallbackInfo& info, size_t i) {
-  if (!info[i].IsNumber()) Fail(info.Env(), "BAD_ARGUMENT", "argument " + std::to_string(i) + " must be an integer");
-  return info[i].As<Napi::Number>().Int64Value();
+  int64_t value;
+  if (napi_get_value_int64(info.Env(), info[i], &value) != napi_ok) Fail(info.Env(), "BAD_ARGUMENT", "argument " + std::to_string(i) + " must be an integer");
+  return value;
 }
 
 bool BoolArg(const Napi::CallbackInfo& info, size_t i) {
@@ -237,20 +250,25 @@ Napi::Value Dispose(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-/** disposeMany(handles): frees many tensors in one call (the end of a scope). */
+/**
+ * disposeMany(handles, count): frees the first `count` handles of a Float64Array in one call (the end
+ * of a scope). A typed array is read in place; an array's elements cost a Node-API call each.
+ */
 Napi::Value DisposeMany(const Napi::CallbackInfo& info) {
-  if (!info[0].IsArray()) Fail(info.Env(), "BAD_ARGUMENT", "disposeMany: argument 0 must be an array of tensor handles");
-  Napi::Array handles = info[0].As<Napi::Array>();
-  for (uint32_t k = 0; k < handles.Length(); k++) {
-    Napi::Value v = handles.Get(k);
-    if (v.IsNumber()) Release(info.Env(), v.As<Napi::Number>().DoubleValue());
+  if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+    Fail(info.Env(), "BAD_ARGUMENT", "disposeMany: argument 0 must be a Float64Array of tensor handles");
   }
+  Napi::Float64Array handles = info[0].As<Napi::Float64Array>();
+  const int64_t count = IntArg(info, 1);
+  if (count < 0 || static_cast<size_t>(count) > handles.ElementLength()) Fail(info.Env(), "BAD_ARGUMENT", "disposeMany: count is outside the array");
+  const double* data = handles.Data();
+  for (int64_t k = 0; k < count; k++) Release(info.Env(), data[k]);
   return info.Env().Undefined();
 }
 
 Napi::Value IsAlive(const Napi::CallbackInfo& info) {
   const char* why = nullptr;
-  return Napi::Boolean::New(info.Env(), Lookup(GetState(info.Env()), info[0], &why) != nullptr);
+  return Napi::Boolean::New(info.Env(), Lookup(GetState(info.Env()), info.Env(), info[0], &why) != nullptr);
 }
 
 Napi::Value Memory(const Napi::CallbackInfo& info) {

@@ -21,7 +21,8 @@ export interface NativeEngine {
   install(errorFactory: (code: string, message: string) => Error, meta: Int32Array): void;
   meta(a: H): void;
   dispose(a: H): void;
-  disposeMany(handles: readonly H[]): void;
+  /** Frees the first `count` handles of `handles`. */
+  disposeMany(handles: Float64Array, count: number): void;
   isAlive(a: H): boolean;
   memory(): [number, number];
   toArray(a: H): Float32Array | Float64Array | Int32Array | Uint8Array;

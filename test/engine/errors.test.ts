@@ -52,6 +52,18 @@ engineTest('errors: use after dispose throws TENSOR_DISPOSED, in TS and in C++',
   assert.throws(() => E.engine().unary(0, a.nativeHandle), isNative('TENSOR_DISPOSED'));
   assert.throws(() => E.engine().unary(0, 'x' as unknown as never), isNative('BAD_HANDLE'));
   assert.throws(() => E.engine().unary(0, -1 as unknown as never), isNative('BAD_HANDLE'));
+  for (const bad of [0.5, NaN, Infinity, 2 ** 60, 2 ** 24 - 1]) assert.throws(() => E.engine().unary(0, bad as never), isNative('BAD_HANDLE'), String(bad));
+  // A reused slot gets a new generation: the old handle stays refused.
+  const old = E.ones([1]);
+  old.dispose();
+  const reused = E.ones([1]);
+  assert.equal(reused.nativeHandle % 2 ** 24, old.nativeHandle % 2 ** 24, 'the freed slot was reused');
+  assert.notEqual(reused.nativeHandle, old.nativeHandle);
+  assert.throws(() => E.engine().unary(0, old.nativeHandle), isNative('TENSOR_DISPOSED'));
+  assert.throws(() => E.engine().disposeMany([reused.nativeHandle] as unknown as Float64Array, 1), isNative('BAD_ARGUMENT'));
+  assert.throws(() => E.engine().disposeMany(new Float64Array([reused.nativeHandle]), 2), isNative('BAD_ARGUMENT'));
+  E.engine().disposeMany(new Float64Array([a.nativeHandle, 0.5, reused.nativeHandle]), 3); // stale and bad entries are skipped
+  assert.equal(E.engine().isAlive(reused.nativeHandle), false);
 });
 
 engineTest('errors: messages say what was wrong and what to do', () => {
