@@ -30,6 +30,8 @@ interface Cell {
   readonly budgetSeconds?: number;
   readonly options?: Record<string, unknown>;
   readonly label?: string;
+  /** Seeds of this cell when not the run's `--seeds`. */
+  readonly seeds?: number;
 }
 
 function cells(strategies: readonly string[]): Cell[] {
@@ -39,6 +41,11 @@ function cells(strategies: readonly string[]): Cell[] {
       for (const dataset of NB201_DATASETS) out.push({ id: `${strategy}__${dataset}__${signal}__q150`, strategy, dataset, signal, queries: 150 });
     }
     out.push({ id: `${strategy}__cifar10__valid_12ep__q300`, strategy, dataset: 'cifar10', signal: 'valid_12ep', queries: 300 });
+  }
+  // More seeds where 30 leave the question open: the model-based strategies against evolution and
+  // local search on CIFAR-100 at 100 queries (seeds 0…99).
+  for (const strategy of strategies.filter((x) => [...MODEL_BASED, ...BASELINES].includes(x) && x !== 'bohb')) {
+    out.push({ id: `${strategy}__cifar100__valid_12ep__q100s100`, strategy, dataset: 'cifar100', signal: 'valid_12ep', queries: 100, seeds: 100 });
   }
   // The NAS-Bench-201 paper's own budget: 12,000 s of simulated 12-epoch training; REA with population 10, sample 3.
   for (const strategy of strategies) {
@@ -113,7 +120,61 @@ function report(strategies: readonly string[]): string {
       lines.push(`| ${s} | ${d.mean.toFixed(3)} | ${d.t.toFixed(2)} | ${d.wins} / ${d.losses} / ${d.ties} |`);
     }
   }
+  lines.push(...modelBasedPaired(strategies));
   return lines.join('\n') + '\n';
+}
+
+/** The strategies that learn a model of the results, compared with the two strongest simple ones. */
+const MODEL_BASED = ['bo-gp', 'bananas', 'pnas', 'ppo', 'bohb'];
+const BASELINES = ['rea', 'local'];
+
+/**
+ * Issue #4's test: does a model-based strategy beat evolution and local search at 50 and 100
+ * queries? Paired over the same seeds (the cells' per-seed curves); t > 2.045 is the two-sided 5 %
+ * point for 29 degrees of freedom.
+ */
+function modelBasedPaired(strategies: readonly string[]): string[] {
+  const lines: string[] = [];
+  const body: string[] = [];
+  for (const dataset of NB201_DATASETS) {
+    for (const s of MODEL_BASED.filter((x) => strategies.includes(x))) {
+      const r = load(`${s}__${dataset}__valid_12ep__q150`);
+      if (!r?.per_seed_curve) continue;
+      for (const base of BASELINES) {
+        const b = load(`${base}__${dataset}__valid_12ep__q150`);
+        if (!b?.per_seed_curve) continue;
+        const cellsAt = [50, 100].map((q) => {
+          const i = r.curve.findIndex((c) => c.queries === q);
+          const j = b.curve.findIndex((c) => c.queries === q);
+          if (i < 0 || j < 0) return '–';
+          const d = pairedDifference(r.per_seed_curve[i], b.per_seed_curve[j]);
+          return `${d.mean >= 0 ? '+' : ''}${d.mean.toFixed(2)} ± ${d.se.toFixed(2)} (t ${d.t.toFixed(2)}, ${d.wins}/${d.losses})`;
+        });
+        body.push(`| ${dataset} | ${s} − ${base} | ${cellsAt[0]} | ${cellsAt[1]} |`);
+      }
+    }
+  }
+  if (body.length === 0) return lines;
+  lines.push('', '## Model-based strategies against evolution and local search (valid_12ep, paired over the same 30 seeds)', '');
+  lines.push('Mean difference of the reported test accuracy ± its standard error, paired t, wins/losses (the rest tie: both returned the same architecture). |t| > 2.045 is significant at 5 % (two-sided, 29 degrees of freedom).', '');
+  lines.push('| data set | difference | @50 | @100 |', '|---|---|---|---|', ...body);
+  const many: string[] = [];
+  for (const s of MODEL_BASED) {
+    const r = load(`${s}__cifar100__valid_12ep__q100s100`);
+    if (!r) continue;
+    for (const base of BASELINES) {
+      const b = load(`${base}__cifar100__valid_12ep__q100s100`);
+      if (!b) continue;
+      const d = pairedDifference(r.per_seed, b.per_seed);
+      many.push(`| ${s} − ${base} | ${fmt(r.final.mean, r.final.std)} vs ${fmt(b.final.mean, b.final.std)} | ${d.mean >= 0 ? '+' : ''}${d.mean.toFixed(2)} ± ${d.se.toFixed(2)} | ${d.t.toFixed(2)} | ${d.wins}/${d.losses} |`);
+    }
+  }
+  if (many.length) {
+    lines.push('', '### CIFAR-100 at 100 queries over 100 seeds (0…99)', '');
+    lines.push('Thirty seeds leave the CIFAR-100 comparison at 100 queries open for some pairs, so these cells were run again with 100 seeds (|t| > 1.984 is significant at 5 %, 99 degrees of freedom).', '');
+    lines.push('| difference | means | mean difference ± se | t | wins/losses |', '|---|---|---|---|---|', ...many);
+  }
+  return lines;
 }
 
 function main(): void {
@@ -130,13 +191,15 @@ function main(): void {
     const table = Nb201Table.load(dataDir());
     // --kinds q150,q300,b12000 restricts the run to those cells (expensive strategies first get the main table).
     const kinds = flag('--kinds')?.split(',');
-    const todo = cells(strategies).filter((c) => !kinds || kinds.some((k) => c.id.endsWith(`__${k}`)));
+    // --cells REGEX restricts it to the cell ids that match (e.g. `__valid_12ep__q150` with --force to add fields).
+    const only = flag('--cells');
+    const todo = cells(strategies).filter((c) => (!kinds || kinds.some((k) => c.id.endsWith(`__${k}`))) && (!only || new RegExp(only).test(c.id)));
     // --reverse lets a second process work the same list from the other end (cells already saved are skipped).
     if (args.includes('--reverse')) todo.reverse();
     for (const cell of todo) {
       if (load(cell.id) && !args.includes('--force')) continue;
       const t0 = Date.now();
-      const r = runNb201Benchmark(table, { strategy: cell.strategy, strategyOptions: cell.options, dataset: cell.dataset, signal: cell.signal, queries: cell.queries, budgetSeconds: cell.budgetSeconds, seeds, checkpoints: cell.queries ? undefined : [] });
+      const r = runNb201Benchmark(table, { strategy: cell.strategy, strategyOptions: cell.options, dataset: cell.dataset, signal: cell.signal, queries: cell.queries, budgetSeconds: cell.budgetSeconds, seeds: cell.seeds ?? seeds, checkpoints: cell.queries ? undefined : [] });
       writeFileSync(join(OUT, `${cell.id}.json`), JSON.stringify(r) + '\n');
       process.stderr.write(`${cell.id}: ${r.final.mean.toFixed(2)} ± ${r.final.std.toFixed(2)} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
     }
@@ -149,9 +212,11 @@ function main(): void {
 
 /** Accuracy of the best-so-far (by signal) against queries, every strategy, CIFAR-10, 300 queries. */
 function anytimePlot(strategies: readonly string[]): void {
+  // The 300-query run where there is one, else the 150-query run (its line ends at 150).
   const series = strategies.flatMap((s) => {
-    const r = load(`${s}__cifar10__valid_12ep__q300`);
-    return r ? [{ name: s, kind: 'line' as const, points: r.curve.map((p) => ({ x: p.queries, y: p.mean })) }] : [];
+    const long = load(`${s}__cifar10__valid_12ep__q300`);
+    const r = long ?? load(`${s}__cifar10__valid_12ep__q150`);
+    return r ? [{ name: long ? s : `${s} (150 q)`, kind: 'line' as const, points: r.curve.map((p) => ({ x: p.queries, y: p.mean })) }] : [];
   });
   if (series.length === 0) return;
   writePlot(

@@ -134,6 +134,8 @@ export interface Nb201BenchmarkReport {
   readonly ms_per_query: number;
   /** Per-seed reported figures, in seed order (for paired comparisons). */
   readonly per_seed: readonly number[];
+  /** Per-seed reported figure at each curve point (same order as `curve`), for paired comparisons before the end. */
+  readonly per_seed_curve: readonly (readonly number[])[];
 }
 
 function maxOf(column: Float64Array): number {
@@ -176,5 +178,6 @@ export function runNb201Benchmark(table: Nb201Table, options: Nb201BenchmarkOpti
     optimum: maxOf(table.column(`${dataset}_test_200ep_mean`)),
     ms_per_query: round(runs.reduce((a, r) => a + r.strategyMs, 0) / totalQueries, 5),
     per_seed: finals,
+    per_seed_curve: curvePoints.map((_, i) => runs.map((r) => r.curve[i]?.reported ?? r.best.reported)),
   };
 }
