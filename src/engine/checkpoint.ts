@@ -1,9 +1,9 @@
 import { DataError } from '../errors.js';
 import type { Json } from '../util/json.js';
-import { decodeSafetensors, encodeSafetensors, readSafetensors, writeSafetensors, type SafetensorsArray, type SafetensorsTensor } from './safetensors.js';
+import { decodeSafetensors, encodeSafetensors, readSafetensors, writeSafetensors, type SafetensorsTensor } from './safetensors.js';
+import { safetensorsToTensor } from './state-bytes.js';
 import type { Optimizer } from './optim.js';
 import { scope } from './memory.js';
-import { tensor } from './ops/creation.js';
 import type { LoadStateDictOptions, Module } from './nn/module.js';
 import type { Tensor } from './tensor.js';
 
@@ -14,11 +14,6 @@ export function saveCheckpoint(module: Module, path: string, metadata: Readonly<
   writeSafetensors(path, tensors, metadata);
 }
 
-function toTensor(data: SafetensorsArray, shape: readonly number[]): Tensor {
-  // int64 arrives as BigInt64Array; the engine reads and writes indices as int32.
-  if (data instanceof BigInt64Array) return tensor(Int32Array.from(data, (v) => Number(v)), shape).to('int64');
-  return tensor(data, shape);
-}
 
 /**
  * Loads a safetensors checkpoint into a module; every missing, unexpected or mis-shaped entry is
@@ -28,7 +23,7 @@ export function loadCheckpoint(module: Module, path: string, options: LoadStateD
   const file = readSafetensors(path);
   scope(() => {
     const state = new Map<string, Tensor>();
-    for (const [name, t] of Object.entries(file.tensors)) state.set(name, toTensor(t.data, t.shape));
+    for (const [name, t] of Object.entries(file.tensors)) state.set(name, safetensorsToTensor(t.data, t.shape));
     module.loadStateDict(state, options);
   });
   return file.metadata;
@@ -87,7 +82,7 @@ export function restoreTrainingState(bytes: Uint8Array, model: Module, optimizer
   scope(() => {
     const state = new Map<string, Tensor>();
     for (const [name, t] of Object.entries(file.tensors)) {
-      if (name.startsWith('model.')) state.set(name.slice('model.'.length), toTensor(t.data, t.shape));
+      if (name.startsWith('model.')) state.set(name.slice('model.'.length), safetensorsToTensor(t.data, t.shape));
       else if (name.startsWith('optim.')) {
         if (!(t.data instanceof Float32Array || t.data instanceof Float64Array)) throw new DataError('CHECKPOINT_FORMAT', `${source}: optimizer state ${name} is not floating point`);
         slots[name.slice('optim.'.length)] = { data: t.data, shape: t.shape };

@@ -1,7 +1,7 @@
 import { scope } from './memory.js';
 import type { LoadStateDictOptions, Module } from './nn/module.js';
 import { tensor } from './ops/creation.js';
-import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from './safetensors.js';
+import { decodeSafetensors, encodeSafetensors, type SafetensorsArray, type SafetensorsTensor } from './safetensors.js';
 import type { Tensor } from './tensor.js';
 
 /**
@@ -22,11 +22,15 @@ export function loadSafetensorsState(module: Module, bytes: Uint8Array, options:
   const file = decodeSafetensors(bytes);
   scope(() => {
     const state = new Map<string, Tensor>();
-    for (const [name, t] of Object.entries(file.tensors)) {
-      // int64 arrives as BigInt64Array; the engine reads and writes indices as int32.
-      state.set(name, t.data instanceof BigInt64Array ? tensor(Int32Array.from(t.data, (v) => Number(v)), t.shape).to('int64') : tensor(t.data, t.shape));
-    }
+    for (const [name, t] of Object.entries(file.tensors)) state.set(name, safetensorsToTensor(t.data, t.shape));
     module.loadStateDict(state, options);
   });
   return file.metadata;
+}
+
+/** A safetensors entry as a tensor (in the current scope). */
+export function safetensorsToTensor(data: SafetensorsArray, shape: readonly number[]): Tensor {
+  // int64 arrives as BigInt64Array; the engine reads and writes indices as int32.
+  if (data instanceof BigInt64Array) return tensor(Int32Array.from(data, (v) => Number(v)), shape).to('int64');
+  return tensor(data, shape);
 }

@@ -1,7 +1,7 @@
 import { DATASET_DEFAULTS, type DatasetName } from '../engine/data/load.js';
 import type { ImageDataset } from '../engine/data/dataset.js';
 import { split, subset } from '../engine/data/split.js';
-import { encodeSafetensors, type SafetensorsTensor } from '../engine/safetensors.js';
+import { stateDictToSafetensors } from '../engine/state-bytes.js';
 import { Nb201Network } from '../engine/models/nb201.js';
 import { Generator } from '../engine/ops/creation.js';
 import { profileModel } from '../engine/profile.js';
@@ -120,9 +120,7 @@ export class TrainingEstimator implements Estimator {
       const profile = profileModel(model, [data.pool.shape.channels, data.pool.shape.height, data.pool.shape.width]);
       // The validation images are part of the training data now; the per-epoch figure on them is only a log.
       const result = await trainClassifier(model, { train: data.pool, validation: data.validation, test }, this.trainConfig(this.options.finalEpochs, seed, data.pool));
-      const tensors: Record<string, SafetensorsTensor> = {};
-      for (const [name, t] of model.stateDict()) tensors[name] = { data: t.data(), shape: t.shape };
-      const weights = encodeSafetensors(tensors, { space: this.space.name, arch: this.space.format(sample), dataset: this.options.dataset, channels: String(this.options.channels), cells: String(this.options.cells) });
+      const weights = stateDictToSafetensors(model, { space: this.space.name, arch: this.space.format(sample), dataset: this.options.dataset, channels: String(this.options.channels), cells: String(this.options.cells) });
       return {
         testAccuracy: result.testAcc!,
         params: profile.params,
