@@ -81,8 +81,10 @@ function checkConfig(config: TrainConfig): void {
   if (!(config.lr > 0)) throw new RangeError(`trainClassifier: lr must be positive, got ${config.lr}`);
 }
 
-/** Accuracy (%) of `model` on `dataset`, in evaluation mode without gradients; the mode is restored. */
-export function evaluate(model: Layer, dataset: ImageDataset, options: { batchSize: number; normalization: Normalization }): number {
+type EvalOptions = { batchSize: number; normalization: Normalization };
+
+/** Evaluates batch by batch, yielding after each so that a caller can let the event loop run; returns the accuracy (%). */
+function* evaluation(model: Layer, dataset: ImageDataset, options: EvalOptions): Generator<void, number> {
   const wasTraining = model.training;
   model.eval();
   let correct = 0;
@@ -94,11 +96,34 @@ export function evaluate(model: Layer, dataset: ImageDataset, options: { batchSi
           return sum(eq(argmax(logits, 1), tensor(batch.labels, [batch.labels.length]).to('int64'))).item();
         }),
       );
+      yield;
     }
   } finally {
     model.train(wasTraining);
   }
   return (100 * correct) / dataset.length;
+}
+
+/** Accuracy (%) of `model` on `dataset`, in evaluation mode without gradients; the mode is restored. */
+export function evaluate(model: Layer, dataset: ImageDataset, options: EvalOptions): number {
+  const run = evaluation(model, dataset, options);
+  for (;;) {
+    const step = run.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * {@link evaluate} that lets the event loop run between batches: evaluating a large validation or
+ * test set must not stall heartbeats, progress bars or servers in the same process.
+ */
+export async function evaluateAsync(model: Layer, dataset: ImageDataset, options: EvalOptions): Promise<number> {
+  const run = evaluation(model, dataset, options);
+  for (;;) {
+    const step = run.next();
+    if (step.done) return step.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 }
 
 /**
@@ -161,7 +186,7 @@ export async function trainClassifier(model: Layer, data: TrainData, config: Tra
       const record: EpochRecord = {
         epoch: epoch + 1,
         train_loss: lossSum / seen,
-        val_acc: evaluate(model, data.validation, { batchSize: Math.max(config.batchSize, 256), normalization: config.normalization }),
+        val_acc: await evaluateAsync(model, data.validation, { batchSize: Math.max(config.batchSize, 256), normalization: config.normalization }),
         images_per_s: seen / seconds,
       };
       history.push(record);
@@ -175,7 +200,7 @@ export async function trainClassifier(model: Layer, data: TrainData, config: Tra
     await batches.close();
     optimizer.dispose();
   }
-  const testAcc = data.test ? evaluate(model, data.test, { batchSize: Math.max(config.batchSize, 256), normalization: config.normalization }) : null;
+  const testAcc = data.test ? await evaluateAsync(model, data.test, { batchSize: Math.max(config.batchSize, 256), normalization: config.normalization }) : null;
   if (history.length === 0) throw new RangeError('trainClassifier: no epoch was trained (the checkpoint holds none)');
   return { history, trainImagesPerS: trainSeconds > 0 ? trainImages / trainSeconds : 0, valAcc: history[history.length - 1].val_acc, testAcc, resumedFromEpoch: startEpoch };
 }

@@ -6,7 +6,7 @@ import { Generator, tensor } from '../../src/engine/ops/creation.js';
 import { Adam, SGD } from '../../src/engine/optim.js';
 import { restoreTrainingState } from '../../src/engine/checkpoint.js';
 import { setNumThreads } from '../../src/engine/runtime.js';
-import { trainClassifier, type TrainConfig } from '../../src/engine/train.js';
+import { evaluate, evaluateAsync, trainClassifier, type TrainConfig } from '../../src/engine/train.js';
 import { scope } from '../../src/engine/memory.js';
 import { mul } from '../../src/engine/ops/elementwise.js';
 import { sum } from '../../src/engine/ops/reduction.js';
@@ -108,4 +108,31 @@ engineTest('Adam: stateDict / loadStateDict carry the moments and the step count
   assert.deepEqual(p2[1].toArray(), p1[1].toArray());
   assert.throws(() => new Adam([p2[1]], { lr: 0.1 }).loadStateDict(saved), /OPTIM_STATE_MISMATCH|names no parameter|shape/);
   for (const o of [o1, o2]) o.dispose();
+});
+
+engineTest('evaluateAsync: lets the event loop run between batches and gives evaluate\'s accuracy', async () => {
+  const m = model();
+  const options = { batchSize: 16, normalization: { mean: [0.5], std: [0.25] } };
+  const sync = evaluate(m, data.validation, options);
+  // Count event-loop turns that happen while the evaluation runs: 64 images in batches of 16.
+  let turns = 0;
+  let running = true;
+  const spin = () => {
+    if (!running) return;
+    turns++;
+    setImmediate(spin);
+  };
+  setImmediate(spin);
+  const accuracy = await evaluateAsync(m, data.validation, options);
+  running = false;
+  assert.equal(accuracy, sync);
+  assert.ok(turns >= 3, `the loop ran ${turns} times during 4 batches`);
+  // The synchronous one holds the loop for its whole run.
+  turns = 0;
+  running = true;
+  setImmediate(spin);
+  evaluate(m, data.validation, options);
+  assert.equal(turns, 0);
+  running = false;
+  m.dispose();
 });
