@@ -123,9 +123,14 @@ export function registerInspect(program: Command, context: CliContext): void {
           seed: t.seed,
           attempts: t.attempts,
           error: t.error,
+          // The learning curve (step → value; e.g. validation accuracy after each epoch of the train estimator).
+          intermediate: t.intermediate,
         }));
         if (flags.json) return printJson(context, { trials: rows });
-        for (const r of rows) printLine(context, `${String(r.number).padStart(5)} ${r.state.padEnd(8)} ${r.value === null ? '-'.padEnd(8) : String(r.value).padEnd(8)} ${r.arch}${r.error ? `  error: ${r.error}` : ''}`);
+        for (const r of rows) {
+          const curve = Object.keys(r.intermediate).length ? `  curve ${Object.entries(r.intermediate).map(([step, v]) => `${step}:${v}`).join(' ')}` : '';
+          printLine(context, `${String(r.number).padStart(5)} ${r.state.padEnd(8)} ${r.value === null ? '-'.padEnd(8) : String(r.value).padEnd(8)} ${r.arch}${curve}${r.error ? `  error: ${r.error}` : ''}`);
+        }
       });
     });
 }

@@ -95,6 +95,12 @@ engineTest('training search killed mid-trial resumes the trial from its last epo
     assert.equal(t.key, reference[t.number].key);
     assert.equal(t.value, reference[t.number].value, `trial ${t.number}: same value as the uninterrupted run`);
   }
+  // The learning curves are visible through the CLI (a resumed trial's curve is whole: epochs 1-5).
+  const listed = naskit(['trials', 'killed', '--storage', url, '--json'], dir, env);
+  assert.equal(listed.status, 0, listed.stderr);
+  for (const t of (JSON.parse(listed.stdout) as { trials: { intermediate: Record<string, number> }[] }).trials) {
+    assert.deepEqual(Object.keys(t.intermediate), ['1', '2', '3', '4', '5']);
+  }
   const db = new Database(path, { readonly: true });
   assert.equal((db.prepare('SELECT COUNT(*) AS n FROM trial_checkpoints').get() as { n: number }).n, 0, 'finished trials keep no checkpoint');
   db.close();
