@@ -66,15 +66,7 @@ export function encodeTrainingState(model: Module, optimizer: Optimizer, progres
  */
 export function restoreTrainingState(bytes: Uint8Array, model: Module, optimizer: Optimizer, source = '<checkpoint>'): TrainingProgress {
   const file = decodeSafetensors(bytes, source);
-  if (file.metadata.format !== 'naskit-training-state') {
-    throw new DataError('CHECKPOINT_FORMAT', `${source}: not a naskit training state (format ${JSON.stringify(file.metadata.format ?? null)}); it was written by something else`);
-  }
-  let meta: { epoch: number; scheduleStep: number; extra: Json; optimizer: { stepCount: number; lr: number; kind: string } };
-  try {
-    meta = JSON.parse(file.metadata.progress ?? '');
-  } catch {
-    throw new DataError('CHECKPOINT_FORMAT', `${source}: the training state's progress metadata is not JSON`);
-  }
+  const meta = progressOf(file.metadata, source);
   if (meta.optimizer.kind !== optimizer.constructor.name) {
     throw new DataError('CHECKPOINT_FORMAT', `${source}: the state was saved with ${meta.optimizer.kind}, not ${optimizer.constructor.name}`);
   }
@@ -92,5 +84,29 @@ export function restoreTrainingState(bytes: Uint8Array, model: Module, optimizer
     optimizer.loadStateDict({ stepCount: meta.optimizer.stepCount, lr: meta.optimizer.lr, slots });
     model.loadStateDict(state);
   });
+  return { epoch: meta.epoch, scheduleStep: meta.scheduleStep, extra: meta.extra };
+}
+
+interface StoredProgress {
+  epoch: number;
+  scheduleStep: number;
+  extra: Json;
+  optimizer: { stepCount: number; lr: number; kind: string };
+}
+
+function progressOf(metadata: Readonly<Record<string, string>>, source: string): StoredProgress {
+  if (metadata.format !== 'naskit-training-state') {
+    throw new DataError('CHECKPOINT_FORMAT', `${source}: not a naskit training state (format ${JSON.stringify(metadata.format ?? null)}); it was written by something else`);
+  }
+  try {
+    return JSON.parse(metadata.progress ?? '') as StoredProgress;
+  } catch {
+    throw new DataError('CHECKPOINT_FORMAT', `${source}: the training state's progress metadata is not JSON`);
+  }
+}
+
+/** The progress stored in a buffer of {@link encodeTrainingState}, without touching any model. */
+export function readTrainingProgress(bytes: Uint8Array, source = '<checkpoint>'): TrainingProgress {
+  const meta = progressOf(decodeSafetensors(bytes, source).metadata, source);
   return { epoch: meta.epoch, scheduleStep: meta.scheduleStep, extra: meta.extra };
 }

@@ -65,6 +65,8 @@ export interface TrainResult {
   testAcc: number | null;
   /** Epochs already done by the checkpoint this run resumed from (0 for a fresh run). */
   resumedFromEpoch: number;
+  /** Seconds of all epochs (training and validation), those before a resume included. */
+  elapsedSeconds: number;
 }
 
 /** The data of a training run: the validation set is held out of the training set by the caller. */
@@ -152,13 +154,17 @@ export async function trainClassifier(model: Layer, data: TrainData, config: Tra
   let trainSeconds = 0;
   let trainImages = 0;
   let startEpoch = 0;
+  // Seconds of the epochs so far, carried through checkpoints so that a resumed run reports its whole cost.
+  let elapsed = 0;
   try {
     if (config.resumeFrom) {
       const progress = restoreTrainingState(config.resumeFrom, model, optimizer, 'trainClassifier resumeFrom');
       if (progress.epoch > config.epochs) throw new RangeError(`trainClassifier: the checkpoint has ${progress.epoch} epochs done but this run has only ${config.epochs}`);
       startEpoch = progress.epoch;
       schedule.seek(progress.scheduleStep);
-      history.push(...((progress.extra as { history?: EpochRecord[] } | null)?.history ?? []));
+      const extra = progress.extra as { history?: EpochRecord[]; seconds?: number } | null;
+      history.push(...(extra?.history ?? []));
+      elapsed = extra?.seconds ?? 0;
     }
     for (let epoch = startEpoch; epoch < config.epochs; epoch++) {
       model.train();
@@ -190,9 +196,10 @@ export async function trainClassifier(model: Layer, data: TrainData, config: Tra
         images_per_s: seen / seconds,
       };
       history.push(record);
+      elapsed += (performance.now() - start) / 1000;
       config.onEpoch?.(record);
       if (config.onCheckpoint) {
-        const extra = { history: history.map((r) => ({ ...r })) };
+        const extra = { history: history.map((r) => ({ ...r })), seconds: elapsed };
         await config.onCheckpoint(encodeTrainingState(model, optimizer, { epoch: epoch + 1, scheduleStep: schedule.stepCount, extra }), epoch + 1);
       }
     }
@@ -202,5 +209,5 @@ export async function trainClassifier(model: Layer, data: TrainData, config: Tra
   }
   const testAcc = data.test ? await evaluateAsync(model, data.test, { batchSize: Math.max(config.batchSize, 256), normalization: config.normalization }) : null;
   if (history.length === 0) throw new RangeError('trainClassifier: no epoch was trained (the checkpoint holds none)');
-  return { history, trainImagesPerS: trainSeconds > 0 ? trainImages / trainSeconds : 0, valAcc: history[history.length - 1].val_acc, testAcc, resumedFromEpoch: startEpoch };
+  return { history, trainImagesPerS: trainSeconds > 0 ? trainImages / trainSeconds : 0, valAcc: history[history.length - 1].val_acc, testAcc, resumedFromEpoch: startEpoch, elapsedSeconds: elapsed };
 }

@@ -7,6 +7,7 @@ import { Generator } from '../engine/ops/creation.js';
 import { profileModel } from '../engine/profile.js';
 import { setNumThreads } from '../engine/runtime.js';
 import { trainClassifier } from '../engine/train.js';
+import { readTrainingProgress } from '../engine/checkpoint.js';
 import { ConfigError } from '../errors.js';
 import type { Nb201Space } from '../space/nb201.js';
 import type { Sample } from '../space/types.js';
@@ -84,6 +85,15 @@ export class TrainingEstimator implements Estimator {
       const profile = profileModel(model, [data.train.shape.channels, data.train.shape.height, data.train.shape.width]);
       const trial = request.trial;
       const resumeFrom = trial ? await trial.loadCheckpoint() : null;
+      let earlierSeconds = 0;
+      if (trial && resumeFrom) {
+        const done = readTrainingProgress(resumeFrom, `checkpoint of trial (seed ${request.seed})`);
+        const extra = done.extra as { history?: { epoch: number; val_acc: number }[]; seconds?: number } | null;
+        earlierSeconds = extra?.seconds ?? 0;
+        // The attempt that saved it may have died before recording (and prune-checking) that epoch: do it now.
+        const last = extra?.history?.at(-1);
+        if (last && last.epoch === done.epoch) await trial.report(done.epoch, last.val_acc, done.epoch >= epochs);
+      }
       let lastValAcc = Number.NaN;
       const result = await trainClassifier(model, { train: data.train, validation: data.validation }, {
         ...this.trainConfig(epochs, request.seed, data.train),
@@ -99,7 +109,8 @@ export class TrainingEstimator implements Estimator {
       });
       return {
         value: result.valAcc,
-        costSeconds: (performance.now() - started) / 1000,
+        // This attempt's time plus the epochs of earlier attempts (their seconds travel in the checkpoint).
+        costSeconds: earlierSeconds + (performance.now() - started) / 1000,
         metrics: { params: profile.params, flops: profile.flops, epochs, resumed_from_epoch: result.resumedFromEpoch, train_images_per_s: result.trainImagesPerS },
       };
     } finally {

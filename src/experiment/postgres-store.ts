@@ -167,15 +167,17 @@ export class PostgresStore implements Store {
   }
 
   async saveCheckpoint(trialId: number, worker: WorkerInfo, data: Uint8Array): Promise<boolean> {
-    // One statement: stored only while the trial is still this worker's running trial.
-    const rows = await this.query(
-      'write to',
-      `INSERT INTO trial_checkpoints (trial_id, data, saved)
-         SELECT id, $3, ${NOW} FROM trials WHERE id = $1 AND state = 'running' AND worker = $2
-       ON CONFLICT (trial_id) DO UPDATE SET data = excluded.data, saved = excluded.saved RETURNING trial_id`,
-      [trialId, worker.id, Buffer.from(data.buffer, data.byteOffset, data.byteLength)],
-    );
-    return rows.length === 1;
+    // The trial row is locked while the checkpoint is written: a re-queue or finish waits for it, and
+    // a worker that lost the trial meanwhile sees the latest row and writes nothing.
+    return this.tx('write to', `SELECT state, worker FROM trials WHERE id = ${intParam(trialId)} FOR UPDATE`, async (c, locked) => {
+      if (!locked.length || locked[0].state !== 'running' || locked[0].worker !== worker.id) return false;
+      await c.query(
+        `INSERT INTO trial_checkpoints (trial_id, data, saved) VALUES ($1, $2, ${NOW})
+         ON CONFLICT (trial_id) DO UPDATE SET data = excluded.data, saved = excluded.saved`,
+        [trialId, Buffer.from(data.buffer, data.byteOffset, data.byteLength)],
+      );
+      return true;
+    });
   }
 
   async loadCheckpoint(trialId: number): Promise<Uint8Array | null> {

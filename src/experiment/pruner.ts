@@ -12,22 +12,23 @@ export interface PrunerConfig {
 
 /** Decides, from the stored trials, whether a running trial should stop after reporting `value` at `step`. */
 export interface Pruner {
-  shouldPrune(step: number, value: number, trials: readonly TrialRecord[]): boolean;
+  /** `fidelity` is the trial's own: only trials of the same fidelity compare (their schedules differ otherwise). */
+  shouldPrune(step: number, value: number, fidelity: number | null, trials: readonly TrialRecord[]): boolean;
 }
 
 /**
  * The median stopping rule: stop a trial whose learning-curve value at step s is below the median
- * of the values at step s of the complete trials (larger is better). Trials that were themselves
- * pruned do not set the bar, so it does not sink as weak trials stop early.
+ * of the values at step s of the complete trials of the same fidelity (larger is better). Trials that
+ * were themselves pruned do not set the bar, so it does not sink as weak trials stop early.
  */
 export class MedianPruner implements Pruner {
   constructor(readonly options: Omit<PrunerConfig, 'name'>) {}
 
-  shouldPrune(step: number, value: number, trials: readonly TrialRecord[]): boolean {
+  shouldPrune(step: number, value: number, fidelity: number | null, trials: readonly TrialRecord[]): boolean {
     if (step <= this.options.warmup_steps || !Number.isFinite(value)) return false;
     const atStep: number[] = [];
     for (const t of trials) {
-      if (t.state !== 'complete') continue;
+      if (t.state !== 'complete' || t.fidelity !== fidelity) continue;
       const v = t.intermediate[String(step)];
       if (typeof v === 'number' && Number.isFinite(v)) atStep.push(v);
     }

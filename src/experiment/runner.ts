@@ -1,4 +1,4 @@
-import { TrialStateError } from '../errors.js';
+import { StorageError, TrialStateError } from '../errors.js';
 import type { Space } from '../space/types.js';
 import { createStrategy } from '../strategy/registry.js';
 import type { Observation } from '../strategy/types.js';
@@ -175,7 +175,12 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
   return summary;
 }
 
-/** Runs the estimator on one trial; every failure becomes a failed outcome. */
+/**
+ * Runs the estimator on one trial; a failure of the estimate becomes a failed outcome. Two errors
+ * pass through instead: a `StorageError` from the trial's storage calls (checkpoint, curve, pruner),
+ * which stops the worker and leaves the trial running, to be re-queued and resumed from its
+ * checkpoint; and a `TrialStateError` (the trial was taken by another worker), counted as lost.
+ */
 async function evaluate(options: WorkerOptions, trial: TrialRecord): Promise<TrialOutcome> {
   const { space } = options;
   let sample;
@@ -205,6 +210,7 @@ async function evaluate(options: WorkerOptions, trial: TrialRecord): Promise<Tri
       observation: { ...base, state: 'complete', value: est.value },
     };
   } catch (error) {
+    if (error instanceof StorageError || error instanceof TrialStateError) throw error;
     if (error instanceof TrialPruned) {
       // Stopped early by the pruner: a final state of its own, with what it cost and where it stopped.
       return {
@@ -234,7 +240,7 @@ function trialContext(options: WorkerOptions, trial: TrialRecord, pruner: Pruner
       await store.reportIntermediate(trial.id, step, value);
       // The last step's result is the trial's: pruning it would only throw away finished work.
       if (!pruner || last) return;
-      if (pruner.shouldPrune(step, value, await store.trials(trial.experimentId))) throw new TrialPruned(step, value);
+      if (pruner.shouldPrune(step, value, trial.fidelity, await store.trials(trial.experimentId))) throw new TrialPruned(step, value);
     },
   };
 }

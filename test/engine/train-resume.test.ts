@@ -59,7 +59,7 @@ engineTest('trainClassifier: a run resumed from its epoch-1 state ends exactly a
   assert.deepEqual(resumed.history.map((r) => [r.epoch, r.train_loss, r.val_acc]), full.history.map((r) => [r.epoch, r.train_loss, r.val_acc]));
   assert.deepEqual(weights(b), weights(a), 'same weights and batch-norm statistics');
 
-  // Without the optimizer's momentum (a fresh SGD on the restored weights) the run differs: the state matters.
+  // The state carries the optimizer: its 6 steps (one epoch of 192 images in batches of 32) and momentum buffers.
   const c = model();
   const opt = new SGD(c.parameters(), { lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 5e-4 });
   restoreTrainingState(states[1], c, opt);
@@ -68,7 +68,7 @@ engineTest('trainClassifier: a run resumed from its epoch-1 state ends exactly a
   for (const m of [a, b, c]) m.dispose();
 });
 
-engineTest('trainClassifier: a state that does not fit is an error naming it; garbage is not a state', async () => {
+engineTest('trainClassifier: a state that does not fit is refused; garbage is not a state; a failing onCheckpoint stops the run', async () => {
   setNumThreads(1);
   let state: Uint8Array | null = null;
   const a = model();

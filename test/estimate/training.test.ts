@@ -4,6 +4,7 @@ import { TrainingEstimator, type TrainingOptions } from '../../src/estimate/trai
 import { sharedDatasetLoads } from '../../src/estimate/shared-data.js';
 import type { TrialContext } from '../../src/estimate/types.js';
 import { TrialStateError } from '../../src/errors.js';
+import { readTrainingProgress } from '../../src/engine/checkpoint.js';
 import { Nb201Space } from '../../src/space/nb201.js';
 import { dataDir } from '../../src/util/paths.js';
 import { engineTest } from '../engine/helpers.js';
@@ -51,8 +52,12 @@ engineTest('train estimator: concurrent trials share one data load; a resumed tr
   const resumed = await est.estimate(ARCH, { seed: 7, trial: b.context });
   assert.equal(resumed.metrics.resumed_from_epoch, 1);
   assert.equal(resumed.value, full.value);
-  assert.deepEqual(b.curve, [[2, full.value]]);
+  // Epoch 1 is reported again (its attempt may have died before recording it), then epoch 2.
+  assert.deepEqual(b.curve, [a.curve[0], [2, full.value]]);
   assert.equal(b.saved.length, 1);
+  // The cost counts the first attempt's epoch, carried in the checkpoint.
+  const earlier = (readTrainingProgress(a.saved[0]).extra as { seconds: number }).seconds;
+  assert.ok(earlier > 0 && resumed.costSeconds > earlier, `${resumed.costSeconds} s > ${earlier} s`);
 });
 
 engineTest('train estimator: a trial taken away stops at its next checkpoint; the final step tests once and returns weights', async () => {
