@@ -1,7 +1,7 @@
 import { DataError } from '../errors.js';
 import type { Json } from '../util/json.js';
 import { decodeSafetensors, encodeSafetensors, readSafetensors, writeSafetensors, type SafetensorsTensor } from './safetensors.js';
-import { safetensorsToTensor } from './state-bytes.js';
+import { loadSafetensorsFile, safetensorsToTensor } from './state-bytes.js';
 import type { Optimizer } from './optim.js';
 import { scope } from './memory.js';
 import type { LoadStateDictOptions, Module } from './nn/module.js';
@@ -20,13 +20,7 @@ export function saveCheckpoint(module: Module, path: string, metadata: Readonly<
  * reported in one `StateDictMismatch`. Returns the file's metadata.
  */
 export function loadCheckpoint(module: Module, path: string, options: LoadStateDictOptions = {}): Record<string, string> {
-  const file = readSafetensors(path);
-  scope(() => {
-    const state = new Map<string, Tensor>();
-    for (const [name, t] of Object.entries(file.tensors)) state.set(name, safetensorsToTensor(t.data, t.shape));
-    module.loadStateDict(state, options);
-  });
-  return file.metadata;
+  return loadSafetensorsFile(module, readSafetensors(path), options);
 }
 
 /** Where a training run stands after an epoch (what {@link encodeTrainingState} stores besides tensors). */

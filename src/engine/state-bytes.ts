@@ -1,7 +1,7 @@
 import { scope } from './memory.js';
 import type { LoadStateDictOptions, Module } from './nn/module.js';
 import { tensor } from './ops/creation.js';
-import { decodeSafetensors, encodeSafetensors, type SafetensorsArray, type SafetensorsTensor } from './safetensors.js';
+import { decodeSafetensors, encodeSafetensors, type SafetensorsArray, type SafetensorsFile, type SafetensorsTensor } from './safetensors.js';
 import type { Tensor } from './tensor.js';
 
 /**
@@ -19,7 +19,11 @@ export function stateDictToSafetensors(module: Module, metadata: Readonly<Record
  * reported in one `StateDictMismatch`. Returns the metadata.
  */
 export function loadSafetensorsState(module: Module, bytes: Uint8Array, options: LoadStateDictOptions = {}): Record<string, string> {
-  const file = decodeSafetensors(bytes);
+  return loadSafetensorsFile(module, decodeSafetensors(bytes), options);
+}
+
+/** Loads a decoded safetensors file into a module (see {@link loadSafetensorsState}). */
+export function loadSafetensorsFile(module: Module, file: SafetensorsFile, options: LoadStateDictOptions = {}): Record<string, string> {
   scope(() => {
     const state = new Map<string, Tensor>();
     for (const [name, t] of Object.entries(file.tensors)) state.set(name, safetensorsToTensor(t.data, t.shape));
