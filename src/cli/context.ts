@@ -1,4 +1,5 @@
 import { dataDir } from '../util/paths.js';
+import { UsageError } from './errors.js';
 
 /**
  * Everything a command takes from its surroundings, read once at the CLI edge and passed down:
@@ -28,4 +29,13 @@ export function printLine(context: CliContext, line = ''): void {
 /** Progress and logs: stderr, so that `--json` output stays one document. */
 export function log(context: CliContext, line: string): void {
   context.stderr.write(line + '\n');
+}
+
+/** libtorch threads from `NASKIT_THREADS`, or undefined when it is unset or empty (a bad value is a usage error). */
+export function envThreads(context: CliContext): number | undefined {
+  const text = context.env.NASKIT_THREADS;
+  if (text === undefined || text === '') return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`NASKIT_THREADS must be a positive integer, got ${JSON.stringify(text)}`);
+  return n;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, StorageError } from '../errors.js';
+import { StorageError } from '../errors.js';
 import { validateConfig, type ExperimentConfig } from '../experiment/config.js';
 import { estimatorDefinition, type ExperimentEstimator } from '../experiment/estimators.js';
 import { finalizeExperiment, type ExperimentResult } from '../experiment/final.js';
@@ -13,7 +13,7 @@ import { createSpace } from '../space/registry.js';
 import type { Space } from '../space/types.js';
 import { projectRoot } from '../util/paths.js';
 import type { Json } from '../util/json.js';
-import { log, printJson, printLine, type CliContext } from './context.js';
+import { envThreads, log, printJson, printLine, type CliContext } from './context.js';
 import { ProgressBar } from './progress.js';
 
 /** The storage URL of a command: `--storage`, else `NASKIT_STORAGE`, else SQLite under the working folder. */
@@ -55,12 +55,7 @@ export interface ExperimentParts {
 export function buildParts(context: CliContext, config: ExperimentConfig): ExperimentParts {
   const space = createSpace(config.space);
   // NASKIT_THREADS sets libtorch's threads for estimators that train (e.g. 1 per worker when several share a machine).
-  const envThreads = context.env.NASKIT_THREADS;
-  let threads: number | undefined;
-  if (envThreads !== undefined && envThreads !== '') {
-    threads = Number(envThreads);
-    if (!Number.isInteger(threads) || threads < 1) throw new ConfigError('BAD_THREADS', `NASKIT_THREADS must be a positive integer, got ${JSON.stringify(envThreads)}`);
-  }
+  const threads = envThreads(context);
   const estimator = estimatorDefinition(config.estimator.name).create({ ...config.estimator }, { space, dataDir: context.dataDir, ...(threads !== undefined ? { threads } : {}) });
   return { config, space, estimator };
 }

@@ -12,7 +12,7 @@ import { saveCheckpoint } from '../engine/checkpoint.js';
 import { trainClassifier } from '../engine/train.js';
 import { Nb201Table } from '../estimate/nb201-table.js';
 import { Nb201Space } from '../space/nb201.js';
-import { log, printJson, printLine, type CliContext } from './context.js';
+import { envThreads, log, printJson, printLine, type CliContext } from './context.js';
 import { UsageError } from './errors.js';
 
 /** The spaces `naskit train` builds networks for. */
@@ -52,12 +52,7 @@ function positiveInt(value: string | undefined, name: string, fallback: number):
 /** The threads for libtorch: --threads, else NASKIT_THREADS, else every core. */
 function threadCount(options: TrainCliOptions, context: CliContext): number {
   if (options.threads !== undefined) return positiveInt(options.threads, 'threads', 1);
-  if (context.env.NASKIT_THREADS) {
-    const n = Number(context.env.NASKIT_THREADS);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`NASKIT_THREADS must be a positive integer, got ${JSON.stringify(context.env.NASKIT_THREADS)}`);
-    return n;
-  }
-  return availableParallelism();
+  return envThreads(context) ?? availableParallelism();
 }
 
 /** --arch for nb201: an arch string, or an index into the NAS-Bench-201 table. */

@@ -42,6 +42,15 @@ export interface TrainConfig {
   onCheckpoint?: (state: Uint8Array, epoch: number) => void | Promise<void>;
   /** A state from `onCheckpoint` of a run with the same model, data and config: training continues after its epoch. */
   resumeFrom?: Uint8Array | null;
+  /** Called (and awaited) once `resumeFrom` is restored, before training goes on: what the state holds. */
+  onResume?: (restored: ResumedProgress) => void | Promise<void>;
+}
+
+/** What a restored training state holds: the epochs done, their records and their seconds. */
+export interface ResumedProgress {
+  readonly epoch: number;
+  readonly history: readonly EpochRecord[];
+  readonly seconds: number;
 }
 
 /** One epoch of training. */
@@ -165,6 +174,7 @@ export async function trainClassifier(model: Layer, data: TrainData, config: Tra
       const extra = progress.extra as { history?: EpochRecord[]; seconds?: number } | null;
       history.push(...(extra?.history ?? []));
       elapsed = extra?.seconds ?? 0;
+      await config.onResume?.({ epoch: startEpoch, history: history.map((r) => ({ ...r })), seconds: elapsed });
     }
     for (let epoch = startEpoch; epoch < config.epochs; epoch++) {
       model.train();

@@ -7,7 +7,6 @@ import { Generator } from '../engine/ops/creation.js';
 import { profileModel } from '../engine/profile.js';
 import { setNumThreads } from '../engine/runtime.js';
 import { trainClassifier } from '../engine/train.js';
-import { readTrainingProgress } from '../engine/checkpoint.js';
 import { ConfigError } from '../errors.js';
 import type { Nb201Space } from '../space/nb201.js';
 import type { Sample } from '../space/types.js';
@@ -82,22 +81,20 @@ export class TrainingEstimator implements Estimator {
     const model = this.network(sample, data.train, request.seed);
     const started = performance.now();
     try {
-      const profile = profileModel(model, [data.train.shape.channels, data.train.shape.height, data.train.shape.width]);
+      const profile = profileModel(model, inputShape(data.train));
       const trial = request.trial;
       const resumeFrom = trial ? await trial.loadCheckpoint() : null;
       let earlierSeconds = 0;
-      if (trial && resumeFrom) {
-        const done = readTrainingProgress(resumeFrom, `checkpoint of trial (seed ${request.seed})`);
-        const extra = done.extra as { history?: { epoch: number; val_acc: number }[]; seconds?: number } | null;
-        earlierSeconds = extra?.seconds ?? 0;
-        // The attempt that saved it may have died before recording (and prune-checking) that epoch: do it now.
-        const last = extra?.history?.at(-1);
-        if (last && last.epoch === done.epoch) await trial.report(done.epoch, last.val_acc, done.epoch >= epochs);
-      }
       let lastValAcc = Number.NaN;
       const result = await trainClassifier(model, { train: data.train, validation: data.validation }, {
         ...this.trainConfig(epochs, request.seed, data.train),
         resumeFrom,
+        onResume: async (restored) => {
+          earlierSeconds = restored.seconds;
+          // The attempt that saved the state may have died before recording (and prune-checking) its last epoch: do it now.
+          const last = restored.history.at(-1);
+          if (trial && last && last.epoch === restored.epoch) await trial.report(restored.epoch, last.val_acc, restored.epoch >= epochs);
+        },
         onEpoch: (record) => void (lastValAcc = record.val_acc),
         // After each epoch: the state first (what a resumed attempt needs), then the curve point.
         onCheckpoint: trial
@@ -128,7 +125,7 @@ export class TrainingEstimator implements Estimator {
     if (this.options.testImages > 0 && this.options.testImages < test.length) test = subset(test, this.options.testImages, this.options.splitSeed);
     const model = this.network(sample, data.pool, seed);
     try {
-      const profile = profileModel(model, [data.pool.shape.channels, data.pool.shape.height, data.pool.shape.width]);
+      const profile = profileModel(model, inputShape(data.pool));
       // The validation images are part of the training data now; the per-epoch figure on them is only a log.
       const result = await trainClassifier(model, { train: data.pool, validation: data.validation, test }, this.trainConfig(this.options.finalEpochs, seed, data.pool));
       const weights = stateDictToSafetensors(model, { space: this.space.name, arch: this.space.format(sample), dataset: this.options.dataset, channels: String(this.options.channels), cells: String(this.options.cells) });
@@ -186,4 +183,9 @@ export class TrainingEstimator implements Estimator {
     this.searchData.catch(() => (this.searchData = null));
     return this.searchData;
   }
+}
+
+/** The [channels, height, width] of one image of a data set. */
+function inputShape(data: ImageDataset): [number, number, number] {
+  return [data.shape.channels, data.shape.height, data.shape.width];
 }

@@ -43,6 +43,14 @@ export interface EstimatorDefinition {
   create(options: Record<string, unknown>, context: EstimatorContext): ExperimentEstimator;
 }
 
+/** The config's space as the NB201 space an estimator needs, or `ESTIMATOR_SPACE_MISMATCH` saying why (`need`) and what to do (`fix`). */
+function nb201SpaceOf(context: EstimatorContext, need: string, fix = ''): Nb201Space {
+  if (!(context.space instanceof Nb201Space)) {
+    throw new ConfigError('ESTIMATOR_SPACE_MISMATCH', `${need}, but the config's space is ${JSON.stringify(context.space.name)}${fix}`);
+  }
+  return context.space;
+}
+
 const tabularSchema = z.strictObject({
   name: z.literal('tabular'),
   benchmark: z.enum(['nb201']).default('nb201'),
@@ -66,10 +74,7 @@ const tabular: EstimatorDefinition = {
   description: 'NAS-Bench-201 table look-up (benchmark nb201); the search sees the signal, the final step reads test_200ep_mean once',
   create(raw, context) {
     const options = raw as TabularSection;
-    if (!(context.space instanceof Nb201Space)) {
-      throw new ConfigError('ESTIMATOR_SPACE_MISMATCH', `estimator.benchmark: nb201 needs space: nb201, but the config's space is ${JSON.stringify(context.space.name)}; set space: nb201 or choose another estimator`);
-    }
-    const space = context.space;
+    const space = nb201SpaceOf(context, 'estimator.benchmark: nb201 needs space: nb201', '; set space: nb201 or choose another estimator');
     const table = Nb201Table.load(context.dataDir);
     const tab = new TabularEstimator(table, space, { dataset: options.dataset, signal: options.signal, latencyDevices: options.latency_devices });
     const fidelity = options.fidelity;
@@ -133,12 +138,10 @@ const train: EstimatorDefinition = {
   description: 'trains the NAS-Bench-201 network of each architecture (C channels, N cells) for a few epochs on mnist, fashion-mnist or cifar10; the signal is the validation accuracy; the final step retrains the best on training + validation images and tests it once',
   create(raw, context) {
     const options = raw as TrainSection;
-    if (!(context.space instanceof Nb201Space)) {
-      throw new ConfigError('ESTIMATOR_SPACE_MISMATCH', `estimator.name: train builds NAS-Bench-201 networks and needs space: nb201, but the config's space is ${JSON.stringify(context.space.name)}`);
-    }
+    const space = nb201SpaceOf(context, 'estimator.name: train builds NAS-Bench-201 networks and needs space: nb201');
     if (!engineAvailable()) throw new ConfigError('ESTIMATOR_NEEDS_ENGINE', `estimator.name: train trains networks and needs the libtorch engine, which is not available here. ${ENGINE_FIX}`);
-    const space = context.space;
-    const threads = options.threads ?? (context.threads ?? null);
+    const threads = options.threads ?? context.threads ?? null;
+    const finalEpochs = options.final_epochs ?? options.epochs;
     const estimator = new TrainingEstimator(space, context.dataDir, {
       dataset: options.dataset,
       epochs: options.epochs,
@@ -150,7 +153,7 @@ const train: EstimatorDefinition = {
       validationImages: options.validation_images,
       splitSeed: options.split_seed,
       augment: options.augment,
-      finalEpochs: options.final_epochs ?? options.epochs,
+      finalEpochs,
       testImages: options.test_images,
       threads,
     });
@@ -171,7 +174,7 @@ const train: EstimatorDefinition = {
             test_accuracy: final.testAccuracy,
             params: final.params,
             flops: final.flops,
-            final_epochs: options.final_epochs ?? options.epochs,
+            final_epochs: finalEpochs,
             history: final.history.map((h) => ({ ...h })),
           },
         };

@@ -68,14 +68,10 @@ export async function finalizeExperiment(args: {
       if (final.weights) {
         // Trained weights go beside the model file (safetensors); the model file names them.
         const weightsPath = exportPath.replace(/\.json$/i, '') + '.safetensors';
-        const tmpWeights = `${weightsPath}.${process.pid}.tmp`;
-        writeFileSync(tmpWeights, final.weights);
-        renameSync(tmpWeights, weightsPath);
+        writeAtomically(weightsPath, final.weights);
         model.weights = basename(weightsPath);
       }
-      const tmp = `${exportPath}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(model, null, 2) + '\n');
-      renameSync(tmp, exportPath);
+      writeAtomically(exportPath, JSON.stringify(model, null, 2) + '\n');
     }
   }
   const result: ExperimentResult = {
@@ -90,4 +86,11 @@ export async function finalizeExperiment(args: {
     if (stored?.result) return stored.result as unknown as ExperimentResult;
   }
   return result;
+}
+
+/** Writes a file whole or not at all: a temporary file, then a rename. */
+function writeAtomically(path: string, data: string | Uint8Array): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
 }

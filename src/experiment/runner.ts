@@ -82,6 +82,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
   let failedSeen = 0;
   let best: number | null = null;
   const summary = { evaluated: 0, failed: 0, lost: 0 };
+  const pruner = createPruner(config.pruner);
   const report = () => options.onProgress?.({ done, budget: config.budget.trials ?? null, best, failed: failedSeen });
 
   const budgetOpen = (trialCount: number, costSeconds: number): boolean => {
@@ -159,7 +160,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
     }, heartbeatMs);
     timer.unref();
     try {
-      const outcome = await evaluate(options, trial);
+      const outcome = await evaluate(options, trial, pruner);
       summary.evaluated++;
       if (outcome.state === 'failed') summary.failed++;
       const finished = await store.finishTrial(trial.id, worker, outcome);
@@ -181,7 +182,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
  * which stops the worker and leaves the trial running, to be re-queued and resumed from its
  * checkpoint; and a `TrialStateError` (the trial was taken by another worker), counted as lost.
  */
-async function evaluate(options: WorkerOptions, trial: TrialRecord): Promise<TrialOutcome> {
+async function evaluate(options: WorkerOptions, trial: TrialRecord, pruner: Pruner | null): Promise<TrialOutcome> {
   const { space } = options;
   let sample;
   try {
@@ -194,7 +195,7 @@ async function evaluate(options: WorkerOptions, trial: TrialRecord): Promise<Tri
   const base = { trial: trial.number, sample, ...(trial.fidelity !== null ? { fidelity: trial.fidelity } : {}) };
   const started = performance.now();
   try {
-    const context = trialContext(options, trial, createPruner(options.config.pruner));
+    const context = trialContext(options, trial, pruner);
     const est = await options.estimator.estimator.estimate(sample, { seed: trial.seed, ...(trial.fidelity !== null ? { fidelity: trial.fidelity } : {}), trial: context });
     if (!Number.isFinite(est.value)) {
       const error = `estimator ${options.estimator.estimator.name} returned a non-finite value (${est.value})`;
