@@ -7,29 +7,27 @@
 namespace naskit {
 namespace {
 
-Napi::Value SetRequiresGrad(const Napi::CallbackInfo& info) {
-  TensorArg(info, 0).requires_grad_(BoolArg(info, 1));
-  return info.Env().Undefined();
-}
+// Frame ops (see Frame in handle.h), as optimizers call them for every parameter at every step:
+// setRequiresGrad, requiresGrad, isLeaf (1/0), gradOf (0 for none), setGrad (0 for none).
+void SetRequiresGrad(Frame& f) { f.Tensor(0).requires_grad_(f.Bool(1)); }
 
-Napi::Value RequiresGrad(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), TensorArg(info, 0).requires_grad()); }
+void RequiresGrad(Frame& f) { f.ReturnNumber(f.Tensor(0).requires_grad() ? 1 : 0); }
 
-Napi::Value IsLeaf(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), TensorArg(info, 0).is_leaf()); }
+void IsLeaf(Frame& f) { f.ReturnNumber(f.Tensor(0).is_leaf() ? 1 : 0); }
 
-/** gradOf(a): a new handle to a.grad, or null when there is none. */
-Napi::Value GradOf(const Napi::CallbackInfo& info) {
-  const at::Tensor& grad = TensorArg(info, 0).grad();
-  if (!grad.defined()) return info.Env().Null();
-  return Wrap(info.Env(), grad);
+/** gradOf(a): a new handle to a.grad, or 0 when there is none. */
+void GradOf(Frame& f) {
+  const at::Tensor& grad = f.Tensor(0).grad();
+  if (!grad.defined()) return f.ReturnNumber(0);
+  f.Return(grad);
 }
 
 /** setGrad(a, g|null): null drops the gradient (PyTorch's zero_grad(set_to_none=True)). */
-Napi::Value SetGrad(const Napi::CallbackInfo& info) {
-  at::Tensor& a = TensorArg(info, 0);
-  auto g = OptTensorArg(info, 1);
+void SetGrad(Frame& f) {
+  at::Tensor& a = f.Tensor(0);
+  auto g = f.OptTensor(1);
   if (g) a.mutable_grad() = *g;
   else a.mutable_grad().reset();
-  return info.Env().Undefined();
 }
 
 /** backward(a, gradient|null, retainGraph, createGraph) */
@@ -68,11 +66,11 @@ Napi::Value IsGradEnabled(const Napi::CallbackInfo& info) { return Napi::Boolean
 }  // namespace
 
 void RegisterAutograd(Napi::Env env, Napi::Object exports) {
-  Export<SetRequiresGrad>(env, exports, "setRequiresGrad");
-  Export<RequiresGrad>(env, exports, "requiresGrad");
-  Export<IsLeaf>(env, exports, "isLeaf");
-  Export<GradOf>(env, exports, "gradOf");
-  Export<SetGrad>(env, exports, "setGrad");
+  ExportFrame<SetRequiresGrad>(env, exports, "setRequiresGrad", 2);
+  ExportFrame<RequiresGrad>(env, exports, "requiresGrad", 1);
+  ExportFrame<IsLeaf>(env, exports, "isLeaf", 1);
+  ExportFrame<GradOf>(env, exports, "gradOf", 1);
+  ExportFrame<SetGrad>(env, exports, "setGrad", 2);
   Export<Backward>(env, exports, "backward");
   Export<Grad>(env, exports, "grad");
   Export<SetGradEnabled>(env, exports, "setGradEnabled");

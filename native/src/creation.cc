@@ -64,10 +64,8 @@ Napi::Value Arange(const Napi::CallbackInfo& info) {
 
 Napi::Value Eye(const Napi::CallbackInfo& info) { return Wrap(info.Env(), at::eye(IntArg(info, 0), Options(DtypeArg(info, 1)))); }
 
-/** oneHot(indices, numClasses): int64. */
-Napi::Value OneHot(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(), at::one_hot(TensorArg(info, 0).to(at::kLong), IntArg(info, 1)));
-}
+/** oneHot(indices, numClasses): int64; a frame op (see Frame in handle.h). */
+void OneHot(Frame& f) { f.Return(at::one_hot(f.Tensor(0).to(at::kLong), f.Int(1))); }
 
 void FinalizeGenerator(Napi::Env, at::Generator* generator) { delete generator; }
 
@@ -90,7 +88,7 @@ void RegisterCreation(Napi::Env env, Napi::Object exports) {
   Export<Randperm>(env, exports, "randperm");
   Export<Arange>(env, exports, "arange");
   Export<Eye>(env, exports, "eye");
-  Export<OneHot>(env, exports, "oneHot");
+  ExportFrame<OneHot>(env, exports, "oneHot", 2);
   Export<NewGenerator>(env, exports, "newGenerator");
 }
 

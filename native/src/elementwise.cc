@@ -1,74 +1,72 @@
 // Elementwise ops. Binary and unary ops dispatch on a small integer code shared with
 // src/engine/ops/elementwise.ts (one native entry point each keeps the binding table short).
+// Frame ops (see Frame in handle.h) take their arguments from the shared call frame.
 #include <chrono>
+#include <type_traits>
 
 #include "handle.h"
 
 namespace naskit {
 namespace {
 
-/**
- * binary(code, a, b, alpha) with a tensor b, binaryScalar(code, a, s, alpha) with a number s
- * (handles are numbers too, so the two cannot share an entry point).
- */
-template <bool kScalar>
-Napi::Value BinaryOp(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  const int64_t code = IntArg(info, 0);
-  const at::Tensor& a = TensorArg(info, 1);
-  const bool scalar = kScalar;
-  at::Tensor b;
-  at::Scalar s;
-  if (scalar) s = NumberArg(info, 2);
-  else b = TensorArg(info, 2);
+/** The binary op of `code` on a and b (a tensor or a number). */
+template <typename B>
+at::Tensor Binary(const Frame& f, int64_t code, const at::Tensor& a, const B& b) {
   switch (code) {
-    case 0: {
-      const double alpha = NumberArg(info, 3);
-      return Wrap(env, scalar ? at::add(a, s, alpha) : at::add(a, b, alpha));
-    }
-    case 1: {
-      const double alpha = NumberArg(info, 3);
-      return Wrap(env, scalar ? at::sub(a, s, alpha) : at::sub(a, b, alpha));
-    }
-    case 2: return Wrap(env, scalar ? at::mul(a, s) : at::mul(a, b));
-    case 3: return Wrap(env, scalar ? at::div(a, s) : at::div(a, b));
-    case 4: return Wrap(env, scalar ? at::pow(a, s) : at::pow(a, b));
-    case 5: return Wrap(env, scalar ? at::clamp_min(a, s) : at::maximum(a, b));
-    case 6: return Wrap(env, scalar ? at::clamp_max(a, s) : at::minimum(a, b));
-    case 7: return Wrap(env, scalar ? at::eq(a, s) : at::eq(a, b));
-    case 8: return Wrap(env, scalar ? at::gt(a, s) : at::gt(a, b));
-    case 9: return Wrap(env, scalar ? at::lt(a, s) : at::lt(a, b));
-    case 10: return Wrap(env, scalar ? at::ge(a, s) : at::ge(a, b));
-    case 11: return Wrap(env, scalar ? at::le(a, s) : at::le(a, b));
-    default: Fail(env, "BAD_ARGUMENT", "unknown binary op code " + std::to_string(code));
+    case 0: return at::add(a, b, f.Number(3));
+    case 1: return at::sub(a, b, f.Number(3));
+    case 2: return at::mul(a, b);
+    case 3: return at::div(a, b);
+    case 4: return at::pow(a, b);
+    case 7: return at::eq(a, b);
+    case 8: return at::gt(a, b);
+    case 9: return at::lt(a, b);
+    case 10: return at::ge(a, b);
+    case 11: return at::le(a, b);
   }
+  // maximum and minimum have other names with a number.
+  if constexpr (std::is_same_v<B, at::Scalar>) {
+    if (code == 5) return at::clamp_min(a, b);
+    if (code == 6) return at::clamp_max(a, b);
+  } else {
+    if (code == 5) return at::maximum(a, b);
+    if (code == 6) return at::minimum(a, b);
+  }
+  Fail(f.Env(), "BAD_ARGUMENT", "unknown binary op code " + std::to_string(code));
 }
 
-/** unary(code, a) */
-Napi::Value Unary(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  const int64_t code = IntArg(info, 0);
-  const at::Tensor& a = TensorArg(info, 1);
+/**
+ * binary(code, a, b, alpha) with a tensor b, binaryScalar(code, a, s, alpha) with a number s
+ * (handles are numbers too, so the two cannot share an entry point). Frame ops. The tensors are
+ * read by reference: a copy would cost two atomic reference-count updates per call.
+ */
+void BinaryTensor(Frame& f) { f.Return(Binary(f, f.Int(0), f.Tensor(1), f.Tensor(2))); }
+void BinaryScalar(Frame& f) { f.Return(Binary(f, f.Int(0), f.Tensor(1), at::Scalar(f.Number(2)))); }
+
+/** unary(code, a); a frame op. */
+void Unary(Frame& f) {
+  const int64_t code = f.Int(0);
+  const at::Tensor& a = f.Tensor(1);
   switch (code) {
-    case 0: return Wrap(env, at::neg(a));
-    case 1: return Wrap(env, at::exp(a));
-    case 2: return Wrap(env, at::log(a));
-    case 3: return Wrap(env, at::sqrt(a));
-    case 4: return Wrap(env, at::abs(a));
-    case 5: return Wrap(env, at::tanh(a));
-    case 6: return Wrap(env, at::sigmoid(a));
-    case 7: return Wrap(env, at::relu(a));
-    case 8: return Wrap(env, at::square(a));
-    case 9: return Wrap(env, at::rsqrt(a));
-    case 10: return Wrap(env, at::sin(a));
-    case 11: return Wrap(env, at::cos(a));
-    case 12: return Wrap(env, at::sign(a));
-    case 13: return Wrap(env, at::reciprocal(a));
-    case 14: return Wrap(env, at::floor(a));
-    case 15: return Wrap(env, at::log1p(a));
-    case 16: return Wrap(env, at::silu(a));
-    case 17: return Wrap(env, at::gelu(a));
-    default: Fail(env, "BAD_ARGUMENT", "unknown unary op code " + std::to_string(code));
+    case 0: return f.Return(at::neg(a));
+    case 1: return f.Return(at::exp(a));
+    case 2: return f.Return(at::log(a));
+    case 3: return f.Return(at::sqrt(a));
+    case 4: return f.Return(at::abs(a));
+    case 5: return f.Return(at::tanh(a));
+    case 6: return f.Return(at::sigmoid(a));
+    case 7: return f.Return(at::relu(a));
+    case 8: return f.Return(at::square(a));
+    case 9: return f.Return(at::rsqrt(a));
+    case 10: return f.Return(at::sin(a));
+    case 11: return f.Return(at::cos(a));
+    case 12: return f.Return(at::sign(a));
+    case 13: return f.Return(at::reciprocal(a));
+    case 14: return f.Return(at::floor(a));
+    case 15: return f.Return(at::log1p(a));
+    case 16: return f.Return(at::silu(a));
+    case 17: return f.Return(at::gelu(a));
+    default: Fail(f.Env(), "BAD_ARGUMENT", "unknown unary op code " + std::to_string(code));
   }
 }
 
@@ -80,16 +78,14 @@ Napi::Value Clamp(const Napi::CallbackInfo& info) {
   return Wrap(info.Env(), at::clamp(TensorArg(info, 0), lo, hi));
 }
 
-/** leakyRelu(a, slope) */
-Napi::Value LeakyRelu(const Napi::CallbackInfo& info) { return Wrap(info.Env(), at::leaky_relu(TensorArg(info, 0), NumberArg(info, 1))); }
+/** leakyRelu(a, slope); a frame op. */
+void LeakyRelu(Frame& f) { f.Return(at::leaky_relu(f.Tensor(0), f.Number(1))); }
 
-/** where(condition, a, b) */
-Napi::Value Where(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(), at::where(TensorArg(info, 0).to(at::kBool), TensorArg(info, 1), TensorArg(info, 2)));
-}
+/** where(condition, a, b); a frame op. */
+void Where(Frame& f) { f.Return(at::where(f.Tensor(0).to(at::kBool), f.Tensor(1), f.Tensor(2))); }
 
-/** toDtype(a, dtype) */
-Napi::Value ToDtype(const Napi::CallbackInfo& info) { return Wrap(info.Env(), TensorArg(info, 0).to(DtypeArg(info, 1))); }
+/** toDtype(a, dtype); a frame op. */
+void ToDtype(Frame& f) { f.Return(f.Tensor(0).to(DtypeFromCode(f.Env(), static_cast<int>(f.Int(1))))); }
 
 /** timeAddLoop(a, b, n): microseconds per at::add call made from C++ (libtorch's own cost, for benchmarks). */
 Napi::Value TimeAddLoop(const Napi::CallbackInfo& info) {
@@ -105,13 +101,13 @@ Napi::Value TimeAddLoop(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void RegisterElementwise(Napi::Env env, Napi::Object exports) {
-  Export<BinaryOp<false>>(env, exports, "binary");
-  Export<BinaryOp<true>>(env, exports, "binaryScalar");
-  Export<Unary>(env, exports, "unary");
+  ExportFrame<BinaryTensor>(env, exports, "binary", 4);
+  ExportFrame<BinaryScalar>(env, exports, "binaryScalar", 4);
+  ExportFrame<Unary>(env, exports, "unary", 2);
   Export<Clamp>(env, exports, "clamp");
-  Export<LeakyRelu>(env, exports, "leakyRelu");
-  Export<Where>(env, exports, "where");
-  Export<ToDtype>(env, exports, "toDtype");
+  ExportFrame<LeakyRelu>(env, exports, "leakyRelu", 2);
+  ExportFrame<Where>(env, exports, "where", 3);
+  ExportFrame<ToDtype>(env, exports, "toDtype", 2);
   Export<TimeAddLoop>(env, exports, "timeAddLoop");
 }
 

@@ -11,6 +11,7 @@ namespace naskit {
 namespace {
 
 constexpr size_t kMetaLength = 16;  // [dtype, ndim, size_0 .. size_13]
+constexpr size_t kFrameLength = 16;  // the most arguments a frame op takes
 
 /** Handles are index + generation * kIndexSpan: exact in a double, and a reused slot gets a new number. */
 constexpr int kIndexBits = 24;
@@ -19,16 +20,22 @@ constexpr double kIndexSpan = 16777216.0;  // 2^24 live tensors at most
 /** External memory is reported to V8 in steps of this size (each report has a cost). */
 constexpr int64_t kReportStep = 1 << 20;
 
+}  // namespace
+
 /** Per-environment state (one per Node thread that loads the addon). */
 struct State {
   Napi::FunctionReference errorFactory;
   Napi::Reference<Napi::Int32Array> metaRef;
   int32_t* meta = nullptr;
+  Napi::Reference<Napi::Float64Array> frameRef;
+  double* frame = nullptr;
   MemoryStats stats;
   std::vector<Slot> slots;
   std::vector<uint32_t> freeSlots;
   int64_t reported = 0;  // bytes reported to V8 so far
 };
+
+namespace {
 
 State& GetState(Napi::Env env) { return *env.GetInstanceData<State>(); }
 
@@ -53,7 +60,8 @@ Slot* LookupHandle(State& state, double h, const char** why) {
   const uint64_t bits = static_cast<uint64_t>(h);
   const uint64_t index = bits & (kIndexSpanInt - 1);
   const uint64_t generation = bits >> kIndexBits;
-  if (index >= state.slots.size()) {
+  // Generation 0 is never handed out, so 0 (a frame's "no tensor") is never a handle.
+  if (generation == 0 || index >= state.slots.size()) {
     *why = "BAD_HANDLE";
     return nullptr;
   }
@@ -86,19 +94,22 @@ void Fail(Napi::Env env, const char* code, const std::string& message) {
   throw Napi::Error(env, error);
 }
 
-void WriteMeta(Napi::Env env, const at::Tensor& tensor) {
-  int32_t* meta = GetState(env).meta;
+namespace {
+
+void WriteMetaOf(Napi::Env env, State& state, const at::Tensor& tensor) {
+  int32_t* meta = state.meta;
   if (meta == nullptr) Fail(env, "ENGINE_STATE", "the meta buffer was not installed; load the engine through src/engine/binding.ts");
-  const int64_t ndim = tensor.dim();
-  if (ndim > static_cast<int64_t>(kMetaLength) - 2) Fail(env, "SHAPE_RANK", "tensors of more than 14 dimensions are not supported");
+  const c10::IntArrayRef sizes = tensor.sizes();  // one call (size(d) wraps and checks d each time)
+  const size_t ndim = sizes.size();
+  if (ndim > kMetaLength - 2) Fail(env, "SHAPE_RANK", "tensors of more than 14 dimensions are not supported");
   meta[0] = DtypeCode(tensor.scalar_type());
   meta[1] = static_cast<int32_t>(ndim);
-  for (int64_t d = 0; d < ndim; d++) meta[2 + d] = static_cast<int32_t>(tensor.size(d));
+  for (size_t d = 0; d < ndim; d++) meta[2 + d] = static_cast<int32_t>(sizes[d]);
 }
 
-Napi::Value Wrap(Napi::Env env, at::Tensor tensor) {
-  WriteMeta(env, tensor);
-  State& state = GetState(env);
+/** Moves a tensor into a free slot and returns its handle, with its dtype and shape in the meta buffer. */
+double NewHandle(Napi::Env env, State& state, at::Tensor tensor) {
+  WriteMetaOf(env, state, tensor);
   uint32_t index;
   if (!state.freeSlots.empty()) {
     index = state.freeSlots.back();
@@ -116,11 +127,10 @@ Napi::Value Wrap(Napi::Env env, at::Tensor tensor) {
   state.stats.live += 1;
   state.stats.bytes += slot.bytes;
   Report(env, state);
-  return Napi::Number::New(env, index + static_cast<double>(slot.generation) * kIndexSpan);
+  return index + static_cast<double>(slot.generation) * kIndexSpan;
 }
 
-void Release(Napi::Env env, double handle) {
-  State& state = GetState(env);
+void ReleaseIn(Napi::Env env, State& state, double handle) {
   const char* why = nullptr;
   Slot* slot = LookupHandle(state, handle, &why);
   if (slot == nullptr) return;
@@ -132,15 +142,69 @@ void Release(Napi::Env env, double handle) {
   Report(env, state);
 }
 
+/** The message of a handle that failed lookup, as the JS-argument and frame readers give it. */
+std::string HandleProblem(const char* why, size_t i) {
+  if (std::string(why) == "TENSOR_DISPOSED") {
+    return "argument " + std::to_string(i) + " is a tensor that was already disposed; keep() it or create it outside the scope that freed it";
+  }
+  return "argument " + std::to_string(i) + " is not a tensor handle; pass a Tensor created by naskit's engine";
+}
+
+}  // namespace
+
+void WriteMeta(Napi::Env env, const at::Tensor& tensor) { WriteMetaOf(env, GetState(env), tensor); }
+
+Napi::Value Wrap(Napi::Env env, at::Tensor tensor) { return Napi::Number::New(env, NewHandle(env, GetState(env), std::move(tensor))); }
+
+void Release(Napi::Env env, double handle) { ReleaseIn(env, GetState(env), handle); }
+
+Frame::Frame(napi_env env, State& state) : env_(env), state_(state), values_(state.frame) {
+  if (values_ == nullptr) Fail(Env(), "ENGINE_STATE", "the call frame was not installed; load the engine through src/engine/binding.ts");
+}
+
+at::Tensor& Frame::Tensor(size_t i) const {
+  const char* why = nullptr;
+  Slot* slot = LookupHandle(state_, values_[i], &why);
+  if (slot == nullptr) Fail(Env(), why, HandleProblem(why, i));
+  return slot->tensor;
+}
+
+std::optional<at::Tensor> Frame::OptTensor(size_t i) const {
+  if (values_[i] == 0) return std::nullopt;
+  return Tensor(i);
+}
+
+int64_t Frame::Int(size_t i) const {
+  const double v = values_[i];
+  if (!(v >= -9007199254740992.0 && v <= 9007199254740992.0) || static_cast<double>(static_cast<int64_t>(v)) != v) {
+    Fail(Env(), "BAD_ARGUMENT", "argument " + std::to_string(i) + " must be an integer");
+  }
+  return static_cast<int64_t>(v);
+}
+
+void Frame::Return(at::Tensor tensor) { values_[0] = NewHandle(Env(), state_, std::move(tensor)); }
+
+void ThrowNative(napi_env env, const char* code, const std::string& message) {
+  try {
+    Fail(Napi::Env(env), code, message);
+  } catch (const Napi::Error& e) {
+    e.ThrowAsJavaScriptException();
+  }
+}
+
+void ExportFrameFunction(Napi::Env env, Napi::Object exports, const char* name, napi_callback callback, int arity) {
+  if (arity < 1 || static_cast<size_t>(arity) > kFrameLength) Fail(env, "ENGINE_STATE", std::string("frame op ") + name + " has a bad arity");
+  napi_value fn;
+  if (napi_create_function(env, name, NAPI_AUTO_LENGTH, callback, &GetState(env), &fn) != napi_ok) Fail(env, "ENGINE_STATE", std::string("cannot create ") + name);
+  Napi::Function function(env, fn);
+  function.Set("frameArity", Napi::Number::New(env, arity));
+  exports.Set(name, function);
+}
+
 at::Tensor& TensorArg(const Napi::CallbackInfo& info, size_t i) {
   const char* why = nullptr;
   Slot* slot = Lookup(GetState(info.Env()), info.Env(), info[i], &why);
-  if (slot == nullptr) {
-    if (std::string(why) == "TENSOR_DISPOSED") {
-      Fail(info.Env(), why, "argument " + std::to_string(i) + " is a tensor that was already disposed; keep() it or create it outside the scope that freed it");
-    }
-    Fail(info.Env(), why, "argument " + std::to_string(i) + " is not a tensor handle; pass a Tensor created by naskit's engine");
-  }
+  if (slot == nullptr) Fail(info.Env(), why, HandleProblem(why, i));
   return slot->tensor;
 }
 
@@ -230,25 +294,28 @@ namespace {
 
 Napi::Value Install(const Napi::CallbackInfo& info) {
   State& state = GetState(info.Env());
-  if (!info[0].IsFunction() || !info[1].IsTypedArray()) Fail(info.Env(), "BAD_ARGUMENT", "install(errorFactory, metaInt32Array)");
-  state.errorFactory = Napi::Persistent(info[0].As<Napi::Function>());
+  auto isTyped = [&](size_t i, napi_typedarray_type type) { return info[i].IsTypedArray() && info[i].As<Napi::TypedArray>().TypedArrayType() == type; };
+  if (!info[0].IsFunction() || !isTyped(1, napi_int32_array) || !isTyped(2, napi_float64_array)) {
+    Fail(info.Env(), "BAD_ARGUMENT", "install(errorFactory, metaInt32Array, frameFloat64Array)");
+  }
   Napi::Int32Array meta = info[1].As<Napi::Int32Array>();
+  Napi::Float64Array frame = info[2].As<Napi::Float64Array>();
   if (meta.ElementLength() < kMetaLength) Fail(info.Env(), "BAD_ARGUMENT", "the meta buffer needs 16 int32 elements");
+  if (frame.ElementLength() < kFrameLength) Fail(info.Env(), "BAD_ARGUMENT", "the call frame needs 16 float64 elements");
+  state.errorFactory = Napi::Persistent(info[0].As<Napi::Function>());
+  // The references keep both buffers alive, so their data pointers stay valid.
   state.metaRef = Napi::Persistent(meta);
   state.meta = meta.Data();
+  state.frameRef = Napi::Persistent(frame);
+  state.frame = frame.Data();
   return info.Env().Undefined();
 }
 
-Napi::Value Meta(const Napi::CallbackInfo& info) {
-  WriteMeta(info.Env(), TensorArg(info, 0));
-  return info.Env().Undefined();
-}
+/** meta(a): writes a's dtype and shape into the meta buffer. */
+void Meta(Frame& f) { WriteMeta(f.Env(), f.Tensor(0)); }
 
-Napi::Value Dispose(const Napi::CallbackInfo& info) {
-  if (!info[0].IsNumber()) Fail(info.Env(), "BAD_HANDLE", "dispose: argument 0 is not a tensor handle");
-  Release(info.Env(), info[0].As<Napi::Number>().DoubleValue());
-  return info.Env().Undefined();
-}
+/** dispose(a): frees a now; stale and bad handles are ignored (disposal is idempotent). */
+void Dispose(Frame& f) { Release(f.Env(), f.Number(0)); }
 
 /**
  * disposeMany(handles, count): frees the first `count` handles of a Float64Array in one call (the end
@@ -262,13 +329,15 @@ Napi::Value DisposeMany(const Napi::CallbackInfo& info) {
   const int64_t count = IntArg(info, 1);
   if (count < 0 || static_cast<size_t>(count) > handles.ElementLength()) Fail(info.Env(), "BAD_ARGUMENT", "disposeMany: count is outside the array");
   const double* data = handles.Data();
-  for (int64_t k = 0; k < count; k++) Release(info.Env(), data[k]);
+  State& state = GetState(info.Env());
+  for (int64_t k = 0; k < count; k++) ReleaseIn(info.Env(), state, data[k]);
   return info.Env().Undefined();
 }
 
-Napi::Value IsAlive(const Napi::CallbackInfo& info) {
+/** isAlive(a): 1 when a is a live handle, else 0. */
+void IsAlive(Frame& f) {
   const char* why = nullptr;
-  return Napi::Boolean::New(info.Env(), Lookup(GetState(info.Env()), info.Env(), info[0], &why) != nullptr);
+  f.ReturnNumber(LookupHandle(GetState(f.Env()), f.Number(0), &why) != nullptr ? 1 : 0);
 }
 
 Napi::Value Memory(const Napi::CallbackInfo& info) {
@@ -318,10 +387,11 @@ Napi::Value ToArray(const Napi::CallbackInfo& info) {
   }
 }
 
-Napi::Value Item(const Napi::CallbackInfo& info) {
-  at::Tensor& t = TensorArg(info, 0);
-  if (t.numel() != 1) Fail(info.Env(), "SHAPE_MISMATCH", "item() needs a tensor of exactly one element, got " + std::to_string(t.numel()));
-  return Napi::Number::New(info.Env(), t.item<double>());
+/** item(a): the value of a one-element tensor. */
+void Item(Frame& f) {
+  at::Tensor& t = f.Tensor(0);
+  if (t.numel() != 1) Fail(f.Env(), "SHAPE_MISMATCH", "item() needs a tensor of exactly one element, got " + std::to_string(t.numel()));
+  f.ReturnNumber(t.item<double>());
 }
 
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
@@ -359,13 +429,13 @@ void RegisterHandle(Napi::Env env, Napi::Object exports) {
   TuneAllocator();
   env.SetInstanceData<State>(new State());
   Export<Install>(env, exports, "install");
-  Export<Meta>(env, exports, "meta");
-  Export<Dispose>(env, exports, "dispose");
+  ExportFrame<Meta>(env, exports, "meta", 1);
+  ExportFrame<Dispose>(env, exports, "dispose", 1);
   Export<DisposeMany>(env, exports, "disposeMany");
-  Export<IsAlive>(env, exports, "isAlive");
+  ExportFrame<IsAlive>(env, exports, "isAlive", 1);
   Export<Memory>(env, exports, "memory");
   Export<ToArray>(env, exports, "toArray");
-  Export<Item>(env, exports, "item");
+  ExportFrame<Item>(env, exports, "item", 1);
   Export<SetNumThreads>(env, exports, "setNumThreads");
   Export<GetNumThreads>(env, exports, "getNumThreads");
   Export<ManualSeed>(env, exports, "manualSeed");

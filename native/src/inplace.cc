@@ -5,14 +5,16 @@
 namespace naskit {
 namespace {
 
-/** inplace(code, a, b|null, c|null, value): the update a <- f(a, b, c, value); with b null, `value` is the operand. */
-Napi::Value Inplace(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
+/**
+ * inplace(code, a, b|null, c|null, value): the update a <- f(a, b, c, value); with b null, `value`
+ * is the operand. Frame ops (see Frame in handle.h): inplace, sgdStep, adamStep.
+ */
+void Inplace(Frame& f) {
   at::NoGradGuard guard;
-  const int64_t code = IntArg(info, 0);
-  at::Tensor& a = TensorArg(info, 1);
-  const auto b = OptTensorArg(info, 2);
-  const double value = NumberArg(info, 4);
+  const int64_t code = f.Int(0);
+  at::Tensor& a = f.Tensor(1);
+  const auto b = f.OptTensor(2);
+  const double value = f.Number(4);
   switch (code) {
     case 0:  // a += value * b, or a += value
       if (b) a.add_(*b, value);
@@ -23,27 +25,26 @@ Napi::Value Inplace(const Napi::CallbackInfo& info) {
       else a.mul_(value);
       break;
     case 2:  // a += value * b * c
-      a.addcmul_(*b, TensorArg(info, 3), value);
+      a.addcmul_(f.Tensor(2), f.Tensor(3), value);
       break;
     case 3:  // a += value * b / c
-      a.addcdiv_(*b, TensorArg(info, 3), value);
+      a.addcdiv_(f.Tensor(2), f.Tensor(3), value);
       break;
     case 4:  // a <- b
-      a.copy_(TensorArg(info, 2));
+      a.copy_(f.Tensor(2));
       break;
     case 5:  // a <- value
       a.fill_(value);
       break;
     case 6:  // a <- a + value * (b - a)
-      a.lerp_(TensorArg(info, 2), value);
+      a.lerp_(f.Tensor(2), value);
       break;
     case 7:  // a /= b, or a /= value
       if (b) a.div_(*b);
       else a.div_(value);
       break;
-    default: Fail(env, "BAD_ARGUMENT", "unknown in-place op code " + std::to_string(code));
+    default: Fail(f.Env(), "BAD_ARGUMENT", "unknown in-place op code " + std::to_string(code));
   }
-  return env.Undefined();
 }
 
 /** uniformInPlace(a, low, high, generator|null) */
@@ -64,13 +65,13 @@ Napi::Value NormalInPlace(const Napi::CallbackInfo& info) {
  * sgdStep(param, grad, buf|null, lr, momentum, dampening, weightDecay, nesterov, first): PyTorch's SGD
  * update for one parameter, fused so that a step costs one native call per parameter.
  */
-Napi::Value SgdStep(const Napi::CallbackInfo& info) {
+void SgdStep(Frame& f) {
   at::NoGradGuard guard;
-  at::Tensor& p = TensorArg(info, 0);
-  at::Tensor g = TensorArg(info, 1);
-  auto buf = OptTensorArg(info, 2);
-  const double lr = NumberArg(info, 3), momentum = NumberArg(info, 4), dampening = NumberArg(info, 5), decay = NumberArg(info, 6);
-  const bool nesterov = BoolArg(info, 7), first = BoolArg(info, 8);
+  at::Tensor& p = f.Tensor(0);
+  at::Tensor g = f.Tensor(1);
+  auto buf = f.OptTensor(2);
+  const double lr = f.Number(3), momentum = f.Number(4), dampening = f.Number(5), decay = f.Number(6);
+  const bool nesterov = f.Bool(7), first = f.Bool(8);
   if (decay != 0) g = g.add(p, decay);
   if (momentum != 0 && buf) {
     if (first) buf->copy_(g);
@@ -78,22 +79,21 @@ Napi::Value SgdStep(const Napi::CallbackInfo& info) {
     g = nesterov ? g.add(*buf, momentum) : *buf;
   }
   p.add_(g, -lr);
-  return info.Env().Undefined();
 }
 
 /**
  * adamStep(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, decoupled, step): Adam (L2 decay
  * added to the gradient) or AdamW (decoupled decay), as PyTorch 1.13's single-tensor path.
  */
-Napi::Value AdamStep(const Napi::CallbackInfo& info) {
+void AdamStep(Frame& f) {
   at::NoGradGuard guard;
-  at::Tensor& p = TensorArg(info, 0);
-  at::Tensor g = TensorArg(info, 1);
-  at::Tensor& m = TensorArg(info, 2);
-  at::Tensor& v = TensorArg(info, 3);
-  const double lr = NumberArg(info, 4), beta1 = NumberArg(info, 5), beta2 = NumberArg(info, 6), eps = NumberArg(info, 7), decay = NumberArg(info, 8);
-  const bool decoupled = BoolArg(info, 9);
-  const double step = NumberArg(info, 10);
+  at::Tensor& p = f.Tensor(0);
+  at::Tensor g = f.Tensor(1);
+  at::Tensor& m = f.Tensor(2);
+  at::Tensor& v = f.Tensor(3);
+  const double lr = f.Number(4), beta1 = f.Number(5), beta2 = f.Number(6), eps = f.Number(7), decay = f.Number(8);
+  const bool decoupled = f.Bool(9);
+  const double step = f.Number(10);
   if (decay != 0) {
     if (decoupled) p.mul_(1 - lr * decay);
     else g = g.add(p, decay);
@@ -104,17 +104,16 @@ Napi::Value AdamStep(const Napi::CallbackInfo& info) {
   const double bias2 = 1 - std::pow(beta2, step);
   at::Tensor denom = (v.sqrt() / std::sqrt(bias2)).add_(eps);
   p.addcdiv_(m, denom, -lr / bias1);
-  return info.Env().Undefined();
 }
 
 }  // namespace
 
 void RegisterInplace(Napi::Env env, Napi::Object exports) {
-  Export<Inplace>(env, exports, "inplace");
+  ExportFrame<Inplace>(env, exports, "inplace", 5);
   Export<UniformInPlace>(env, exports, "uniformInPlace");
   Export<NormalInPlace>(env, exports, "normalInPlace");
-  Export<SgdStep>(env, exports, "sgdStep");
-  Export<AdamStep>(env, exports, "adamStep");
+  ExportFrame<SgdStep>(env, exports, "sgdStep", 9);
+  ExportFrame<AdamStep>(env, exports, "adamStep", 11);
 }
 
 }  // namespace naskit

@@ -8,12 +8,12 @@ namespace {
 std::optional<at::Tensor> Opt(const Napi::CallbackInfo& info, size_t i) { return OptTensorArg(info, i); }
 c10::optional<at::Tensor> C10(const std::optional<at::Tensor>& t) { return t ? c10::optional<at::Tensor>(*t) : c10::nullopt; }
 
-Napi::Value Matmul(const Napi::CallbackInfo& info) { return Wrap(info.Env(), at::matmul(TensorArg(info, 0), TensorArg(info, 1))); }
+// Frame ops (see Frame in handle.h) where every argument is a number: matmul, linear, batchNorm,
+// the softmax family, losses, embedding. "|null" arguments are 0 in the frame.
+void Matmul(Frame& f) { f.Return(at::matmul(f.Tensor(0), f.Tensor(1))); }
 
 /** linear(x, weight, bias|null) */
-Napi::Value Linear(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(), at::linear(TensorArg(info, 0), TensorArg(info, 1), C10(Opt(info, 2))));
-}
+void Linear(Frame& f) { f.Return(at::linear(f.Tensor(0), f.Tensor(1), C10(f.OptTensor(2)))); }
 
 /** conv2d(x, weight, bias|null, stride[2], padding[2], dilation[2], groups) */
 Napi::Value Conv2d(const Napi::CallbackInfo& info) {
@@ -37,9 +37,9 @@ Napi::Value AdaptiveAvgPool2d(const Napi::CallbackInfo& info) {
 }
 
 /** batchNorm(x, weight|null, bias|null, runningMean|null, runningVar|null, training, momentum, eps) */
-Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(), at::batch_norm(TensorArg(info, 0), C10(Opt(info, 1)), C10(Opt(info, 2)), C10(Opt(info, 3)), C10(Opt(info, 4)),
-                                         BoolArg(info, 5), NumberArg(info, 6), NumberArg(info, 7), false));
+void BatchNorm(Frame& f) {
+  f.Return(at::batch_norm(f.Tensor(0), C10(f.OptTensor(1)), C10(f.OptTensor(2)), C10(f.OptTensor(3)), C10(f.OptTensor(4)), f.Bool(5), f.Number(6),
+                          f.Number(7), false));
 }
 
 /**
@@ -61,31 +61,28 @@ Napi::Value Dropout(const Napi::CallbackInfo& info) {
   return Wrap(info.Env(), x * noise);
 }
 
-Napi::Value Softmax(const Napi::CallbackInfo& info) { return Wrap(info.Env(), at::softmax(TensorArg(info, 0), IntArg(info, 1))); }
-Napi::Value LogSoftmax(const Napi::CallbackInfo& info) { return Wrap(info.Env(), at::log_softmax(TensorArg(info, 0), IntArg(info, 1))); }
+void Softmax(Frame& f) { f.Return(at::softmax(f.Tensor(0), f.Int(1))); }
+void LogSoftmax(Frame& f) { f.Return(at::log_softmax(f.Tensor(0), f.Int(1))); }
 
 /** Reduction codes shared with src/engine/ops/loss.ts: 0 none, 1 mean, 2 sum (at::Reduction's order). */
-int64_t ReductionArg(const Napi::CallbackInfo& info, size_t i) {
-  const int64_t code = IntArg(info, i);
+int64_t ReductionArg(const Frame& f, size_t i) {
+  const int64_t code = f.Int(i);
   if (code == 0) return at::Reduction::None;
   if (code == 1) return at::Reduction::Mean;
   if (code == 2) return at::Reduction::Sum;
-  Fail(info.Env(), "BAD_ARGUMENT", "unknown reduction code " + std::to_string(code) + "; valid: 0 none, 1 mean, 2 sum");
+  Fail(f.Env(), "BAD_ARGUMENT", "unknown reduction code " + std::to_string(code) + "; valid: 0 none, 1 mean, 2 sum");
 }
 
 /** crossEntropy(logits, targets, labelSmoothing, reduction) with class-index targets. */
-Napi::Value CrossEntropy(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(), at::cross_entropy_loss(TensorArg(info, 0), TensorArg(info, 1).to(at::kLong), c10::nullopt, ReductionArg(info, 3), -100,
-                                                 NumberArg(info, 2)));
+void CrossEntropy(Frame& f) {
+  f.Return(at::cross_entropy_loss(f.Tensor(0), f.Tensor(1).to(at::kLong), c10::nullopt, ReductionArg(f, 3), -100, f.Number(2)));
 }
 
 /** nllLoss(logProbs, targets, reduction) */
-Napi::Value NllLoss(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(), at::nll_loss(TensorArg(info, 0), TensorArg(info, 1).to(at::kLong), c10::nullopt, ReductionArg(info, 2), -100));
-}
+void NllLoss(Frame& f) { f.Return(at::nll_loss(f.Tensor(0), f.Tensor(1).to(at::kLong), c10::nullopt, ReductionArg(f, 2), -100)); }
 
 /** mse(a, b, reduction) */
-Napi::Value Mse(const Napi::CallbackInfo& info) { return Wrap(info.Env(), at::mse_loss(TensorArg(info, 0), TensorArg(info, 1), ReductionArg(info, 2))); }
+void Mse(Frame& f) { f.Return(at::mse_loss(f.Tensor(0), f.Tensor(1), ReductionArg(f, 2))); }
 
 /**
  * gumbelSoftmax(logits, tau, hard, dim, generator|null): softmax((logits + g) / tau) with g ~ Gumbel(0, 1);
@@ -110,7 +107,7 @@ Napi::Value GumbelSoftmax(const Napi::CallbackInfo& info) {
 }
 
 /** embedding(weight, indices) */
-Napi::Value Embedding(const Napi::CallbackInfo& info) { return Wrap(info.Env(), at::embedding(TensorArg(info, 0), TensorArg(info, 1).to(at::kLong))); }
+void Embedding(Frame& f) { f.Return(at::embedding(f.Tensor(0), f.Tensor(1).to(at::kLong))); }
 
 /** lstmCell(x, h, c, wIh, wHh, bIh|null, bHh|null) -> [h', c'] */
 Napi::Value LstmCell(const Napi::CallbackInfo& info) {
@@ -126,21 +123,21 @@ Napi::Value LstmCell(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void RegisterNnOps(Napi::Env env, Napi::Object exports) {
-  Export<Matmul>(env, exports, "matmul");
-  Export<Linear>(env, exports, "linear");
+  ExportFrame<Matmul>(env, exports, "matmul", 2);
+  ExportFrame<Linear>(env, exports, "linear", 3);
   Export<Conv2d>(env, exports, "conv2d");
   Export<MaxPool2d>(env, exports, "maxPool2d");
   Export<AvgPool2d>(env, exports, "avgPool2d");
   Export<AdaptiveAvgPool2d>(env, exports, "adaptiveAvgPool2d");
-  Export<BatchNorm>(env, exports, "batchNorm");
+  ExportFrame<BatchNorm>(env, exports, "batchNorm", 8);
   Export<Dropout>(env, exports, "dropout");
-  Export<Softmax>(env, exports, "softmax");
-  Export<LogSoftmax>(env, exports, "logSoftmax");
-  Export<CrossEntropy>(env, exports, "crossEntropy");
-  Export<NllLoss>(env, exports, "nllLoss");
-  Export<Mse>(env, exports, "mse");
+  ExportFrame<Softmax>(env, exports, "softmax", 2);
+  ExportFrame<LogSoftmax>(env, exports, "logSoftmax", 2);
+  ExportFrame<CrossEntropy>(env, exports, "crossEntropy", 4);
+  ExportFrame<NllLoss>(env, exports, "nllLoss", 3);
+  ExportFrame<Mse>(env, exports, "mse", 3);
   Export<GumbelSoftmax>(env, exports, "gumbelSoftmax");
-  Export<Embedding>(env, exports, "embedding");
+  ExportFrame<Embedding>(env, exports, "embedding", 2);
   Export<LstmCell>(env, exports, "lstmCell");
 }
 

@@ -47,13 +47,11 @@ Napi::Value Extreme(const Napi::CallbackInfo& info) {
   Fail(env, "BAD_ARGUMENT", "unknown extreme code " + std::to_string(code));
 }
 
-/** norm(a, p): the p-norm of all elements. */
-Napi::Value Norm(const Napi::CallbackInfo& info) { return Wrap(info.Env(), at::norm(TensorArg(info, 0), NumberArg(info, 1))); }
+/** norm(a, p): the p-norm of all elements; a frame op. */
+void Norm(Frame& f) { f.Return(at::norm(f.Tensor(0), f.Number(1))); }
 
-/** logsumexp(a, dim, keepdim) */
-Napi::Value Logsumexp(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(), at::logsumexp(TensorArg(info, 0), {IntArg(info, 1)}, BoolArg(info, 2)));
-}
+/** logsumexp(a, dim, keepdim); a frame op. */
+void Logsumexp(Frame& f) { f.Return(at::logsumexp(f.Tensor(0), {f.Int(1)}, f.Bool(2))); }
 
 /** topk(a, k, dim) -> [values, indices] (largest first). */
 Napi::Value Topk(const Napi::CallbackInfo& info) {
@@ -70,8 +68,8 @@ Napi::Value Topk(const Napi::CallbackInfo& info) {
 void RegisterReduction(Napi::Env env, Napi::Object exports) {
   Export<Reduce>(env, exports, "reduce");
   Export<Extreme>(env, exports, "extreme");
-  Export<Norm>(env, exports, "norm");
-  Export<Logsumexp>(env, exports, "logsumexp");
+  ExportFrame<Norm>(env, exports, "norm", 2);
+  ExportFrame<Logsumexp>(env, exports, "logsumexp", 3);
   Export<Topk>(env, exports, "topk");
 }
 

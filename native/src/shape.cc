@@ -7,42 +7,31 @@ namespace {
 Napi::Value Reshape(const Napi::CallbackInfo& info) { return Wrap(info.Env(), at::reshape(TensorArg(info, 0), IntListArg(info, 1))); }
 Napi::Value View(const Napi::CallbackInfo& info) { return Wrap(info.Env(), TensorArg(info, 0).view(IntListArg(info, 1))); }
 Napi::Value Permute(const Napi::CallbackInfo& info) { return Wrap(info.Env(), TensorArg(info, 0).permute(IntListArg(info, 1))); }
-Napi::Value Transpose(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(), at::transpose(TensorArg(info, 0), IntArg(info, 1), IntArg(info, 2)));
-}
-Napi::Value Flatten(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(), at::flatten(TensorArg(info, 0), IntArg(info, 1), IntArg(info, 2)));
-}
+// Frame ops (see Frame in handle.h), down to maskedFill: their arguments are all numbers.
+void Transpose(Frame& f) { f.Return(at::transpose(f.Tensor(0), f.Int(1), f.Int(2))); }
+void Flatten(Frame& f) { f.Return(at::flatten(f.Tensor(0), f.Int(1), f.Int(2))); }
 Napi::Value Squeeze(const Napi::CallbackInfo& info) {
   if (info[1].IsNull() || info[1].IsUndefined()) return Wrap(info.Env(), at::squeeze(TensorArg(info, 0)));
   return Wrap(info.Env(), at::squeeze(TensorArg(info, 0), IntArg(info, 1)));
 }
-Napi::Value Unsqueeze(const Napi::CallbackInfo& info) { return Wrap(info.Env(), at::unsqueeze(TensorArg(info, 0), IntArg(info, 1))); }
-Napi::Value Expand(const Napi::CallbackInfo& info) { return Wrap(info.Env(), TensorArg(info, 0).expand(IntListArg(info, 1))); }
-Napi::Value Contiguous(const Napi::CallbackInfo& info) { return Wrap(info.Env(), TensorArg(info, 0).contiguous()); }
-Napi::Value Clone(const Napi::CallbackInfo& info) { return Wrap(info.Env(), TensorArg(info, 0).clone()); }
-Napi::Value Detach(const Napi::CallbackInfo& info) { return Wrap(info.Env(), TensorArg(info, 0).detach()); }
+void Unsqueeze(Frame& f) { f.Return(at::unsqueeze(f.Tensor(0), f.Int(1))); }
+void Contiguous(Frame& f) { f.Return(f.Tensor(0).contiguous()); }
+void Clone(Frame& f) { f.Return(f.Tensor(0).clone()); }
+void Detach(Frame& f) { f.Return(f.Tensor(0).detach()); }
 /** alias(a): a second handle to the same tensor (a kept copy that the caller disposes on its own). */
-Napi::Value Alias(const Napi::CallbackInfo& info) { return Wrap(info.Env(), TensorArg(info, 0)); }
-
+void Alias(Frame& f) { f.Return(f.Tensor(0)); }
 /** narrow(a, dim, start, length) */
-Napi::Value Narrow(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(), at::narrow(TensorArg(info, 0), IntArg(info, 1), IntArg(info, 2), IntArg(info, 3)));
-}
+void Narrow(Frame& f) { f.Return(at::narrow(f.Tensor(0), f.Int(1), f.Int(2), f.Int(3))); }
 /** select(a, dim, index) */
-Napi::Value Select(const Napi::CallbackInfo& info) { return Wrap(info.Env(), at::select(TensorArg(info, 0), IntArg(info, 1), IntArg(info, 2))); }
+void Select(Frame& f) { f.Return(at::select(f.Tensor(0), f.Int(1), f.Int(2))); }
 /** indexSelect(a, dim, indices) */
-Napi::Value IndexSelect(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(), at::index_select(TensorArg(info, 0), IntArg(info, 1), TensorArg(info, 2).to(at::kLong)));
-}
+void IndexSelect(Frame& f) { f.Return(at::index_select(f.Tensor(0), f.Int(1), f.Tensor(2).to(at::kLong))); }
 /** gather(a, dim, indices) */
-Napi::Value Gather(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(), at::gather(TensorArg(info, 0), IntArg(info, 1), TensorArg(info, 2).to(at::kLong)));
-}
+void Gather(Frame& f) { f.Return(at::gather(f.Tensor(0), f.Int(1), f.Tensor(2).to(at::kLong))); }
 /** maskedFill(a, mask, value) */
-Napi::Value MaskedFill(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(), at::masked_fill(TensorArg(info, 0), TensorArg(info, 1).to(at::kBool), NumberArg(info, 2)));
-}
+void MaskedFill(Frame& f) { f.Return(at::masked_fill(f.Tensor(0), f.Tensor(1).to(at::kBool), f.Number(2))); }
+
+Napi::Value Expand(const Napi::CallbackInfo& info) { return Wrap(info.Env(), TensorArg(info, 0).expand(IntListArg(info, 1))); }
 /** cat(list, dim) */
 Napi::Value Cat(const Napi::CallbackInfo& info) { return Wrap(info.Env(), at::cat(TensorListArg(info, 0), IntArg(info, 1))); }
 /** stack(list, dim) */
@@ -58,20 +47,20 @@ void RegisterShape(Napi::Env env, Napi::Object exports) {
   Export<Reshape>(env, exports, "reshape");
   Export<View>(env, exports, "view");
   Export<Permute>(env, exports, "permute");
-  Export<Transpose>(env, exports, "transpose");
-  Export<Flatten>(env, exports, "flatten");
+  ExportFrame<Transpose>(env, exports, "transpose", 3);
+  ExportFrame<Flatten>(env, exports, "flatten", 3);
   Export<Squeeze>(env, exports, "squeeze");
-  Export<Unsqueeze>(env, exports, "unsqueeze");
+  ExportFrame<Unsqueeze>(env, exports, "unsqueeze", 2);
   Export<Expand>(env, exports, "expand");
-  Export<Contiguous>(env, exports, "contiguous");
-  Export<Clone>(env, exports, "clone");
-  Export<Detach>(env, exports, "detach");
-  Export<Alias>(env, exports, "alias");
-  Export<Narrow>(env, exports, "narrow");
-  Export<Select>(env, exports, "select");
-  Export<IndexSelect>(env, exports, "indexSelect");
-  Export<Gather>(env, exports, "gather");
-  Export<MaskedFill>(env, exports, "maskedFill");
+  ExportFrame<Contiguous>(env, exports, "contiguous", 1);
+  ExportFrame<Clone>(env, exports, "clone", 1);
+  ExportFrame<Detach>(env, exports, "detach", 1);
+  ExportFrame<Alias>(env, exports, "alias", 1);
+  ExportFrame<Narrow>(env, exports, "narrow", 4);
+  ExportFrame<Select>(env, exports, "select", 3);
+  ExportFrame<IndexSelect>(env, exports, "indexSelect", 3);
+  ExportFrame<Gather>(env, exports, "gather", 3);
+  ExportFrame<MaskedFill>(env, exports, "maskedFill", 3);
   Export<Cat>(env, exports, "cat");
   Export<Stack>(env, exports, "stack");
   Export<Pad>(env, exports, "pad");

@@ -15,10 +15,11 @@ type G = NativeGenerator | null;
 /**
  * The addon's functions as the TypeScript layer calls them. Every tensor-returning function writes
  * the result's dtype and shape into the meta buffer (see {@link metaBuffer}). Op codes are defined
- * beside their callers in ops/*.ts.
+ * beside their callers in ops/*.ts. The functions named in {@link FRAME_OPS} pass their arguments
+ * through the call frame (see {@link frameOps}); the TypeScript layer calls both kinds alike.
  */
 export interface NativeEngine {
-  install(errorFactory: (code: string, message: string) => Error, meta: Int32Array): void;
+  install(errorFactory: (code: string, message: string) => Error, meta: Int32Array, frame: Float64Array): void;
   meta(a: H): void;
   dispose(a: H): void;
   /** Frees the first `count` handles of `handles`. */
@@ -126,6 +127,126 @@ export const ENGINE_FIX =
 /** Dtype and shape of the last tensor a native op returned: [dtype, ndim, size_0 .. size_13]. */
 export const metaBuffer = new Int32Array(16);
 
+/**
+ * The call frame: a frame op reads its arguments from here and writes its result (a handle or a
+ * number) to slot 0 (native/src/handle.h, `Frame`). Passing numbers this way instead of as JS
+ * arguments halves a small op's binding overhead (docs/engine.md, "Calling conventions").
+ */
+const F = new Float64Array(16);
+
+/** The ops that take their arguments through the call frame. */
+type FrameOp =
+  | 'meta' | 'dispose' | 'item' | 'isAlive'
+  | 'binary' | 'binaryScalar' | 'unary' | 'leakyRelu' | 'where' | 'toDtype'
+  | 'norm' | 'logsumexp'
+  | 'transpose' | 'flatten' | 'unsqueeze' | 'contiguous' | 'clone' | 'detach' | 'alias' | 'narrow' | 'select' | 'indexSelect' | 'gather' | 'maskedFill'
+  | 'matmul' | 'linear' | 'batchNorm' | 'softmax' | 'logSoftmax' | 'crossEntropy' | 'nllLoss' | 'mse' | 'embedding' | 'oneHot'
+  | 'inplace' | 'sgdStep' | 'adamStep'
+  | 'setRequiresGrad' | 'requiresGrad' | 'isLeaf' | 'gradOf' | 'setGrad';
+
+/** A frame op as the addon exports it: no arguments; it carries the arity it reads. */
+type FrameFunction = (() => void) & { readonly frameArity?: number };
+
+/** The addon's exports before {@link frameOps} wraps the frame ops. */
+export type RawEngine = Omit<NativeEngine, FrameOp> & Record<FrameOp, FrameFunction>;
+
+/** A missing optional tensor is 0 in the frame (no handle is 0). */
+const opt = (h: H | null): number => (h === null ? 0 : h);
+const flag = (b: boolean): number => (b ? 1 : 0);
+
+/**
+ * Wrappers that give the frame ops their ordinary signatures: each writes its arguments into the
+ * frame, calls the native op and reads the result from slot 0. One function literal per op keeps
+ * every call site monomorphic, so the JIT inlines the wrapper into its caller.
+ */
+function frameOps(n: Record<FrameOp, FrameFunction>): Pick<NativeEngine, FrameOp> {
+  const tensor = (): H => F[0] as H;
+  return {
+    meta: (a) => { F[0] = a; n.meta(); },
+    dispose: (a) => { F[0] = a; n.dispose(); },
+    item: (a) => { F[0] = a; n.item(); return F[0]; },
+    isAlive: (a) => { F[0] = a; n.isAlive(); return F[0] !== 0; },
+    binary: (code, a, b, alpha) => { F[0] = code; F[1] = a; F[2] = b; F[3] = alpha; n.binary(); return tensor(); },
+    binaryScalar: (code, a, b, alpha) => { F[0] = code; F[1] = a; F[2] = b; F[3] = alpha; n.binaryScalar(); return tensor(); },
+    unary: (code, a) => { F[0] = code; F[1] = a; n.unary(); return tensor(); },
+    leakyRelu: (a, slope) => { F[0] = a; F[1] = slope; n.leakyRelu(); return tensor(); },
+    where: (condition, a, b) => { F[0] = condition; F[1] = a; F[2] = b; n.where(); return tensor(); },
+    toDtype: (a, dtype) => { F[0] = a; F[1] = dtype; n.toDtype(); return tensor(); },
+    norm: (a, p) => { F[0] = a; F[1] = p; n.norm(); return tensor(); },
+    logsumexp: (a, dim, keepdim) => { F[0] = a; F[1] = dim; F[2] = flag(keepdim); n.logsumexp(); return tensor(); },
+    transpose: (a, dim0, dim1) => { F[0] = a; F[1] = dim0; F[2] = dim1; n.transpose(); return tensor(); },
+    flatten: (a, start, end) => { F[0] = a; F[1] = start; F[2] = end; n.flatten(); return tensor(); },
+    unsqueeze: (a, dim) => { F[0] = a; F[1] = dim; n.unsqueeze(); return tensor(); },
+    contiguous: (a) => { F[0] = a; n.contiguous(); return tensor(); },
+    clone: (a) => { F[0] = a; n.clone(); return tensor(); },
+    detach: (a) => { F[0] = a; n.detach(); return tensor(); },
+    alias: (a) => { F[0] = a; n.alias(); return tensor(); },
+    narrow: (a, dim, start, length) => { F[0] = a; F[1] = dim; F[2] = start; F[3] = length; n.narrow(); return tensor(); },
+    select: (a, dim, index) => { F[0] = a; F[1] = dim; F[2] = index; n.select(); return tensor(); },
+    indexSelect: (a, dim, indices) => { F[0] = a; F[1] = dim; F[2] = indices; n.indexSelect(); return tensor(); },
+    gather: (a, dim, indices) => { F[0] = a; F[1] = dim; F[2] = indices; n.gather(); return tensor(); },
+    maskedFill: (a, mask, value) => { F[0] = a; F[1] = mask; F[2] = value; n.maskedFill(); return tensor(); },
+    matmul: (a, b) => { F[0] = a; F[1] = b; n.matmul(); return tensor(); },
+    linear: (x, weight, bias) => { F[0] = x; F[1] = weight; F[2] = opt(bias); n.linear(); return tensor(); },
+    batchNorm: (x, weight, bias, runningMean, runningVar, training, momentum, eps) => {
+      F[0] = x; F[1] = opt(weight); F[2] = opt(bias); F[3] = opt(runningMean); F[4] = opt(runningVar);
+      F[5] = flag(training); F[6] = momentum; F[7] = eps;
+      n.batchNorm();
+      return tensor();
+    },
+    softmax: (x, dim) => { F[0] = x; F[1] = dim; n.softmax(); return tensor(); },
+    logSoftmax: (x, dim) => { F[0] = x; F[1] = dim; n.logSoftmax(); return tensor(); },
+    crossEntropy: (logits, targets, labelSmoothing, reduction) => {
+      F[0] = logits; F[1] = targets; F[2] = labelSmoothing; F[3] = reduction;
+      n.crossEntropy();
+      return tensor();
+    },
+    nllLoss: (logProbs, targets, reduction) => { F[0] = logProbs; F[1] = targets; F[2] = reduction; n.nllLoss(); return tensor(); },
+    mse: (a, b, reduction) => { F[0] = a; F[1] = b; F[2] = reduction; n.mse(); return tensor(); },
+    embedding: (weight, indices) => { F[0] = weight; F[1] = indices; n.embedding(); return tensor(); },
+    oneHot: (indices, numClasses) => { F[0] = indices; F[1] = numClasses; n.oneHot(); return tensor(); },
+    inplace: (code, a, b, c, value) => { F[0] = code; F[1] = a; F[2] = opt(b); F[3] = opt(c); F[4] = value; n.inplace(); },
+    sgdStep: (param, grad, buffer, lr, momentum, dampening, weightDecay, nesterov, first) => {
+      F[0] = param; F[1] = grad; F[2] = opt(buffer); F[3] = lr; F[4] = momentum; F[5] = dampening; F[6] = weightDecay;
+      F[7] = flag(nesterov); F[8] = flag(first);
+      n.sgdStep();
+    },
+    adamStep: (param, grad, m, v, lr, beta1, beta2, eps, weightDecay, decoupled, step) => {
+      F[0] = param; F[1] = grad; F[2] = m; F[3] = v; F[4] = lr; F[5] = beta1; F[6] = beta2; F[7] = eps; F[8] = weightDecay;
+      F[9] = flag(decoupled); F[10] = step;
+      n.adamStep();
+    },
+    setRequiresGrad: (a, value) => { F[0] = a; F[1] = flag(value); n.setRequiresGrad(); },
+    requiresGrad: (a) => { F[0] = a; n.requiresGrad(); return F[0] !== 0; },
+    isLeaf: (a) => { F[0] = a; n.isLeaf(); return F[0] !== 0; },
+    gradOf: (a) => { F[0] = a; n.gradOf(); return F[0] === 0 ? null : tensor(); },
+    setGrad: (a, grad) => { F[0] = a; F[1] = opt(grad); n.setGrad(); },
+  };
+}
+
+/**
+ * @internal The engine with its frame ops wrapped. Every native frame op must have a wrapper that
+ * writes as many arguments as it reads: an addon built from other sources (a stale build) is
+ * refused here rather than reading stale frame slots. Exported for tests.
+ */
+export function withFrameOps(raw: RawEngine, path: string): NativeEngine {
+  // A copy: the addon's exports object is in V8's slow dictionary mode (about 90 properties set one
+  // by one), so a property load on it is a hash lookup; the copy literal has fast properties.
+  const wrapped = frameOps({ ...raw });
+  const stale = (why: string) => new NativeError('ENGINE_STALE', `the tensor engine at ${path} does not match this naskit (${why}); rebuild it with \`node scripts/build-native.mjs --strict\``);
+  for (const [name, fn] of Object.entries(raw)) {
+    const arity = typeof fn === 'function' ? (fn as FrameFunction).frameArity : undefined;
+    if (arity === undefined) continue;
+    const wrapper = (wrapped as Record<string, (...args: never[]) => unknown>)[name];
+    if (wrapper === undefined) throw stale(`${name} takes its arguments through the call frame, but has no wrapper`);
+    if (wrapper.length !== arity) throw stale(`${name} reads ${arity} frame arguments, its wrapper writes ${wrapper.length}`);
+  }
+  for (const name of Object.keys(wrapped)) {
+    if ((raw as unknown as Record<string, FrameFunction>)[name]?.frameArity === undefined) throw stale(`${name} is not a frame op in the built addon`);
+  }
+  return { ...raw, ...wrapped };
+}
+
 let loaded: NativeEngine | null = null;
 let loadError: NativeError | null = null;
 
@@ -137,15 +258,16 @@ export function loadEngineFrom(path: string): NativeEngine {
   if (!existsSync(path)) {
     throw new NativeError('ENGINE_MISSING', `the tensor engine is not built (no ${path}); ${ENGINE_FIX}`);
   }
-  let engine: NativeEngine;
+  let raw: RawEngine;
   try {
-    engine = createRequire(import.meta.url)(path) as NativeEngine;
+    raw = createRequire(import.meta.url)(path) as RawEngine;
   } catch (error) {
     // Typically libtorch's shared libraries are missing or of another version.
     const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new NativeError('ENGINE_MISSING', `the tensor engine at ${path} does not load (${why}); ${ENGINE_FIX}`, { cause: error });
   }
-  engine.install((code, message) => new NativeError(code, message), metaBuffer);
+  const engine = withFrameOps(raw, path);
+  engine.install((code, message) => new NativeError(code, message), metaBuffer, F);
   return engine;
 }
 

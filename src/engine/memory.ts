@@ -86,9 +86,10 @@ export function scope<T>(fn: () => T): T {
   // handles from a typed array in place (an array's elements cost the addon a call each).
   if (disposal.length < created.length) disposal = new Float64Array(Math.max(created.length, 2 * disposal.length));
   let count = 0;
+  const returnsTensors = returned.size > 0;
   for (const t of created) {
     if (t.kept || t.isDisposed) continue;
-    if (returned.has(t)) track(t);
+    if (returnsTensors && returned.has(t)) track(t);
     else {
       const h = t.release();
       if (h !== null) disposal[count++] = h;

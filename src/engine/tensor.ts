@@ -15,7 +15,7 @@ import * as A from './autograd.js';
  * Tensors come from the creation functions (`tensor`, `zeros`, `randn`, ...), never `new`.
  */
 export class Tensor implements Tracked {
-  readonly [TRACKED] = true as const;
+  declare readonly [TRACKED]: true;
   kept = false;
   guarded = false;
   /** Size of each dimension. */
@@ -173,3 +173,5 @@ export class Tensor implements Tracked {
   softmax(dim: number): Tensor { return N.softmax(this, dim); }
   logSoftmax(dim: number): Tensor { return N.logSoftmax(this, dim); }
 }
+// On the prototype, not each instance: one field less to initialise per tensor.
+Object.defineProperty(Tensor.prototype, TRACKED, { value: true });

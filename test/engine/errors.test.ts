@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { loadEngineFrom } from '../../src/engine/binding.js';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { ADDON_PATH, loadEngineFrom, withFrameOps, type RawEngine } from '../../src/engine/binding.js';
+import { projectRoot } from '../../src/util/paths.js';
 import { NativeError } from '../../src/errors.js';
 import * as E from '../../src/engine/index.js';
 import type { Tensor } from '../../src/engine/index.js';
@@ -52,7 +55,8 @@ engineTest('errors: use after dispose throws TENSOR_DISPOSED, in TS and in C++',
   assert.throws(() => E.engine().unary(0, a.nativeHandle), isNative('TENSOR_DISPOSED'));
   assert.throws(() => E.engine().unary(0, 'x' as unknown as never), isNative('BAD_HANDLE'));
   assert.throws(() => E.engine().unary(0, -1 as unknown as never), isNative('BAD_HANDLE'));
-  for (const bad of [0.5, NaN, Infinity, 2 ** 60, 2 ** 24 - 1]) assert.throws(() => E.engine().unary(0, bad as never), isNative('BAD_HANDLE'), String(bad));
+  // 0 is "no tensor" in the call frame: never a handle, even though slot 0 exists.
+  for (const bad of [0, 0.5, NaN, Infinity, 2 ** 60, 2 ** 24 - 1]) assert.throws(() => E.engine().unary(0, bad as never), isNative('BAD_HANDLE'), String(bad));
   // A reused slot gets a new generation: the old handle stays refused.
   const old = E.ones([1]);
   old.dispose();
@@ -64,6 +68,36 @@ engineTest('errors: use after dispose throws TENSOR_DISPOSED, in TS and in C++',
   assert.throws(() => E.engine().disposeMany(new Float64Array([reused.nativeHandle]), 2), isNative('BAD_ARGUMENT'));
   E.engine().disposeMany(new Float64Array([a.nativeHandle, 0.5, reused.nativeHandle]), 3); // stale and bad entries are skipped
   assert.equal(E.engine().isAlive(reused.nativeHandle), false);
+});
+
+engineTest('errors: frame ops check their arguments in C++ as the other ops do', () => {
+  const n = E.engine();
+  E.scope(() => {
+    const x = E.ones([2, 3]);
+    const w = E.ones([4, 3]);
+    assert.throws(() => n.transpose(x.nativeHandle, 0.5, 1), isNative('BAD_ARGUMENT'), 'a fractional dimension');
+    assert.throws(() => n.narrow(x.nativeHandle, 0, NaN, 1), isNative('BAD_ARGUMENT'), 'NaN as an integer');
+    assert.throws(() => n.unary(99, x.nativeHandle), isNative('BAD_ARGUMENT'), 'an unknown op code');
+    assert.throws(() => n.binary(0, x.nativeHandle, w.nativeHandle, 1), isNative('TORCH_ERROR'), 'shapes refused by libtorch');
+    // addcmul needs two tensors: a missing one is refused, not read.
+    assert.throws(() => n.inplace(2, x.nativeHandle, null, null, 1), isNative('BAD_HANDLE'));
+    // An absent optional tensor (0 in the frame) is none: linear without bias is x @ w^T.
+    const y = new E.Tensor(n.linear(x.nativeHandle, w.nativeHandle, null));
+    assert.deepEqual(y.shape, [2, 4]);
+    assert.deepEqual(y.toArray(), new Array(8).fill(3));
+    assert.equal(n.gradOf(x.nativeHandle), null);
+  });
+});
+
+engineTest('errors: an addon whose frame ops do not match their wrappers is refused (ENGINE_STALE)', () => {
+  const raw = createRequire(import.meta.url)(join(projectRoot(), ADDON_PATH)) as RawEngine;
+  const frameOp = (arity: number) => Object.assign(() => {}, { frameArity: arity });
+  const stale = (pattern: RegExp) => (e: unknown) => e instanceof NativeError && e.code === 'ENGINE_STALE' && pattern.test(e.message) && /build-native/.test(e.message);
+  assert.doesNotThrow(() => withFrameOps({ ...raw }, 'built'));
+  assert.throws(() => withFrameOps({ ...raw, binary: frameOp(3) }, 'built'), stale(/binary reads 3 frame arguments, its wrapper writes 4/));
+  assert.throws(() => withFrameOps({ ...raw, newOp: frameOp(1) } as RawEngine, 'built'), stale(/newOp .* has no wrapper/));
+  // An addon from before the op moved to the frame: its function takes JS arguments.
+  assert.throws(() => withFrameOps({ ...raw, matmul: () => {} }, 'built'), stale(/matmul is not a frame op/));
 });
 
 engineTest('errors: messages say what was wrong and what to do', () => {
