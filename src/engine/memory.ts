@@ -39,6 +39,15 @@ export function unguard(tensor: Tracked): void {
   backstop.unregister(tensor);
 }
 
+/**
+ * Called by `dispose()`: a tensor disposed right after it was made (the newest of the innermost
+ * scope) leaves the scope's list at once, so a loop that frees as it goes keeps the list short.
+ */
+export function untrack(tensor: Tracked): void {
+  const created = scopes[scopes.length - 1];
+  if (created !== undefined && created[created.length - 1] === tensor) created.pop();
+}
+
 /** Called by every new tensor: the innermost open scope will free it, else the GC backstop watches it. */
 export function track(tensor: Tracked): void {
   if (scopes.length > 0) scopes[scopes.length - 1].push(tensor);
@@ -124,10 +133,12 @@ export interface MemoryInfo {
   readonly tensors: number;
   /** Their bytes (elements x element size; a view counts at its own size). */
   readonly bytes: number;
+  /** The bytes last reported to V8 as external memory (kept within 1 MiB of `bytes`). */
+  readonly reportedBytes: number;
 }
 
 /** Live tensor count and bytes, from the addon's own accounting. */
 export function memory(): MemoryInfo {
-  const [tensors, bytes] = engine().memory();
-  return { tensors, bytes };
+  const [tensors, bytes, reportedBytes] = engine().memory();
+  return { tensors, bytes, reportedBytes };
 }

@@ -1,7 +1,7 @@
 import { NativeError } from '../errors.js';
 import { engine, metaBuffer, type NativeHandle } from './binding.js';
 import { DTYPES, type DType } from './dtype.js';
-import { TRACKED, track, unguard, type Tracked } from './memory.js';
+import { TRACKED, track, unguard, untrack, type Tracked } from './memory.js';
 import * as E from './ops/elementwise.js';
 import * as R from './ops/reduction.js';
 import * as S from './ops/shape.js';
@@ -66,6 +66,7 @@ export class Tensor implements Tracked {
     if (this.#disposed) return;
     this.#disposed = true;
     unguard(this);
+    untrack(this);
     engine().dispose(this.#handle);
   }
 
