@@ -11,14 +11,16 @@
         "src/shape.cc",
         "src/nn_ops.cc",
         "src/autograd.cc",
-        "src/inplace.cc"
+        "src/inplace.cc",
+        "src/fast_calls.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
-        "<!@(node torch-config.cjs include)"
+        "<!@(node torch-config.cjs include)",
+        "<!@(node fast-calls-config.cjs include <(node_root_dir))"
       ],
       "libraries": ["<!@(node torch-config.cjs libs)"],
-      "defines": ["NAPI_CPP_EXCEPTIONS", "NAPI_VERSION=8"],
+      "defines": ["NAPI_CPP_EXCEPTIONS", "NAPI_VERSION=8", "<!@(node fast-calls-config.cjs define <(node_root_dir))"],
       "cflags!": ["-fno-exceptions", "-fno-rtti"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++14", "-std=gnu++17"],
       "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-O2", "-Wno-unused-parameter", "-Wno-deprecated-declarations"],

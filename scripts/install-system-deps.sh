@@ -3,14 +3,19 @@
 #   libtorch-dev   the tensor engine (real training); npm ci builds the addon against it
 #   python3-torch  PyTorch, the engine's reference in tests and benchmarks
 #   librsvg2-bin   rsvg-convert, for the PNG plots of benchmarks and fronts
-# Safe to run again: installed packages are left alone.
+# and, without installing anything, V8's v8-fast-api-calls.h for the engine's fast calls
+# (scripts/fetch-v8-fast-api-header.sh). Safe to run again: installed packages are left alone.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 need=()
 for pkg in libtorch-dev python3-torch librsvg2-bin; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
-[ ${#need[@]} -eq 0 ] && exit 0
+if [ ${#need[@]} -eq 0 ]; then
+  scripts/fetch-v8-fast-api-header.sh
+  exit 0
+fi
 
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "naskit: missing ${need[*]} and this is not a Debian/Ubuntu system; install libtorch and set LIBTORCH=/path/to/libtorch (see README.md)" >&2
@@ -25,3 +30,4 @@ echo "naskit: installing ${need[*]} (apt-get)" >&2
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" apt-get install -y -qq "${need[@]}" >/dev/null
+scripts/fetch-v8-fast-api-header.sh

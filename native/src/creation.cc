@@ -11,7 +11,7 @@ at::TensorOptions Options(at::ScalarType dtype) { return at::TensorOptions().dty
 /** fromArray(typedArray, shape): copies the data (JS keeps its buffer). */
 Napi::Value FromArray(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!info[0].IsTypedArray()) Fail(env, "BAD_ARGUMENT", "fromArray needs a Float32Array, Float64Array, Int32Array or Uint8Array");
+  if (!info[0].IsTypedArray()) Raise("BAD_ARGUMENT", "fromArray needs a Float32Array, Float64Array, Int32Array or Uint8Array");
   Napi::TypedArray array = info[0].As<Napi::TypedArray>();
   std::vector<int64_t> shape = IntListArg(info, 1);
   at::ScalarType dtype;
@@ -20,12 +20,12 @@ Napi::Value FromArray(const Napi::CallbackInfo& info) {
     case napi_float64_array: dtype = at::kDouble; break;
     case napi_int32_array: dtype = at::kInt; break;
     case napi_uint8_array: dtype = at::kByte; break;
-    default: Fail(env, "BAD_DTYPE", "fromArray: unsupported typed array; use Float32Array, Float64Array, Int32Array or Uint8Array");
+    default: Raise("BAD_DTYPE", "fromArray: unsupported typed array; use Float32Array, Float64Array, Int32Array or Uint8Array");
   }
   int64_t numel = 1;
   for (int64_t s : shape) numel *= s;
   if (numel != static_cast<int64_t>(array.ElementLength())) {
-    Fail(env, "SHAPE_MISMATCH", "fromArray: shape holds " + std::to_string(numel) + " elements but the array has " + std::to_string(array.ElementLength()));
+    Raise("SHAPE_MISMATCH", "fromArray: shape holds " + std::to_string(numel) + " elements but the array has " + std::to_string(array.ElementLength()));
   }
   uint8_t* data = static_cast<uint8_t*>(array.ArrayBuffer().Data()) + array.ByteOffset();
   return Wrap(env, at::from_blob(data, shape, Options(dtype)).clone());

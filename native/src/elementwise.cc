@@ -32,7 +32,7 @@ at::Tensor Binary(const Frame& f, int64_t code, const at::Tensor& a, const B& b)
     if (code == 5) return at::maximum(a, b);
     if (code == 6) return at::minimum(a, b);
   }
-  Fail(f.Env(), "BAD_ARGUMENT", "unknown binary op code " + std::to_string(code));
+  Raise("BAD_ARGUMENT", "unknown binary op code " + std::to_string(code));
 }
 
 /**
@@ -66,7 +66,7 @@ void Unary(Frame& f) {
     case 15: return f.Return(at::log1p(a));
     case 16: return f.Return(at::silu(a));
     case 17: return f.Return(at::gelu(a));
-    default: Fail(f.Env(), "BAD_ARGUMENT", "unknown unary op code " + std::to_string(code));
+    default: Raise("BAD_ARGUMENT", "unknown unary op code " + std::to_string(code));
   }
 }
 
@@ -85,7 +85,7 @@ void LeakyRelu(Frame& f) { f.Return(at::leaky_relu(f.Tensor(0), f.Number(1))); }
 void Where(Frame& f) { f.Return(at::where(f.Tensor(0).to(at::kBool), f.Tensor(1), f.Tensor(2))); }
 
 /** toDtype(a, dtype); a frame op. */
-void ToDtype(Frame& f) { f.Return(f.Tensor(0).to(DtypeFromCode(f.Env(), static_cast<int>(f.Int(1))))); }
+void ToDtype(Frame& f) { f.Return(f.Tensor(0).to(DtypeFromCode(static_cast<int>(f.Int(1))))); }
 
 /** timeAddLoop(a, b, n): microseconds per at::add call made from C++ (libtorch's own cost, for benchmarks). */
 Napi::Value TimeAddLoop(const Napi::CallbackInfo& info) {

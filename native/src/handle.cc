@@ -11,67 +11,9 @@ namespace naskit {
 namespace {
 
 constexpr size_t kMetaLength = 16;  // [dtype, ndim, size_0 .. size_13]
-constexpr size_t kFrameLength = 16;  // the most arguments a frame op takes
 
-/** Handles are index + generation * kIndexSpan: exact in a double, and a reused slot gets a new number. */
-constexpr int kIndexBits = 24;
-constexpr uint64_t kIndexSpanInt = uint64_t{1} << kIndexBits;
-constexpr double kIndexSpan = 16777216.0;  // 2^24 live tensors at most
-/** External memory is reported to V8 in steps of this size (each report has a cost). */
-constexpr int64_t kReportStep = 1 << 20;
-
-}  // namespace
-
-/** Per-environment state (one per Node thread that loads the addon). */
-struct State {
-  Napi::FunctionReference errorFactory;
-  Napi::Reference<Napi::Int32Array> metaRef;
-  int32_t* meta = nullptr;
-  Napi::Reference<Napi::Float64Array> frameRef;
-  double* frame = nullptr;
-  MemoryStats stats;
-  std::vector<Slot> slots;
-  std::vector<uint32_t> freeSlots;
-  int64_t reported = 0;  // bytes reported to V8 so far
-};
-
-namespace {
-
-State& GetState(Napi::Env env) { return *env.GetInstanceData<State>(); }
 
 int64_t BytesOf(const at::Tensor& t) { return t.defined() ? t.numel() * static_cast<int64_t>(t.element_size()) : 0; }
-
-/** Tells V8 about native memory once it moved by a step, so that the GC weighs it. */
-void Report(Napi::Env env, State& state) {
-  const int64_t delta = state.stats.bytes - state.reported;
-  if (delta >= kReportStep || delta <= -kReportStep) {
-    Napi::MemoryManagement::AdjustExternalMemory(env, delta);
-    state.reported += delta;
-  }
-}
-
-/** The live slot of a handle value, or null (with `why` set) when it is not one. */
-Slot* LookupHandle(State& state, double h, const char** why) {
-  // Integer arithmetic (fmod/floor cost more than the rest of the lookup); 2^53 keeps the cast exact.
-  if (!(h >= 0 && h < 9007199254740992.0) || static_cast<double>(static_cast<uint64_t>(h)) != h) {
-    *why = "BAD_HANDLE";
-    return nullptr;
-  }
-  const uint64_t bits = static_cast<uint64_t>(h);
-  const uint64_t index = bits & (kIndexSpanInt - 1);
-  const uint64_t generation = bits >> kIndexBits;
-  // Generation 0 is never handed out, so 0 (a frame's "no tensor") is never a handle.
-  if (generation == 0 || index >= state.slots.size()) {
-    *why = "BAD_HANDLE";
-    return nullptr;
-  }
-  Slot& slot = state.slots[index];
-  if (!slot.alive || slot.generation != generation) {
-    *why = "TENSOR_DISPOSED";
-    return nullptr;
-  }
-  return &slot;
-}
 
 Slot* Lookup(State& state, napi_env env, napi_value value, const char** why) {
   double h;
@@ -85,6 +27,8 @@ Slot* Lookup(State& state, napi_env env, napi_value value, const char** why) {
 
 }  // namespace
 
+State& GetState(Napi::Env env) { return *env.GetInstanceData<State>(); }
+
 MemoryStats& Stats(Napi::Env env) { return GetState(env).stats; }
 
 void Fail(Napi::Env env, const char* code, const std::string& message) {
@@ -94,28 +38,40 @@ void Fail(Napi::Env env, const char* code, const std::string& message) {
   throw Napi::Error(env, error);
 }
 
-namespace {
 
-void WriteMetaOf(Napi::Env env, State& state, const at::Tensor& tensor) {
+void ReportMemory(Napi::Env env, State& state) {
+  if (!MemoryReportDue(state)) return;
+  const int64_t delta = state.stats.bytes - state.reported;
+  Napi::MemoryManagement::AdjustExternalMemory(env, delta);
+  state.reported += delta;
+}
+
+std::string HandleProblem(const char* why, size_t i) {
+  if (std::string(why) == "TENSOR_DISPOSED") {
+    return "argument " + std::to_string(i) + " is a tensor that was already disposed; keep() it or create it outside the scope that freed it";
+  }
+  return "argument " + std::to_string(i) + " is not a tensor handle; pass a Tensor created by naskit's engine";
+}
+
+void WriteMeta(State& state, const at::Tensor& tensor) {
   int32_t* meta = state.meta;
-  if (meta == nullptr) Fail(env, "ENGINE_STATE", "the meta buffer was not installed; load the engine through src/engine/binding.ts");
+  if (meta == nullptr) Raise("ENGINE_STATE", "the meta buffer was not installed; load the engine through src/engine/binding.ts");
   const c10::IntArrayRef sizes = tensor.sizes();  // one call (size(d) wraps and checks d each time)
   const size_t ndim = sizes.size();
-  if (ndim > kMetaLength - 2) Fail(env, "SHAPE_RANK", "tensors of more than 14 dimensions are not supported");
+  if (ndim > kMetaLength - 2) Raise("SHAPE_RANK", "tensors of more than 14 dimensions are not supported");
   meta[0] = DtypeCode(tensor.scalar_type());
   meta[1] = static_cast<int32_t>(ndim);
   for (size_t d = 0; d < ndim; d++) meta[2 + d] = static_cast<int32_t>(sizes[d]);
 }
 
-/** Moves a tensor into a free slot and returns its handle, with its dtype and shape in the meta buffer. */
-double NewHandle(Napi::Env env, State& state, at::Tensor tensor) {
-  WriteMetaOf(env, state, tensor);
+double NewHandle(State& state, at::Tensor tensor) {
+  WriteMeta(state, tensor);
   uint32_t index;
   if (!state.freeSlots.empty()) {
     index = state.freeSlots.back();
     state.freeSlots.pop_back();
   } else {
-    if (state.slots.size() >= static_cast<size_t>(kIndexSpan)) Fail(env, "TOO_MANY_TENSORS", "more than 16,777,216 live tensors; dispose tensors or use scope()");
+    if (state.slots.size() >= static_cast<size_t>(kIndexSpan)) Raise("TOO_MANY_TENSORS", "more than 16,777,216 live tensors; dispose tensors or use scope()");
     index = static_cast<uint32_t>(state.slots.size());
     state.slots.emplace_back();
   }
@@ -126,11 +82,12 @@ double NewHandle(Napi::Env env, State& state, at::Tensor tensor) {
   slot.tensor = std::move(tensor);
   state.stats.live += 1;
   state.stats.bytes += slot.bytes;
-  Report(env, state);
   return index + static_cast<double>(slot.generation) * kIndexSpan;
 }
 
-void ReleaseIn(Napi::Env env, State& state, double handle) {
+Napi::Value Wrap(Napi::Env env, at::Tensor tensor) { return Napi::Number::New(env, NewHandle(GetState(env), std::move(tensor))); }
+
+void Release(State& state, double handle) {
   const char* why = nullptr;
   Slot* slot = LookupHandle(state, handle, &why);
   if (slot == nullptr) return;
@@ -139,63 +96,12 @@ void ReleaseIn(Napi::Env env, State& state, double handle) {
   state.stats.live -= 1;
   state.stats.bytes -= slot->bytes;
   state.freeSlots.push_back(static_cast<uint32_t>(slot - state.slots.data()));
-  Report(env, state);
 }
 
-/** The message of a handle that failed lookup, as the JS-argument and frame readers give it. */
-std::string HandleProblem(const char* why, size_t i) {
-  if (std::string(why) == "TENSOR_DISPOSED") {
-    return "argument " + std::to_string(i) + " is a tensor that was already disposed; keep() it or create it outside the scope that freed it";
-  }
-  return "argument " + std::to_string(i) + " is not a tensor handle; pass a Tensor created by naskit's engine";
-}
-
-}  // namespace
-
-void WriteMeta(Napi::Env env, const at::Tensor& tensor) { WriteMetaOf(env, GetState(env), tensor); }
-
-Napi::Value Wrap(Napi::Env env, at::Tensor tensor) { return Napi::Number::New(env, NewHandle(env, GetState(env), std::move(tensor))); }
-
-void Release(Napi::Env env, double handle) { ReleaseIn(env, GetState(env), handle); }
-
-Frame::Frame(napi_env env, State& state) : env_(env), state_(state), values_(state.frame) {
-  if (values_ == nullptr) Fail(Env(), "ENGINE_STATE", "the call frame was not installed; load the engine through src/engine/binding.ts");
-}
-
-at::Tensor& Frame::Tensor(size_t i) const {
-  const char* why = nullptr;
-  Slot* slot = LookupHandle(state_, values_[i], &why);
-  if (slot == nullptr) Fail(Env(), why, HandleProblem(why, i));
-  return slot->tensor;
-}
-
-std::optional<at::Tensor> Frame::OptTensor(size_t i) const {
-  if (values_[i] == 0) return std::nullopt;
-  return Tensor(i);
-}
-
-int64_t Frame::Int(size_t i) const {
-  const double v = values_[i];
-  if (!(v >= -9007199254740992.0 && v <= 9007199254740992.0) || static_cast<double>(static_cast<int64_t>(v)) != v) {
-    Fail(Env(), "BAD_ARGUMENT", "argument " + std::to_string(i) + " must be an integer");
-  }
-  return static_cast<int64_t>(v);
-}
-
-void Frame::Return(at::Tensor tensor) { values_[0] = NewHandle(Env(), state_, std::move(tensor)); }
-
-void ThrowNative(napi_env env, const char* code, const std::string& message) {
-  try {
-    Fail(Napi::Env(env), code, message);
-  } catch (const Napi::Error& e) {
-    e.ThrowAsJavaScriptException();
-  }
-}
-
-void ExportFrameFunction(Napi::Env env, Napi::Object exports, const char* name, napi_callback callback, int arity) {
-  if (arity < 1 || static_cast<size_t>(arity) > kFrameLength) Fail(env, "ENGINE_STATE", std::string("frame op ") + name + " has a bad arity");
+void ExportNapiFrameFunction(Napi::Env env, Napi::Object exports, const char* name, napi_callback callback, int arity) {
+  if (arity < 1 || static_cast<size_t>(arity) >= kStatusSlot) Raise("ENGINE_STATE", std::string("frame op ") + name + " has a bad arity");
   napi_value fn;
-  if (napi_create_function(env, name, NAPI_AUTO_LENGTH, callback, &GetState(env), &fn) != napi_ok) Fail(env, "ENGINE_STATE", std::string("cannot create ") + name);
+  if (napi_create_function(env, name, NAPI_AUTO_LENGTH, callback, &GetState(env), &fn) != napi_ok) Raise("ENGINE_STATE", std::string("cannot create ") + name);
   Napi::Function function(env, fn);
   function.Set("frameArity", Napi::Number::New(env, arity));
   exports.Set(name, function);
@@ -204,7 +110,7 @@ void ExportFrameFunction(Napi::Env env, Napi::Object exports, const char* name, 
 at::Tensor& TensorArg(const Napi::CallbackInfo& info, size_t i) {
   const char* why = nullptr;
   Slot* slot = Lookup(GetState(info.Env()), info.Env(), info[i], &why);
-  if (slot == nullptr) Fail(info.Env(), why, HandleProblem(why, i));
+  if (slot == nullptr) Raise(why, HandleProblem(why, i));
   return slot->tensor;
 }
 
@@ -214,7 +120,7 @@ std::optional<at::Tensor> OptTensorArg(const Napi::CallbackInfo& info, size_t i)
 }
 
 std::vector<at::Tensor> TensorListArg(const Napi::CallbackInfo& info, size_t i) {
-  if (!info[i].IsArray()) Fail(info.Env(), "BAD_ARGUMENT", "argument " + std::to_string(i) + " must be an array of tensor handles");
+  if (!info[i].IsArray()) Raise("BAD_ARGUMENT", "argument " + std::to_string(i) + " must be an array of tensor handles");
   Napi::Array array = info[i].As<Napi::Array>();
   std::vector<at::Tensor> out;
   out.reserve(array.Length());
@@ -222,7 +128,7 @@ std::vector<at::Tensor> TensorListArg(const Napi::CallbackInfo& info, size_t i) 
   for (uint32_t k = 0; k < array.Length(); k++) {
     const char* why = nullptr;
     Slot* slot = Lookup(state, info.Env(), array.Get(k), &why);
-    if (slot == nullptr) Fail(info.Env(), why, "element " + std::to_string(k) + " of argument " + std::to_string(i) + (std::string(why) == "TENSOR_DISPOSED" ? " is a disposed tensor" : " is not a tensor handle"));
+    if (slot == nullptr) Raise(why, "element " + std::to_string(k) + " of argument " + std::to_string(i) + (std::string(why) == "TENSOR_DISPOSED" ? " is a disposed tensor" : " is not a tensor handle"));
     out.push_back(slot->tensor);
   }
   return out;
@@ -231,28 +137,28 @@ std::vector<at::Tensor> TensorListArg(const Napi::CallbackInfo& info, size_t i) 
 // Number readers make one Node-API call, which itself refuses a non-number.
 double NumberArg(const Napi::CallbackInfo& info, size_t i) {
   double value;
-  if (napi_get_value_double(info.Env(), info[i], &value) != napi_ok) Fail(info.Env(), "BAD_ARGUMENT", "argument " + std::to_string(i) + " must be a number");
+  if (napi_get_value_double(info.Env(), info[i], &value) != napi_ok) Raise("BAD_ARGUMENT", "argument " + std::to_string(i) + " must be a number");
   return value;
 }
 
 int64_t IntArg(const Napi::CallbackInfo& info, size_t i) {
   int64_t value;
-  if (napi_get_value_int64(info.Env(), info[i], &value) != napi_ok) Fail(info.Env(), "BAD_ARGUMENT", "argument " + std::to_string(i) + " must be an integer");
+  if (napi_get_value_int64(info.Env(), info[i], &value) != napi_ok) Raise("BAD_ARGUMENT", "argument " + std::to_string(i) + " must be an integer");
   return value;
 }
 
 bool BoolArg(const Napi::CallbackInfo& info, size_t i) {
-  if (!info[i].IsBoolean()) Fail(info.Env(), "BAD_ARGUMENT", "argument " + std::to_string(i) + " must be a boolean");
+  if (!info[i].IsBoolean()) Raise("BAD_ARGUMENT", "argument " + std::to_string(i) + " must be a boolean");
   return info[i].As<Napi::Boolean>().Value();
 }
 
 std::vector<int64_t> IntListArg(const Napi::CallbackInfo& info, size_t i) {
-  if (!info[i].IsArray()) Fail(info.Env(), "BAD_ARGUMENT", "argument " + std::to_string(i) + " must be an array of integers");
+  if (!info[i].IsArray()) Raise("BAD_ARGUMENT", "argument " + std::to_string(i) + " must be an array of integers");
   Napi::Array array = info[i].As<Napi::Array>();
   std::vector<int64_t> out(array.Length());
   for (uint32_t k = 0; k < array.Length(); k++) {
     Napi::Value v = array.Get(k);
-    if (!v.IsNumber()) Fail(info.Env(), "BAD_ARGUMENT", "element " + std::to_string(k) + " of argument " + std::to_string(i) + " must be an integer");
+    if (!v.IsNumber()) Raise("BAD_ARGUMENT", "element " + std::to_string(k) + " of argument " + std::to_string(i) + " must be an integer");
     out[k] = v.As<Napi::Number>().Int64Value();
   }
   return out;
@@ -260,23 +166,11 @@ std::vector<int64_t> IntListArg(const Napi::CallbackInfo& info, size_t i) {
 
 c10::optional<at::Generator> GeneratorArg(const Napi::CallbackInfo& info, size_t i) {
   if (i >= info.Length() || info[i].IsNull() || info[i].IsUndefined()) return c10::nullopt;
-  if (!info[i].IsExternal()) Fail(info.Env(), "BAD_ARGUMENT", "argument " + std::to_string(i) + " must be a Generator handle or null");
+  if (!info[i].IsExternal()) Raise("BAD_ARGUMENT", "argument " + std::to_string(i) + " must be a Generator handle or null");
   return *info[i].As<Napi::External<at::Generator>>().Data();
 }
 
-int DtypeCode(at::ScalarType type) {
-  switch (type) {
-    case at::kFloat: return 0;
-    case at::kDouble: return 1;
-    case at::kInt: return 2;
-    case at::kLong: return 3;
-    case at::kBool: return 4;
-    case at::kByte: return 5;
-    default: return -1;
-  }
-}
-
-at::ScalarType DtypeFromCode(Napi::Env env, int code) {
+at::ScalarType DtypeFromCode(int code) {
   switch (code) {
     case 0: return at::kFloat;
     case 1: return at::kDouble;
@@ -284,11 +178,11 @@ at::ScalarType DtypeFromCode(Napi::Env env, int code) {
     case 3: return at::kLong;
     case 4: return at::kBool;
     case 5: return at::kByte;
-    default: Fail(env, "BAD_DTYPE", "unknown dtype code " + std::to_string(code) + "; valid: 0 float32, 1 float64, 2 int32, 3 int64, 4 bool, 5 uint8");
+    default: Raise("BAD_DTYPE", "unknown dtype code " + std::to_string(code) + "; valid: 0 float32, 1 float64, 2 int32, 3 int64, 4 bool, 5 uint8");
   }
 }
 
-at::ScalarType DtypeArg(const Napi::CallbackInfo& info, size_t i) { return DtypeFromCode(info.Env(), static_cast<int>(IntArg(info, i))); }
+at::ScalarType DtypeArg(const Napi::CallbackInfo& info, size_t i) { return DtypeFromCode(static_cast<int>(IntArg(info, i))); }
 
 namespace {
 
@@ -296,12 +190,12 @@ Napi::Value Install(const Napi::CallbackInfo& info) {
   State& state = GetState(info.Env());
   auto isTyped = [&](size_t i, napi_typedarray_type type) { return info[i].IsTypedArray() && info[i].As<Napi::TypedArray>().TypedArrayType() == type; };
   if (!info[0].IsFunction() || !isTyped(1, napi_int32_array) || !isTyped(2, napi_float64_array)) {
-    Fail(info.Env(), "BAD_ARGUMENT", "install(errorFactory, metaInt32Array, frameFloat64Array)");
+    Raise("BAD_ARGUMENT", "install(errorFactory, metaInt32Array, frameFloat64Array)");
   }
   Napi::Int32Array meta = info[1].As<Napi::Int32Array>();
   Napi::Float64Array frame = info[2].As<Napi::Float64Array>();
-  if (meta.ElementLength() < kMetaLength) Fail(info.Env(), "BAD_ARGUMENT", "the meta buffer needs 16 int32 elements");
-  if (frame.ElementLength() < kFrameLength) Fail(info.Env(), "BAD_ARGUMENT", "the call frame needs 16 float64 elements");
+  if (meta.ElementLength() < kMetaLength) Raise("BAD_ARGUMENT", "the meta buffer needs 16 int32 elements");
+  if (frame.ElementLength() < kFrameLength) Raise("BAD_ARGUMENT", "the call frame needs 16 float64 elements");
   state.errorFactory = Napi::Persistent(info[0].As<Napi::Function>());
   // The references keep both buffers alive, so their data pointers stay valid.
   state.metaRef = Napi::Persistent(meta);
@@ -311,11 +205,27 @@ Napi::Value Install(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+/**
+ * settle(): called by binding.ts when a frame op left a nonzero status: reports native memory to V8
+ * if due, clears the status and throws the op's pending error, if any, as its NativeError.
+ */
+Napi::Value Settle(const Napi::CallbackInfo& info) {
+  State& state = GetState(info.Env());
+  if (state.frame != nullptr) state.frame[kStatusSlot] = 0;
+  ReportMemory(info.Env(), state);
+  if (state.pending) {
+    state.pending = false;
+    const std::string code = std::move(state.pendingCode), message = std::move(state.pendingMessage);
+    Fail(info.Env(), code.c_str(), message);
+  }
+  return info.Env().Undefined();
+}
+
 /** meta(a): writes a's dtype and shape into the meta buffer. */
-void Meta(Frame& f) { WriteMeta(f.Env(), f.Tensor(0)); }
+void Meta(Frame& f) { WriteMeta(f.state(), f.Tensor(0)); }
 
 /** dispose(a): frees a now; stale and bad handles are ignored (disposal is idempotent). */
-void Dispose(Frame& f) { Release(f.Env(), f.Number(0)); }
+void Dispose(Frame& f) { Release(f.state(), f.Number(0)); }
 
 /**
  * disposeMany(handles, count): frees the first `count` handles of a Float64Array in one call (the end
@@ -323,28 +233,29 @@ void Dispose(Frame& f) { Release(f.Env(), f.Number(0)); }
  */
 Napi::Value DisposeMany(const Napi::CallbackInfo& info) {
   if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
-    Fail(info.Env(), "BAD_ARGUMENT", "disposeMany: argument 0 must be a Float64Array of tensor handles");
+    Raise("BAD_ARGUMENT", "disposeMany: argument 0 must be a Float64Array of tensor handles");
   }
   Napi::Float64Array handles = info[0].As<Napi::Float64Array>();
   const int64_t count = IntArg(info, 1);
-  if (count < 0 || static_cast<size_t>(count) > handles.ElementLength()) Fail(info.Env(), "BAD_ARGUMENT", "disposeMany: count is outside the array");
+  if (count < 0 || static_cast<size_t>(count) > handles.ElementLength()) Raise("BAD_ARGUMENT", "disposeMany: count is outside the array");
   const double* data = handles.Data();
   State& state = GetState(info.Env());
-  for (int64_t k = 0; k < count; k++) ReleaseIn(info.Env(), state, data[k]);
+  for (int64_t k = 0; k < count; k++) Release(state, data[k]);
   return info.Env().Undefined();
 }
 
 /** isAlive(a): 1 when a is a live handle, else 0. */
 void IsAlive(Frame& f) {
   const char* why = nullptr;
-  f.ReturnNumber(LookupHandle(GetState(f.Env()), f.Number(0), &why) != nullptr ? 1 : 0);
+  f.ReturnNumber(LookupHandle(f.state(), f.Number(0), &why) != nullptr ? 1 : 0);
 }
 
 Napi::Value Memory(const Napi::CallbackInfo& info) {
   MemoryStats& stats = Stats(info.Env());
-  Napi::Array out = Napi::Array::New(info.Env(), 2);
+  Napi::Array out = Napi::Array::New(info.Env(), 3);
   out.Set(0u, Napi::Number::New(info.Env(), static_cast<double>(stats.live)));
   out.Set(1u, Napi::Number::New(info.Env(), static_cast<double>(stats.bytes)));
+  out.Set(2u, Napi::Number::New(info.Env(), static_cast<double>(GetState(info.Env()).reported)));
   return out;
 }
 
@@ -383,20 +294,20 @@ Napi::Value ToArray(const Napi::CallbackInfo& info) {
       return out;
     }
     default:
-      Fail(env, "BAD_DTYPE", "cannot read this tensor's dtype into JS");
+      Raise("BAD_DTYPE", "cannot read this tensor's dtype into JS");
   }
 }
 
 /** item(a): the value of a one-element tensor. */
 void Item(Frame& f) {
   at::Tensor& t = f.Tensor(0);
-  if (t.numel() != 1) Fail(f.Env(), "SHAPE_MISMATCH", "item() needs a tensor of exactly one element, got " + std::to_string(t.numel()));
+  if (t.numel() != 1) Raise("SHAPE_MISMATCH", "item() needs a tensor of exactly one element, got " + std::to_string(t.numel()));
   f.ReturnNumber(t.item<double>());
 }
 
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   const int64_t n = IntArg(info, 0);
-  if (n < 1) Fail(info.Env(), "BAD_ARGUMENT", "setNumThreads needs a positive integer");
+  if (n < 1) Raise("BAD_ARGUMENT", "setNumThreads needs a positive integer");
   at::set_num_threads(static_cast<int>(n));
   return info.Env().Undefined();
 }
@@ -407,6 +318,9 @@ Napi::Value ManualSeed(const Napi::CallbackInfo& info) {
   at::manual_seed(static_cast<uint64_t>(IntArg(info, 0)));
   return info.Env().Undefined();
 }
+
+/** fastCallCount(): how many frame ops ran as V8 fast calls on this thread. */
+Napi::Value FastCallCount(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(GetState(info.Env()).fastCallCount)); }
 
 Napi::Value Version(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), TORCH_VERSION); }
 
@@ -427,8 +341,19 @@ void TuneAllocator() {
 
 void RegisterHandle(Napi::Env env, Napi::Object exports) {
   TuneAllocator();
-  env.SetInstanceData<State>(new State());
+  State* state = new State();
+  env.SetInstanceData<State>(state);
+#if NASKIT_FAST_CALLS
+  tThreadState = state;  // each Node thread that loads the addon has its own environment and state
+  DecideFastCalls(env);
+  exports.Set("fastCalls", Napi::Boolean::New(env, FastCallsUsable()));
+  exports.Set("fastCallsNote", Napi::String::New(env, FastCallsNote()));
+#else
+  exports.Set("fastCalls", Napi::Boolean::New(env, false));
+  exports.Set("fastCallsNote", Napi::String::New(env, "off: built without V8's v8-fast-api-calls.h; run scripts/fetch-v8-fast-api-header.sh, then `node scripts/build-native.mjs --strict`"));
+#endif
   Export<Install>(env, exports, "install");
+  Export<Settle>(env, exports, "settle");
   ExportFrame<Meta>(env, exports, "meta", 1);
   ExportFrame<Dispose>(env, exports, "dispose", 1);
   Export<DisposeMany>(env, exports, "disposeMany");
@@ -440,6 +365,7 @@ void RegisterHandle(Napi::Env env, Napi::Object exports) {
   Export<GetNumThreads>(env, exports, "getNumThreads");
   Export<ManualSeed>(env, exports, "manualSeed");
   Export<Version>(env, exports, "version");
+  Export<FastCallCount>(env, exports, "fastCallCount");
 }
 
 }  // namespace naskit

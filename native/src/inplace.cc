@@ -43,7 +43,7 @@ void Inplace(Frame& f) {
       if (b) a.div_(*b);
       else a.div_(value);
       break;
-    default: Fail(f.Env(), "BAD_ARGUMENT", "unknown in-place op code " + std::to_string(code));
+    default: Raise("BAD_ARGUMENT", "unknown in-place op code " + std::to_string(code));
   }
 }
 

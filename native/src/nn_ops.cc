@@ -70,7 +70,7 @@ int64_t ReductionArg(const Frame& f, size_t i) {
   if (code == 0) return at::Reduction::None;
   if (code == 1) return at::Reduction::Mean;
   if (code == 2) return at::Reduction::Sum;
-  Fail(f.Env(), "BAD_ARGUMENT", "unknown reduction code " + std::to_string(code) + "; valid: 0 none, 1 mean, 2 sum");
+  Raise("BAD_ARGUMENT", "unknown reduction code " + std::to_string(code) + "; valid: 0 none, 1 mean, 2 sum");
 }
 
 /** crossEntropy(logits, targets, labelSmoothing, reduction) with class-index targets. */

@@ -17,7 +17,7 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
     case 1: return Wrap(env, all ? at::mean(a) : at::mean(a, dims, keepdim));
     case 2: return Wrap(env, all ? at::var(a) : at::var(a, dims, true, keepdim));
     case 3: return Wrap(env, all ? at::std(a) : at::std(a, dims, true, keepdim));
-    default: Fail(env, "BAD_ARGUMENT", "unknown reduction code " + std::to_string(code));
+    default: Raise("BAD_ARGUMENT", "unknown reduction code " + std::to_string(code));
   }
 }
 
@@ -44,7 +44,7 @@ Napi::Value Extreme(const Napi::CallbackInfo& info) {
       case 3: return Wrap(env, at::argmin(a, dim, keepdim));
     }
   }
-  Fail(env, "BAD_ARGUMENT", "unknown extreme code " + std::to_string(code));
+  Raise("BAD_ARGUMENT", "unknown extreme code " + std::to_string(code));
 }
 
 /** norm(a, p): the p-norm of all elements; a frame op. */

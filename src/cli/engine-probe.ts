@@ -5,7 +5,11 @@ import type { DoctorProbe } from './doctor.js';
 export const engineProbe: DoctorProbe = () => {
   try {
     const native = engine();
-    return [{ name: 'engine libtorch', ok: true, detail: `libtorch ${native.version()} (${native.getNumThreads()} intra-op threads by default; NASKIT_THREADS sets them)`, fix: null }];
+    return [
+      { name: 'engine libtorch', ok: true, detail: `libtorch ${native.version()} (${native.getNumThreads()} intra-op threads by default; NASKIT_THREADS sets them)`, fix: null },
+      // Not a failure either way: without fast calls small ops take the Node-API path, a little slower.
+      { name: 'engine fast calls', ok: true, detail: `V8 fast API calls for small ops: ${native.fastCallsNote}`, fix: null },
+    ];
   } catch (error) {
     const why = error instanceof Error ? error.message.split(';')[0] : String(error);
     return [{ name: 'engine libtorch', ok: false, detail: `${why} (naskit train and one-shot search need it)`, fix: ENGINE_FIX }];

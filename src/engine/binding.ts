@@ -20,12 +20,21 @@ type G = NativeGenerator | null;
  */
 export interface NativeEngine {
   install(errorFactory: (code: string, message: string) => Error, meta: Int32Array, frame: Float64Array): void;
+  /** Throws the pending error of the last frame op, or reports native memory (see {@link frameOps}). */
+  settle(): void;
+  /** Whether the frame ops are V8 fast calls in this build and process (native/src/fast_calls.h). */
+  readonly fastCalls: boolean;
+  /** "on", or "off: " and why. */
+  readonly fastCallsNote: string;
+  /** How many frame ops ran as V8 fast calls on this thread (only optimised JS code makes them). */
+  fastCallCount(): number;
   meta(a: H): void;
   dispose(a: H): void;
   /** Frees the first `count` handles of `handles`. */
   disposeMany(handles: Float64Array, count: number): void;
   isAlive(a: H): boolean;
-  memory(): [number, number];
+  /** [live handles, their bytes, bytes reported to V8] */
+  memory(): [number, number, number];
   toArray(a: H): Float32Array | Float64Array | Int32Array | Uint8Array;
   item(a: H): number;
   setNumThreads(n: number): void;
@@ -133,6 +142,8 @@ export const metaBuffer = new Int32Array(16);
  * arguments halves a small op's binding overhead (docs/engine.md, "Calling conventions").
  */
 const F = new Float64Array(16);
+/** The frame's last slot: nonzero after a frame op when binding.ts must call settle(). */
+const STATUS = 15;
 
 /** The ops that take their arguments through the call frame. */
 type FrameOp =
@@ -159,13 +170,17 @@ const flag = (b: boolean): number => (b ? 1 : 0);
  * frame, calls the native op and reads the result from slot 0. One function literal per op keeps
  * every call site monomorphic, so the JIT inlines the wrapper into its caller.
  */
-function frameOps(n: Record<FrameOp, FrameFunction>): Pick<NativeEngine, FrameOp> {
-  const tensor = (): H => F[0] as H;
+function frameOps(n: Record<FrameOp, FrameFunction>, settle: () => void): Pick<NativeEngine, FrameOp> {
+  // A frame op cannot throw where it runs as a V8 fast call: it leaves a nonzero status instead, and
+  // settle() throws its error (or reports native memory to V8). Each reader below checks the status.
+  const done = (): void => { if (F[STATUS] !== 0) settle(); };
+  const value = (): number => { if (F[STATUS] !== 0) settle(); return F[0]; };
+  const tensor = (): H => value() as H;
   return {
-    meta: (a) => { F[0] = a; n.meta(); },
-    dispose: (a) => { F[0] = a; n.dispose(); },
-    item: (a) => { F[0] = a; n.item(); return F[0]; },
-    isAlive: (a) => { F[0] = a; n.isAlive(); return F[0] !== 0; },
+    meta: (a) => { F[0] = a; n.meta(); done(); },
+    dispose: (a) => { F[0] = a; n.dispose(); done(); },
+    item: (a) => { F[0] = a; n.item(); return value(); },
+    isAlive: (a) => { F[0] = a; n.isAlive(); return value() !== 0; },
     binary: (code, a, b, alpha) => { F[0] = code; F[1] = a; F[2] = b; F[3] = alpha; n.binary(); return tensor(); },
     binaryScalar: (code, a, b, alpha) => { F[0] = code; F[1] = a; F[2] = b; F[3] = alpha; n.binaryScalar(); return tensor(); },
     unary: (code, a) => { F[0] = code; F[1] = a; n.unary(); return tensor(); },
@@ -205,22 +220,24 @@ function frameOps(n: Record<FrameOp, FrameFunction>): Pick<NativeEngine, FrameOp
     mse: (a, b, reduction) => { F[0] = a; F[1] = b; F[2] = reduction; n.mse(); return tensor(); },
     embedding: (weight, indices) => { F[0] = weight; F[1] = indices; n.embedding(); return tensor(); },
     oneHot: (indices, numClasses) => { F[0] = indices; F[1] = numClasses; n.oneHot(); return tensor(); },
-    inplace: (code, a, b, c, value) => { F[0] = code; F[1] = a; F[2] = opt(b); F[3] = opt(c); F[4] = value; n.inplace(); },
+    inplace: (code, a, b, c, value) => { F[0] = code; F[1] = a; F[2] = opt(b); F[3] = opt(c); F[4] = value; n.inplace(); done(); },
     sgdStep: (param, grad, buffer, lr, momentum, dampening, weightDecay, nesterov, first) => {
       F[0] = param; F[1] = grad; F[2] = opt(buffer); F[3] = lr; F[4] = momentum; F[5] = dampening; F[6] = weightDecay;
       F[7] = flag(nesterov); F[8] = flag(first);
       n.sgdStep();
+      done();
     },
     adamStep: (param, grad, m, v, lr, beta1, beta2, eps, weightDecay, decoupled, step) => {
       F[0] = param; F[1] = grad; F[2] = m; F[3] = v; F[4] = lr; F[5] = beta1; F[6] = beta2; F[7] = eps; F[8] = weightDecay;
       F[9] = flag(decoupled); F[10] = step;
       n.adamStep();
+      done();
     },
-    setRequiresGrad: (a, value) => { F[0] = a; F[1] = flag(value); n.setRequiresGrad(); },
-    requiresGrad: (a) => { F[0] = a; n.requiresGrad(); return F[0] !== 0; },
-    isLeaf: (a) => { F[0] = a; n.isLeaf(); return F[0] !== 0; },
-    gradOf: (a) => { F[0] = a; n.gradOf(); return F[0] === 0 ? null : tensor(); },
-    setGrad: (a, grad) => { F[0] = a; F[1] = opt(grad); n.setGrad(); },
+    setRequiresGrad: (a, value) => { F[0] = a; F[1] = flag(value); n.setRequiresGrad(); done(); },
+    requiresGrad: (a) => { F[0] = a; n.requiresGrad(); return value() !== 0; },
+    isLeaf: (a) => { F[0] = a; n.isLeaf(); return value() !== 0; },
+    gradOf: (a) => { F[0] = a; n.gradOf(); const g = value(); return g === 0 ? null : (g as H); },
+    setGrad: (a, grad) => { F[0] = a; F[1] = opt(grad); n.setGrad(); done(); },
   };
 }
 
@@ -232,7 +249,7 @@ function frameOps(n: Record<FrameOp, FrameFunction>): Pick<NativeEngine, FrameOp
 export function withFrameOps(raw: RawEngine, path: string): NativeEngine {
   // A copy: the addon's exports object is in V8's slow dictionary mode (about 90 properties set one
   // by one), so a property load on it is a hash lookup; the copy literal has fast properties.
-  const wrapped = frameOps({ ...raw });
+  const wrapped = frameOps({ ...raw }, raw.settle);
   const stale = (why: string) => new NativeError('ENGINE_STALE', `the tensor engine at ${path} does not match this naskit (${why}); rebuild it with \`node scripts/build-native.mjs --strict\``);
   for (const [name, fn] of Object.entries(raw)) {
     const arity = typeof fn === 'function' ? (fn as FrameFunction).frameArity : undefined;

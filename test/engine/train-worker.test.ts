@@ -102,7 +102,8 @@ engineTest('trainInWorker: the event loop keeps running during training, and the
   E.loadSafetensorsState(reloaded, away.value.state!);
   assert.equal(E.evaluate(reloaded, validation, { batchSize: 64, normalization: NORMALIZATION }), away.value.valAcc);
   reloaded.dispose();
-  assert.deepEqual(E.memory(), { tensors: 0, bytes: 0 });
+  const { tensors, bytes } = E.memory();
+  assert.deepEqual({ tensors, bytes }, { tensors: 0, bytes: 0 });
 });
 
 engineTest('trainInWorker: errors in the worker arrive as the same error class and code; abort stops it', async () => {

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { projectRoot } from '../../src/util/paths.js';
+import * as E from '../../src/engine/index.js';
+import { engineTest } from './helpers.js';
+
+const engineUrl = pathToFileURL(join(projectRoot(), 'dist', 'src', 'engine', 'index.js')).href;
+
+/** Runs an ES module script in a fresh Node with `flags` and `env`; returns its last stdout line as JSON. */
+function runScript(script: string, flags: string[], env: Record<string, string> = {}): Record<string, unknown> {
+  const r = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, ...env } });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+}
+
+engineTest('fast calls: an op that fails inside optimised code (a V8 fast call) throws its NativeError, and the next op runs', (t) => {
+  if (!E.engine().fastCalls) {
+    // CI sets NASKIT_REQUIRE_FAST_CALLS=1: there a build without them is a failure, not a skip.
+    assert.notEqual(process.env.NASKIT_REQUIRE_FAST_CALLS, '1', `NASKIT_REQUIRE_FAST_CALLS=1 but fast calls are ${E.engine().fastCallsNote}`);
+    t.skip(`no V8 fast calls here (${E.engine().fastCallsNote})`);
+    return;
+  }
+  // %OptimizeFunctionOnNextCall makes binding.ts's wrapper of unary (which holds the native call)
+  // TurboFan code, the only code that makes fast calls; the addon's count of fast calls shows that
+  // the good and the bad call both took that path.
+  const script = `
+    const E = await import(${JSON.stringify(engineUrl)});
+    const n = E.engine();
+    const a = E.keep(E.tensor([1, -2], [2]));
+    const negate = n.unary.bind(null, 0);
+    %PrepareFunctionForOptimization(n.unary);
+    for (let i = 0; i < 3; i++) new E.Tensor(negate(a.nativeHandle)).dispose();
+    %OptimizeFunctionOnNextCall(n.unary);
+    const c0 = n.fastCallCount();
+    const good = new E.Tensor(negate(a.nativeHandle));
+    const c1 = n.fastCallCount();
+    let error = null;
+    try { negate(-1); } catch (e) { error = { name: e.constructor.name, code: e.code, message: e.message }; }
+    const c2 = n.fastCallCount();
+    const again = new E.Tensor(negate(a.nativeHandle)).toArray();
+    console.log(JSON.stringify({ good: good.toArray(), goodFast: c1 - c0, error, badFast: c2 - c1, again }));
+  `;
+  const out = runScript(script, ['--allow-natives-syntax']);
+  assert.deepEqual(out.good, [-1, 2]);
+  assert.ok((out.goodFast as number) >= 1, 'the optimised call was a fast call');
+  assert.ok((out.badFast as number) >= 1, 'the failing call was a fast call');
+  assert.deepEqual(out.error, { name: 'NativeError', code: 'BAD_HANDLE', message: 'argument 1 is not a tensor handle; pass a Tensor created by naskit\'s engine' });
+  assert.deepEqual(out.again, [-1, 2], 'the error was consumed: the next call succeeds');
+});
+
+engineTest('fast calls: a frame op reports the memory it allocates or frees to V8 (through settle)', () => {
+  E.scope(() => {
+    const x = E.zeros([2 * 1024 * 1024]); // 8 MiB, made by an op with JS arguments
+    const before = E.memory();
+    assert.ok(Math.abs(before.reportedBytes - before.bytes) < 2 ** 20);
+    const y = E.clone(x); // a frame op: its 8 MiB leave the report due
+    const after = E.memory();
+    assert.equal(after.bytes - before.bytes, 8 * 2 ** 20);
+    assert.ok(Math.abs(after.reportedBytes - after.bytes) < 2 ** 20, `reported ${after.reportedBytes}, held ${after.bytes}`);
+    y.dispose(); // a frame op too
+    const freed = E.memory();
+    assert.ok(Math.abs(freed.reportedBytes - freed.bytes) < 2 ** 20, `reported ${freed.reportedBytes}, held ${freed.bytes}`);
+  });
+});
+
+engineTest('fast calls: with NASKIT_FAST_CALLS=0 the frame ops are Node-API functions, and the op, error and optimizer tests pass', () => {
+  const probe = runScript(`const E = await import(${JSON.stringify(engineUrl)}); console.log(JSON.stringify({ fast: E.engine().fastCalls }));`, [], { NASKIT_FAST_CALLS: '0' });
+  assert.equal(probe.fast, false);
+  const files = ['ops', 'errors', 'autograd', 'optim', 'lstm'].map((f) => join(projectRoot(), 'dist', 'test', 'engine', `${f}.test.js`));
+  // A fresh test run, not a child of this one (NODE_TEST_CONTEXT would make it report to this runner).
+  const env: NodeJS.ProcessEnv = { ...process.env, NASKIT_FAST_CALLS: '0', NASKIT_REQUIRE_ENGINE: '1' };
+  delete env.NODE_TEST_CONTEXT;
+  const r = spawnSync(process.execPath, ['--test', '--test-reporter=tap', ...files], { encoding: 'utf8', env });
+  assert.equal(r.status, 0, r.stdout.slice(-3000) + r.stderr);
+  assert.match(r.stdout, /# fail 0/);
+});
