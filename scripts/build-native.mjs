@@ -36,6 +36,11 @@ function nodeDir() {
   return null;
 }
 
+// For scripts/fetch-v8-fast-api-header.sh: the Node headers this build uses (empty: node-gyp's own).
+if (process.argv.includes('--print-nodedir')) {
+  console.log(nodeDir() ?? '');
+  process.exit(0);
+}
 if (process.env.NASKIT_SKIP_NATIVE) note('NASKIT_SKIP_NATIVE is set; the tensor engine was not built');
 if (!libtorchPresent()) {
   note('libtorch not found, so the tensor engine (naskit train, engine tests) was not built. ' +

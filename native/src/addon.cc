@@ -4,14 +4,19 @@
 namespace naskit {
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  RegisterHandle(env, exports);  // first: it installs the per-environment state
-  RegisterCreation(env, exports);
-  RegisterElementwise(env, exports);
-  RegisterReduction(env, exports);
-  RegisterShape(env, exports);
-  RegisterNnOps(env, exports);
-  RegisterAutograd(env, exports);
-  RegisterInplace(env, exports);
+  try {
+    RegisterHandle(env, exports);  // first: it installs the per-environment state
+    RegisterCreation(env, exports);
+    RegisterElementwise(env, exports);
+    RegisterReduction(env, exports);
+    RegisterShape(env, exports);
+    RegisterNnOps(env, exports);
+    RegisterAutograd(env, exports);
+    RegisterInplace(env, exports);
+  } catch (const OpError& e) {
+    // node-addon-api turns only a Napi::Error into the JS exception of require().
+    throw Napi::Error::New(env, std::string(e.code()) + ": " + e.what());
+  }
   return exports;
 }
 

@@ -11,8 +11,6 @@
 
 namespace naskit {
 
-thread_local State* tThreadState = nullptr;
-
 namespace {
 
 std::once_flag gDecided;

@@ -12,9 +12,8 @@
 
 namespace naskit {
 
-/** This thread's state (a fast call gets no Node-API environment); set by RegisterHandle. */
-extern thread_local State* tThreadState;
-inline State& ThreadState() { return *tThreadState; }
+/** The engine state a fast-call function was made for: its template's data (an External). */
+inline State& StateOf(v8::Local<v8::Value> data) { return *static_cast<State*>(data.As<v8::External>()->Value()); }
 
 /** Whether frame ops are registered as fast calls: built so, the same Node major, not NASKIT_FAST_CALLS=0. */
 bool FastCallsUsable();
@@ -26,18 +25,21 @@ std::string FastCallsNote();
 /** Sets exports[name] to the function of `tmpl`, with its frame arity (see ExportNapiFrameFunction). */
 void SetFastFunction(Napi::Env env, Napi::Object exports, const char* name, v8::Local<v8::FunctionTemplate> tmpl, int arity);
 
-/** The fast path, from optimised code. */
+/**
+ * The fast path, from optimised code. The state comes from the function's own data, not from the
+ * thread: a thread may load the addon more than once, each load with its own environment and state.
+ */
 template <FrameCallback F>
-void FastFrameCall(v8::Local<v8::Object>) {
-  State& state = ThreadState();
+void FastFrameCall(v8::Local<v8::Object>, v8::FastApiCallbackOptions& options) {
+  State& state = StateOf(options.data);
   state.fastCallCount += 1;
   RunFrameQuietly<F>(state);
 }
 
 /** The same op from unoptimised code (an ordinary V8 callback). */
 template <FrameCallback F>
-void SlowFrameCall(const v8::FunctionCallbackInfo<v8::Value>&) {
-  RunFrameQuietly<F>(ThreadState());
+void SlowFrameCall(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  RunFrameQuietly<F>(StateOf(info.Data()));
 }
 
 template <FrameCallback F>
@@ -45,8 +47,8 @@ void ExportFastFrame(Napi::Env env, Napi::Object exports, const char* name, int 
   static const v8::CFunction fast = v8::CFunction::Make(FastFrameCall<F>);
   v8::Isolate* isolate = v8::Isolate::GetCurrent();
   v8::Local<v8::FunctionTemplate> tmpl = v8::FunctionTemplate::New(
-      isolate, SlowFrameCall<F>, v8::Local<v8::Value>(), v8::Local<v8::Signature>(), 0, v8::ConstructorBehavior::kThrow,
-      v8::SideEffectType::kHasSideEffect, &fast);
+      isolate, SlowFrameCall<F>, v8::External::New(isolate, &GetState(env)), v8::Local<v8::Signature>(), 0,
+      v8::ConstructorBehavior::kThrow, v8::SideEffectType::kHasSideEffect, &fast);
   SetFastFunction(env, exports, name, tmpl, arity);
 }
 

@@ -98,8 +98,11 @@ void Release(State& state, double handle) {
   state.freeSlots.push_back(static_cast<uint32_t>(slot - state.slots.data()));
 }
 
-void ExportNapiFrameFunction(Napi::Env env, Napi::Object exports, const char* name, napi_callback callback, int arity) {
+void CheckFrameArity(const char* name, int arity) {
   if (arity < 1 || static_cast<size_t>(arity) >= kStatusSlot) Raise("ENGINE_STATE", std::string("frame op ") + name + " has a bad arity");
+}
+
+void ExportNapiFrameFunction(Napi::Env env, Napi::Object exports, const char* name, napi_callback callback, int arity) {
   napi_value fn;
   if (napi_create_function(env, name, NAPI_AUTO_LENGTH, callback, &GetState(env), &fn) != napi_ok) Raise("ENGINE_STATE", std::string("cannot create ") + name);
   Napi::Function function(env, fn);
@@ -186,22 +189,10 @@ at::ScalarType DtypeArg(const Napi::CallbackInfo& info, size_t i) { return Dtype
 
 namespace {
 
+/** install(errorFactory): the function that builds naskit's NativeError (binding.ts, once per load). */
 Napi::Value Install(const Napi::CallbackInfo& info) {
-  State& state = GetState(info.Env());
-  auto isTyped = [&](size_t i, napi_typedarray_type type) { return info[i].IsTypedArray() && info[i].As<Napi::TypedArray>().TypedArrayType() == type; };
-  if (!info[0].IsFunction() || !isTyped(1, napi_int32_array) || !isTyped(2, napi_float64_array)) {
-    Raise("BAD_ARGUMENT", "install(errorFactory, metaInt32Array, frameFloat64Array)");
-  }
-  Napi::Int32Array meta = info[1].As<Napi::Int32Array>();
-  Napi::Float64Array frame = info[2].As<Napi::Float64Array>();
-  if (meta.ElementLength() < kMetaLength) Raise("BAD_ARGUMENT", "the meta buffer needs 16 int32 elements");
-  if (frame.ElementLength() < kFrameLength) Raise("BAD_ARGUMENT", "the call frame needs 16 float64 elements");
-  state.errorFactory = Napi::Persistent(info[0].As<Napi::Function>());
-  // The references keep both buffers alive, so their data pointers stay valid.
-  state.metaRef = Napi::Persistent(meta);
-  state.meta = meta.Data();
-  state.frameRef = Napi::Persistent(frame);
-  state.frame = frame.Data();
+  if (!info[0].IsFunction()) Raise("BAD_ARGUMENT", "install(errorFactory) needs a function");
+  GetState(info.Env()).errorFactory = Napi::Persistent(info[0].As<Napi::Function>());
   return info.Env().Undefined();
 }
 
@@ -215,8 +206,7 @@ Napi::Value Settle(const Napi::CallbackInfo& info) {
   ReportMemory(info.Env(), state);
   if (state.pending) {
     state.pending = false;
-    const std::string code = std::move(state.pendingCode), message = std::move(state.pendingMessage);
-    Fail(info.Env(), code.c_str(), message);
+    Fail(info.Env(), state.pendingCode, std::move(state.pendingMessage));
   }
   return info.Env().Undefined();
 }
@@ -343,8 +333,16 @@ void RegisterHandle(Napi::Env env, Napi::Object exports) {
   TuneAllocator();
   State* state = new State();
   env.SetInstanceData<State>(state);
+  // The references keep both buffers alive, so their data pointers stay valid.
+  Napi::Int32Array meta = Napi::Int32Array::New(env, kMetaLength);
+  Napi::Float64Array frame = Napi::Float64Array::New(env, kFrameLength);
+  state->metaRef = Napi::Persistent(meta);
+  state->meta = meta.Data();
+  state->frameRef = Napi::Persistent(frame);
+  state->frame = frame.Data();
+  exports.Set("metaBuffer", meta);
+  exports.Set("frameBuffer", frame);
 #if NASKIT_FAST_CALLS
-  tThreadState = state;  // each Node thread that loads the addon has its own environment and state
   DecideFastCalls(env);
   exports.Set("fastCalls", Napi::Boolean::New(env, FastCallsUsable()));
   exports.Set("fastCallsNote", Napi::String::New(env, FastCallsNote()));

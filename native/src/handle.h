@@ -43,6 +43,8 @@ constexpr double kMemoryReportDue = 2;
 /** Per-environment state (one per Node thread that loads the addon). */
 struct State {
   Napi::FunctionReference errorFactory;
+  // The meta buffer and the call frame belong to the addon (made when it loads, exported to
+  // binding.ts), so that no op can run before they exist and every binding shares them.
   Napi::Reference<Napi::Int32Array> metaRef;
   int32_t* meta = nullptr;  // [dtype, ndim, size_0 .. size_13] of the last new handle
   Napi::Reference<Napi::Float64Array> frameRef;
@@ -54,7 +56,7 @@ struct State {
   uint64_t fastCallCount = 0;  // frame ops that ran as V8 fast calls (a diagnostic)
   // The error of a frame op that ran where it could not throw (a V8 fast call), until settle().
   bool pending = false;
-  std::string pendingCode;
+  const char* pendingCode = "";  // OpError codes are string literals
   std::string pendingMessage;
 };
 
@@ -225,19 +227,31 @@ using FrameCallback = void (*)(Frame&);
  * flagged in the status slot, as is a due memory report; binding.ts then calls settle(), which
  * throws the error or reports the memory. This is how a V8 fast call runs an op (fast_calls.h).
  */
+/** Keeps a frame op's error for settle(); never throws (an out-of-memory message stays empty). */
+inline void SetPending(State& state, const char* code, const char* message) noexcept {
+  state.pending = true;
+  state.pendingCode = code;
+  try {
+    state.pendingMessage = message;
+  } catch (...) {
+    state.pendingMessage.clear();
+  }
+}
+
 template <FrameCallback F>
 void RunFrameQuietly(State& state) noexcept {
+  state.pending = false;  // an error is only ever this op's own
   try {
     Frame frame(state);
     F(frame);
   } catch (const OpError& e) {
-    state.pending = true, state.pendingCode = e.code(), state.pendingMessage = e.what();
+    SetPending(state, e.code(), e.what());
   } catch (const c10::Error& e) {
-    state.pending = true, state.pendingCode = "TORCH_ERROR", state.pendingMessage = e.what_without_backtrace();
+    SetPending(state, "TORCH_ERROR", e.what_without_backtrace());
   } catch (const std::exception& e) {
-    state.pending = true, state.pendingCode = "NATIVE_ERROR", state.pendingMessage = e.what();
+    SetPending(state, "NATIVE_ERROR", e.what());
   } catch (...) {
-    state.pending = true, state.pendingCode = "NATIVE_ERROR", state.pendingMessage = "an unknown C++ exception";
+    SetPending(state, "NATIVE_ERROR", "an unknown C++ exception");
   }
   if (state.pending || MemoryReportDue(state)) {
     state.frame[kStatusSlot] = (state.pending ? kErrorPending : 0) + (MemoryReportDue(state) ? kMemoryReportDue : 0);
@@ -263,8 +277,10 @@ void ExportNapiFrameFunction(Napi::Env env, Napi::Object exports, const char* na
 namespace naskit {
 
 /** Registers a frame op: a V8 fast call where this build and Node allow it, else a Node-API function. */
+void CheckFrameArity(const char* name, int arity);
 template <FrameCallback F>
 void ExportFrame(Napi::Env env, Napi::Object exports, const char* name, int arity) {
+  CheckFrameArity(name, arity);
 #if NASKIT_FAST_CALLS
   if (FastCallsUsable()) return ExportFastFrame<F>(env, exports, name, arity);
 #endif

@@ -19,7 +19,11 @@ type G = NativeGenerator | null;
  * through the call frame (see {@link frameOps}); the TypeScript layer calls both kinds alike.
  */
 export interface NativeEngine {
-  install(errorFactory: (code: string, message: string) => Error, meta: Int32Array, frame: Float64Array): void;
+  install(errorFactory: (code: string, message: string) => Error): void;
+  /** The addon's meta buffer (see {@link metaBuffer}). */
+  readonly metaBuffer: Int32Array;
+  /** The addon's call frame (see {@link frameOps}). */
+  readonly frameBuffer: Float64Array;
   /** Throws the pending error of the last frame op, or reports native memory (see {@link frameOps}). */
   settle(): void;
   /** Whether the frame ops are V8 fast calls in this build and process (native/src/fast_calls.h). */
@@ -133,16 +137,13 @@ export const ADDON_PATH = join('native', 'build', 'Release', 'naskit_engine.node
 export const ENGINE_FIX =
   'install libtorch (`apt-get install -y libtorch-dev` on Debian, or set LIBTORCH=/path/to/libtorch) and build the engine with `node scripts/build-native.mjs --strict` (npm install runs it)';
 
-/** Dtype and shape of the last tensor a native op returned: [dtype, ndim, size_0 .. size_13]. */
-export const metaBuffer = new Int32Array(16);
-
 /**
- * The call frame: a frame op reads its arguments from here and writes its result (a handle or a
- * number) to slot 0 (native/src/handle.h, `Frame`). Passing numbers this way instead of as JS
- * arguments halves a small op's binding overhead (docs/engine.md, "Calling conventions").
+ * Dtype and shape of the last tensor a native op returned: [dtype, ndim, size_0 .. size_13]. The
+ * addon's own buffer once it is loaded (it makes it as it loads, so no op can run without one).
  */
-const F = new Float64Array(16);
-/** The frame's last slot: nonzero after a frame op when binding.ts must call settle(). */
+export let metaBuffer: Int32Array = new Int32Array(16);
+
+/** The call frame's last slot: nonzero after a frame op when binding.ts must call settle(). */
 const STATUS = 15;
 
 /** The ops that take their arguments through the call frame. */
@@ -170,7 +171,11 @@ const flag = (b: boolean): number => (b ? 1 : 0);
  * frame, calls the native op and reads the result from slot 0. One function literal per op keeps
  * every call site monomorphic, so the JIT inlines the wrapper into its caller.
  */
-function frameOps(n: Record<FrameOp, FrameFunction>, settle: () => void): Pick<NativeEngine, FrameOp> {
+/**
+ * The call frame `F` (the addon's `frameBuffer`): a frame op reads its arguments from it and writes
+ * its result (a handle or a number) to slot 0 (native/src/handle.h, `Frame`).
+ */
+function frameOps(n: Record<FrameOp, FrameFunction>, settle: () => void, F: Float64Array): Pick<NativeEngine, FrameOp> {
   // A frame op cannot throw where it runs as a V8 fast call: it leaves a nonzero status instead, and
   // settle() throws its error (or reports native memory to V8). Each reader below checks the status.
   const done = (): void => { if (F[STATUS] !== 0) settle(); };
@@ -249,8 +254,13 @@ function frameOps(n: Record<FrameOp, FrameFunction>, settle: () => void): Pick<N
 export function withFrameOps(raw: RawEngine, path: string): NativeEngine {
   // A copy: the addon's exports object is in V8's slow dictionary mode (about 90 properties set one
   // by one), so a property load on it is a hash lookup; the copy literal has fast properties.
-  const wrapped = frameOps({ ...raw }, raw.settle);
   const stale = (why: string) => new NativeError('ENGINE_STALE', `the tensor engine at ${path} does not match this naskit (${why}); rebuild it with \`node scripts/build-native.mjs --strict\``);
+  // What this binding needs of the addon besides the ops (an older build lacks some).
+  if (typeof raw.settle !== 'function' || typeof raw.fastCallCount !== 'function' || typeof raw.fastCallsNote !== 'string') throw stale('settle, fastCallCount or fastCallsNote is missing');
+  if (!(raw.frameBuffer instanceof Float64Array) || raw.frameBuffer.length < 16 || !(raw.metaBuffer instanceof Int32Array) || raw.metaBuffer.length < 16) {
+    throw stale('its frameBuffer or metaBuffer is missing');
+  }
+  const wrapped = frameOps({ ...raw }, raw.settle, raw.frameBuffer);
   for (const [name, fn] of Object.entries(raw)) {
     const arity = typeof fn === 'function' ? (fn as FrameFunction).frameArity : undefined;
     if (arity === undefined) continue;
@@ -268,7 +278,7 @@ let loaded: NativeEngine | null = null;
 let loadError: NativeError | null = null;
 
 /**
- * Loads the addon from `path` and installs naskit's error class and meta buffer into it; a missing
+ * Loads the addon from `path`, installs naskit's error class into it and takes its meta buffer; a missing
  * or unloadable file is a `NativeError` (`ENGINE_MISSING`) with the fix. {@link engine} calls it once.
  */
 export function loadEngineFrom(path: string): NativeEngine {
@@ -284,7 +294,8 @@ export function loadEngineFrom(path: string): NativeEngine {
     throw new NativeError('ENGINE_MISSING', `the tensor engine at ${path} does not load (${why}); ${ENGINE_FIX}`, { cause: error });
   }
   const engine = withFrameOps(raw, path);
-  engine.install((code, message) => new NativeError(code, message), metaBuffer, F);
+  engine.install((code, message) => new NativeError(code, message));
+  metaBuffer = engine.metaBuffer;
   return engine;
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { projectRoot } from '../../src/util/paths.js';
 import * as E from '../../src/engine/index.js';
+import { ADDON_PATH } from '../../src/engine/binding.js';
 import { engineTest } from './helpers.js';
 
 const engineUrl = pathToFileURL(join(projectRoot(), 'dist', 'src', 'engine', 'index.js')).href;
@@ -75,4 +76,60 @@ engineTest('fast calls: with NASKIT_FAST_CALLS=0 the frame ops are Node-API func
   const r = spawnSync(process.execPath, ['--test', '--test-reporter=tap', ...files], { encoding: 'utf8', env });
   assert.equal(r.status, 0, r.stdout.slice(-3000) + r.stderr);
   assert.match(r.stdout, /# fail 0/);
+});
+
+const addonPath = join(projectRoot(), ADDON_PATH);
+const bindingUrl = pathToFileURL(join(projectRoot(), 'dist', 'src', 'engine', 'binding.js')).href;
+
+engineTest('fast calls: the addon loaded again on the same thread leaves the first load\'s ops on their own state', () => {
+  // Each load has its own environment and state; an op must not pick up the newest one (it did, and crashed).
+  const script = `
+    const E = await import(${JSON.stringify(engineUrl)});
+    const n = E.engine();
+    const a = E.keep(E.tensor([1, -2], [2]));
+    const neg = () => { const t = new E.Tensor(n.unary(0, a.nativeHandle)); const v = t.toArray(); t.dispose(); return v; };
+    for (let i = 0; i < 5; i++) neg();
+    const m = { exports: {} };
+    process.dlopen(m, ${JSON.stringify(addonPath)});
+    %PrepareFunctionForOptimization(n.unary); neg(); %OptimizeFunctionOnNextCall(n.unary);
+    const c0 = n.fastCallCount();
+    const value = neg();
+    console.log(JSON.stringify({ value, fast: n.fastCallCount() - c0, fastBuild: n.fastCalls, tensors: E.memory().tensors }));
+  `;
+  const out = runScript(script, ['--allow-natives-syntax']);
+  assert.deepEqual(out.value, [-1, 2]);
+  if (out.fastBuild) assert.ok((out.fast as number) >= 1, 'the call after the second load was a fast call');
+  assert.equal(out.tensors, 1);
+});
+
+engineTest('fast calls: two bindings of one addon (two module instances) share its call frame', () => {
+  // The frame belongs to the addon: a second binding cannot make the first one's wrappers write elsewhere.
+  const script = `
+    const A = await import(${JSON.stringify(bindingUrl)});
+    const nA = A.engine();
+    const B = await import(${JSON.stringify(`${bindingUrl}?second`)});
+    const nB = B.engine();
+    const x = nB.zeros([2], 0);
+    const y = nB.clone(x);
+    const old = nA.zeros([3], 0);
+    nA.dispose(old);
+    console.log(JSON.stringify({ oldAlive: nB.isAlive(old), yAlive: nB.isAlive(y), shared: nA.frameBuffer === nB.frameBuffer }));
+  `;
+  assert.deepEqual(runScript(script, []), { oldAlive: false, yAlive: true, shared: true });
+});
+
+engineTest('fast calls: a frame op called before the binding installs its error class fails cleanly (no crash)', () => {
+  const script = `
+    const { createRequire } = await import('node:module');
+    const raw = createRequire(import.meta.url)(${JSON.stringify(addonPath)});
+    raw.unary(); // an all-zero frame: code 0 on handle 0, which is no tensor
+    const status = raw.frameBuffer[15];
+    let message = null;
+    try { raw.settle(); } catch (e) { message = e.message; }
+    console.log(JSON.stringify({ status, message, after: raw.frameBuffer[15] }));
+  `;
+  const out = runScript(script, []);
+  assert.equal(out.status, 1);
+  assert.match(out.message as string, /^BAD_HANDLE: argument 1 is not a tensor handle/);
+  assert.equal(out.after, 0);
 });
