@@ -2,7 +2,8 @@
  * Engine benchmark: naskit against PyTorch (Debian python3-torch, bench/engine/reference.py) in one
  * run, on the same machine and thread count, with the same models, batches and steps:
  * a conv-net training step (batch 64, 32x32x3), the NAS-Bench-201 network's step (architecture 11,
- * C=16, N=5, batch 64), an LSTM controller step, and the per-call cost of a tiny op. Runs alternate
+ * C=16, N=5, batch 64), an LSTM controller step, and the per-call cost of a tiny op (in fresh
+ * processes, with V8 fast calls and through Node-API). Runs alternate
  * between the two (PyTorch, naskit, PyTorch, naskit) so that both see the same machine load; the
  * ratio uses the fastest step of each (the least disturbed by other processes), medians are shown too.
  * Also: `naskit train`'s end-to-end images/s (CIFAR-10 pipeline included) against the bare step, and
@@ -95,17 +96,73 @@ function lstmStep(): Step {
     });
 }
 
-function tinyOpMs(): number {
+/**
+ * Microseconds per `E.add` of two 1-element tensors, the minimum of `runs` runs of 100,000 calls,
+ * with each result freed at once (as libtorch's C++ loop and PyTorch's Python loop free theirs) or
+ * by the end of a scope of 1,000; and libtorch's own at::add in a C++ loop, in the same process.
+ */
+function tinyOps(runs: number): { atOnce: number; scoped: number; pure: number } {
   const a = E.keep(E.ones([1]));
   const b = E.keep(E.ones([1]));
   const n = 100_000;
-  const t = performance.now();
-  for (let i = 0; i < n / 1000; i++) {
-    E.scope(() => {
-      for (let j = 0; j < 1000; j++) E.add(a, b);
-    });
+  const time = (atOnce: boolean): number => {
+    const t = performance.now();
+    for (let i = 0; i < n / 1000; i++) {
+      E.scope(() => {
+        if (atOnce) for (let j = 0; j < 1000; j++) E.add(a, b).dispose();
+        else for (let j = 0; j < 1000; j++) E.add(a, b);
+      });
+    }
+    return ((performance.now() - t) / n) * 1000;
+  };
+  time(true); // warm-up: the JIT optimises the loop before it is timed
+  time(false);
+  const out = { atOnce: Infinity, scoped: Infinity, pure: Infinity };
+  for (let r = 0; r < runs; r++) {
+    out.atOnce = Math.min(out.atOnce, time(true));
+    out.scoped = Math.min(out.scoped, time(false));
+    out.pure = Math.min(out.pure, E.engine().timeAddLoop(a.nativeHandle, b.nativeHandle, n));
   }
-  return (performance.now() - t) / n;
+  return out;
+}
+
+/** tinyOps in a fresh Node process (as PyTorch's side runs in a fresh Python), with or without V8 fast calls. */
+function tinyOpsChild(fastCalls: boolean): ReturnType<typeof tinyOps> & { fastCalls: boolean } {
+  const env = { ...process.env, NASKIT_FAST_CALLS: fastCalls ? '1' : '0' };
+  const r = spawnSync(process.execPath, [process.argv[1], '--tinyop-child', '--threads', String(threads)], { encoding: 'utf8', env });
+  if (r.status !== 0) throw new Error(`tiny-op child failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ReturnType<typeof tinyOps> & { fastCalls: boolean };
+}
+
+/** The tiny-op rows and the overhead lines: three rounds alternating PyTorch and both naskit paths. */
+function tinyOpLines(): { rows: string[]; notes: string[] } {
+  const torch: number[] = [];
+  const fast: ReturnType<typeof tinyOpsChild>[] = [];
+  const napi: ReturnType<typeof tinyOpsChild>[] = [];
+  for (let round = 0; round < 3; round++) {
+    torch.push(...torchSteps('tinyop', 3).map((ms) => ms * 1000));
+    fast.push(tinyOpsChild(true));
+    napi.push(tinyOpsChild(false));
+  }
+  if (!fast.every((f) => f.fastCalls)) throw new Error(`the engine has no V8 fast calls here (${E.engine().fastCallsNote}); run scripts/fetch-v8-fast-api-header.sh and rebuild`);
+  const best = (xs: ReturnType<typeof tinyOpsChild>[], k: 'atOnce' | 'scoped' | 'pure'): number => Math.min(...xs.map((x) => x[k]));
+  const torchUs = min(torch);
+  const pure = Math.min(best(fast, 'pure'), best(napi, 'pure'));
+  const row = (name: string, ours: number): string => `| ${name}, per call | ${ours.toFixed(2)} µs | ${torchUs.toFixed(2)} µs | ${(ours / torchUs).toFixed(3)} | | | |`;
+  const rows = [
+    row('tiny op (add of two 1-element tensors), each result freed at once', best(fast, 'atOnce')),
+    row('tiny op, results freed by a scope of 1,000', best(fast, 'scoped')),
+  ];
+  const over = (us: number): string => (us - pure).toFixed(2);
+  const ratio = (us: number): string => ((us - pure) / (torchUs - pure)).toFixed(3);
+  const notes = [
+    `- libtorch's own at::add (called in a C++ loop, its result freed each time): ${pure.toFixed(2)} µs per call (minimum of both naskit processes)`,
+    `- PyTorch eager Python \`torch.add(a, b)\` above it: ${over(torchUs)} µs`,
+    `- naskit above it, each result freed at once (the same memory lifetime as both loops above): ${over(best(fast, 'atOnce'))} µs with V8 fast calls, ${over(best(napi, 'atOnce'))} µs through Node-API (NASKIT_FAST_CALLS=0); naskit / PyTorch = **${ratio(best(fast, 'atOnce'))}** (Node-API: ${ratio(best(napi, 'atOnce'))})`,
+    `- naskit above it, results freed by a scope of 1,000: ${over(best(fast, 'scoped'))} µs with fast calls, ${over(best(napi, 'scoped'))} µs through Node-API; naskit / PyTorch = **${ratio(best(fast, 'scoped'))}** (Node-API: ${ratio(best(napi, 'scoped'))}); 1,000 live results make glibc serve them from its bins rather than its per-thread cache`,
+    `- every figure is the minimum over 3 rounds alternating PyTorch (3 runs of 100,000 calls), naskit with fast calls and naskit through Node-API (each a fresh process, 3 runs of each kind)`,
+  ];
+  return { rows, notes };
 }
 
 function compare(name: string, torchCase: string, make: () => Step, steps: number): string {
@@ -198,21 +255,10 @@ async function main(): Promise<void> {
   }
   lines.push(compare('LSTM controller (hidden 64, 6 decisions, Adam)', 'lstm', lstmStep, quick ? 20 : 100));
   {
-    const torch = [...torchSteps('tinyop', 2), ...torchSteps('tinyop', 2)];
-    const ours = [tinyOpMs(), tinyOpMs(), tinyOpMs(), tinyOpMs()];
-    const line = `| tiny op (add of two 1-element tensors), per call | ${(min(ours) * 1000).toFixed(2)} µs | ${(min(torch) * 1000).toFixed(2)} µs | ${(min(ours) / min(torch)).toFixed(3)} | ${(median(ours) * 1000).toFixed(2)} µs | ${(median(torch) * 1000).toFixed(2)} µs | ${(median(ours) / median(torch)).toFixed(3)} |`;
-    console.error(line);
-    lines.push(line);
-    // The binding's own overhead: a call's time minus libtorch's time for the same at::add made from C++.
-    const a = E.keep(E.ones([1]));
-    const b = E.keep(E.ones([1]));
-    const pure = Math.min(...[0, 1, 2, 3].map(() => E.engine().timeAddLoop(a.nativeHandle, b.nativeHandle, 100_000)));
-    const oursOverhead = min(ours) * 1000 - pure;
-    const torchOverhead = min(torch) * 1000 - pure;
-    overheadLines.push(
-      `- libtorch's own at::add (called in a C++ loop): ${pure.toFixed(2)} µs per call`,
-      `- call overhead above it: naskit ${oursOverhead.toFixed(2)} µs (argument checks, scope tracking, the Node-API call), PyTorch eager Python ${torchOverhead.toFixed(2)} µs; naskit / PyTorch = ${(oursOverhead / torchOverhead).toFixed(3)}`,
-    );
+    const tiny = tinyOpLines();
+    for (const row of tiny.rows) console.error(row);
+    lines.push(...tiny.rows);
+    overheadLines.push(...tiny.notes);
   }
   lines.push('', ...overheadLines, '');
   lines.push(...(await endToEnd((64 * 1000) / nbMedian)));
@@ -221,4 +267,8 @@ async function main(): Promise<void> {
   console.log(lines.join('\n'));
 }
 
-await main();
+if (args.includes('--tinyop-child')) {
+  console.log(JSON.stringify({ ...tinyOps(3), fastCalls: E.engine().fastCalls }));
+} else {
+  await main();
+}
