@@ -159,3 +159,22 @@ engineTest('nn: LSTMCell, LSTM and Embedding', () => {
     lstm.dispose();
   });
 });
+
+engineTest('nn: ModuleList and ModuleDict register their members under index and name (as PyTorch names them)', () => {
+  const gen = new E.Generator(0);
+  const list = new E.nn.ModuleList([new E.nn.Linear(2, 3, { generator: gen }), new E.nn.Linear(3, 1, { generator: gen })]);
+  const dict = new E.nn.ModuleDict({ encoder: new E.nn.Linear(4, 2, { generator: gen }) });
+  dict.set('head', new E.nn.Linear(2, 5, { generator: gen }));
+  assert.deepEqual([...list.stateDict().keys()], ['0.weight', '0.bias', '1.weight', '1.bias']);
+  assert.deepEqual([...dict.stateDict().keys()], ['encoder.weight', 'encoder.bias', 'head.weight', 'head.bias']);
+  assert.equal(list.length, 2);
+  assert.deepEqual([...list].map((m) => m.parameters().length), [2, 2]);
+  assert.deepEqual(dict.keys(), ['encoder', 'head']);
+  assert.equal(dict.get('head').parameters()[0].shape.join('x'), '5x2');
+  assert.equal(list.parameters().length + dict.parameters().length, 8);
+  assert.throws(() => list.at(2), /index 2 is out of range \(length 2\)/);
+  assert.throws(() => dict.get('decoder'), /no module "decoder"; have encoder, head/);
+  assert.throws(() => dict.set('head', new E.nn.Linear(1, 1)), /head/, 'a name is registered once');
+  list.dispose();
+  dict.dispose();
+});
