@@ -126,26 +126,29 @@ function tinyOps(runs: number): { atOnce: number; scoped: number; pure: number }
   return out;
 }
 
+/** What a tiny-op child process reports. */
+type TinyOps = ReturnType<typeof tinyOps> & { fastCalls: boolean };
+
 /** tinyOps in a fresh Node process (as PyTorch's side runs in a fresh Python), with or without V8 fast calls. */
-function tinyOpsChild(fastCalls: boolean): ReturnType<typeof tinyOps> & { fastCalls: boolean } {
+function tinyOpsChild(fastCalls: boolean): TinyOps {
   const env = { ...process.env, NASKIT_FAST_CALLS: fastCalls ? '1' : '0' };
   const r = spawnSync(process.execPath, [process.argv[1], '--tinyop-child', '--threads', String(threads)], { encoding: 'utf8', env });
   if (r.status !== 0) throw new Error(`tiny-op child failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ReturnType<typeof tinyOps> & { fastCalls: boolean };
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as TinyOps;
 }
 
 /** The tiny-op rows and the overhead lines: three rounds alternating PyTorch and both naskit paths. */
 function tinyOpLines(): { rows: string[]; notes: string[] } {
   const torch: number[] = [];
-  const fast: ReturnType<typeof tinyOpsChild>[] = [];
-  const napi: ReturnType<typeof tinyOpsChild>[] = [];
+  const fast: TinyOps[] = [];
+  const napi: TinyOps[] = [];
   for (let round = 0; round < 3; round++) {
     torch.push(...torchSteps('tinyop', 3).map((ms) => ms * 1000));
     fast.push(tinyOpsChild(true));
     napi.push(tinyOpsChild(false));
   }
   if (!fast.every((f) => f.fastCalls)) throw new Error(`the engine has no V8 fast calls here (${E.engine().fastCallsNote}); run scripts/fetch-v8-fast-api-header.sh and rebuild`);
-  const best = (xs: ReturnType<typeof tinyOpsChild>[], k: 'atOnce' | 'scoped' | 'pure'): number => Math.min(...xs.map((x) => x[k]));
+  const best = (xs: TinyOps[], k: 'atOnce' | 'scoped' | 'pure'): number => Math.min(...xs.map((x) => x[k]));
   const torchUs = min(torch);
   const pure = Math.min(best(fast, 'pure'), best(napi, 'pure'));
   const row = (name: string, ours: number): string => `| ${name}, per call | ${ours.toFixed(2)} µs | ${torchUs.toFixed(2)} µs | ${(ours / torchUs).toFixed(3)} | | | |`;

@@ -54,9 +54,7 @@ void SetFastFunction(Napi::Env env, Napi::Object exports, const char* name, v8::
   v8::Local<v8::Context> context = isolate->GetCurrentContext();
   v8::Local<v8::Function> fn = tmpl->GetFunction(context).ToLocalChecked();
   fn->SetName(v8::String::NewFromUtf8(isolate, name).ToLocalChecked());
-  Napi::Function function(env, ToNapi(fn));
-  function.Set("frameArity", Napi::Number::New(env, arity));
-  exports.Set(name, function);
+  PublishFrameFunction(env, exports, name, ToNapi(fn), arity);
 }
 
 }  // namespace naskit

@@ -22,7 +22,7 @@ void DecideFastCalls(Napi::Env env);
 /** "on", or "off: " and why (for naskit doctor). */
 std::string FastCallsNote();
 
-/** Sets exports[name] to the function of `tmpl`, with its frame arity (see ExportNapiFrameFunction). */
+/** Sets exports[name] to the function of `tmpl`, with its frame arity (PublishFrameFunction). */
 void SetFastFunction(Napi::Env env, Napi::Object exports, const char* name, v8::Local<v8::FunctionTemplate> tmpl, int arity);
 
 /**

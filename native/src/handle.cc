@@ -12,7 +12,6 @@ namespace {
 
 constexpr size_t kMetaLength = 16;  // [dtype, ndim, size_0 .. size_13]
 
-
 int64_t BytesOf(const at::Tensor& t) { return t.defined() ? t.numel() * static_cast<int64_t>(t.element_size()) : 0; }
 
 Slot* Lookup(State& state, napi_env env, napi_value value, const char** why) {
@@ -38,7 +37,6 @@ void Fail(Napi::Env env, const char* code, const std::string& message) {
   throw Napi::Error(env, error);
 }
 
-
 void ReportMemory(Napi::Env env, State& state) {
   if (!MemoryReportDue(state)) return;
   const int64_t delta = state.stats.bytes - state.reported;
@@ -54,8 +52,7 @@ std::string HandleProblem(const char* why, size_t i) {
 }
 
 void WriteMeta(State& state, const at::Tensor& tensor) {
-  int32_t* meta = state.meta;
-  if (meta == nullptr) Raise("ENGINE_STATE", "the meta buffer was not installed; load the engine through src/engine/binding.ts");
+  int32_t* meta = state.meta;  // made with the state (RegisterHandle)
   const c10::IntArrayRef sizes = tensor.sizes();  // one call (size(d) wraps and checks d each time)
   const size_t ndim = sizes.size();
   if (ndim > kMetaLength - 2) Raise("SHAPE_RANK", "tensors of more than 14 dimensions are not supported");
@@ -102,12 +99,16 @@ void CheckFrameArity(const char* name, int arity) {
   if (arity < 1 || static_cast<size_t>(arity) >= kStatusSlot) Raise("ENGINE_STATE", std::string("frame op ") + name + " has a bad arity");
 }
 
-void ExportNapiFrameFunction(Napi::Env env, Napi::Object exports, const char* name, napi_callback callback, int arity) {
-  napi_value fn;
-  if (napi_create_function(env, name, NAPI_AUTO_LENGTH, callback, &GetState(env), &fn) != napi_ok) Raise("ENGINE_STATE", std::string("cannot create ") + name);
+void PublishFrameFunction(Napi::Env env, Napi::Object exports, const char* name, napi_value fn, int arity) {
   Napi::Function function(env, fn);
   function.Set("frameArity", Napi::Number::New(env, arity));
   exports.Set(name, function);
+}
+
+void ExportNapiFrameFunction(Napi::Env env, Napi::Object exports, const char* name, napi_callback callback, int arity) {
+  napi_value fn;
+  if (napi_create_function(env, name, NAPI_AUTO_LENGTH, callback, &GetState(env), &fn) != napi_ok) Raise("ENGINE_STATE", std::string("cannot create ") + name);
+  PublishFrameFunction(env, exports, name, fn, arity);
 }
 
 at::Tensor& TensorArg(const Napi::CallbackInfo& info, size_t i) {
@@ -202,7 +203,7 @@ Napi::Value Install(const Napi::CallbackInfo& info) {
  */
 Napi::Value Settle(const Napi::CallbackInfo& info) {
   State& state = GetState(info.Env());
-  if (state.frame != nullptr) state.frame[kStatusSlot] = 0;
+  state.frame[kStatusSlot] = 0;
   ReportMemory(info.Env(), state);
   if (state.pending) {
     state.pending = false;

@@ -222,11 +222,6 @@ class Frame {
 
 using FrameCallback = void (*)(Frame&);
 
-/**
- * Runs a frame op without throwing or calling into JS: an error becomes the state's pending error,
- * flagged in the status slot, as is a due memory report; binding.ts then calls settle(), which
- * throws the error or reports the memory. This is how a V8 fast call runs an op (fast_calls.h).
- */
 /** Keeps a frame op's error for settle(); never throws (an out-of-memory message stays empty). */
 inline void SetPending(State& state, const char* code, const char* message) noexcept {
   state.pending = true;
@@ -238,6 +233,11 @@ inline void SetPending(State& state, const char* code, const char* message) noex
   }
 }
 
+/**
+ * Runs a frame op without throwing or calling into JS: an error becomes the state's pending error,
+ * flagged in the status slot, as is a due memory report; binding.ts then calls settle(), which
+ * throws the error or reports the memory. This is how a V8 fast call runs an op (fast_calls.h).
+ */
 template <FrameCallback F>
 void RunFrameQuietly(State& state) noexcept {
   state.pending = false;  // an error is only ever this op's own
@@ -253,9 +253,8 @@ void RunFrameQuietly(State& state) noexcept {
   } catch (...) {
     SetPending(state, "NATIVE_ERROR", "an unknown C++ exception");
   }
-  if (state.pending || MemoryReportDue(state)) {
-    state.frame[kStatusSlot] = (state.pending ? kErrorPending : 0) + (MemoryReportDue(state) ? kMemoryReportDue : 0);
-  }
+  const bool reportDue = MemoryReportDue(state);
+  if (state.pending || reportDue) state.frame[kStatusSlot] = (state.pending ? kErrorPending : 0) + (reportDue ? kMemoryReportDue : 0);
 }
 
 /** A frame op as a raw Node-API callback (where V8 fast calls are not built or not usable). */
@@ -269,6 +268,8 @@ napi_value FrameEntry(napi_env env, napi_callback_info info) {
 
 /** Registers a frame op of `arity` arguments as a Node-API function; binding.ts checks the arity. */
 void ExportNapiFrameFunction(Napi::Env env, Napi::Object exports, const char* name, napi_callback callback, int arity);
+/** Sets exports[name] to a frame op's function, marked with the arity it reads (both paths). */
+void PublishFrameFunction(Napi::Env env, Napi::Object exports, const char* name, napi_value fn, int arity);
 
 }  // namespace naskit
 
@@ -276,8 +277,10 @@ void ExportNapiFrameFunction(Napi::Env env, Napi::Object exports, const char* na
 
 namespace naskit {
 
-/** Registers a frame op: a V8 fast call where this build and Node allow it, else a Node-API function. */
+/** Refuses an arity that does not fit the frame (its last slot is the status). */
 void CheckFrameArity(const char* name, int arity);
+
+/** Registers a frame op: a V8 fast call where this build and Node allow it, else a Node-API function. */
 template <FrameCallback F>
 void ExportFrame(Napi::Env env, Napi::Object exports, const char* name, int arity) {
   CheckFrameArity(name, arity);

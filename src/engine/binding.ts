@@ -15,7 +15,7 @@ type G = NativeGenerator | null;
 /**
  * The addon's functions as the TypeScript layer calls them. Every tensor-returning function writes
  * the result's dtype and shape into the meta buffer (see {@link metaBuffer}). Op codes are defined
- * beside their callers in ops/*.ts. The functions named in {@link FRAME_OPS} pass their arguments
+ * beside their callers in ops/*.ts. The functions named in {@link FrameOp} pass their arguments
  * through the call frame (see {@link frameOps}); the TypeScript layer calls both kinds alike.
  */
 export interface NativeEngine {
@@ -143,9 +143,6 @@ export const ENGINE_FIX =
  */
 export let metaBuffer: Int32Array = new Int32Array(16);
 
-/** The call frame's last slot: nonzero after a frame op when binding.ts must call settle(). */
-const STATUS = 15;
-
 /** The ops that take their arguments through the call frame. */
 type FrameOp =
   | 'meta' | 'dispose' | 'item' | 'isAlive'
@@ -168,16 +165,15 @@ const flag = (b: boolean): number => (b ? 1 : 0);
 
 /**
  * Wrappers that give the frame ops their ordinary signatures: each writes its arguments into the
- * frame, calls the native op and reads the result from slot 0. One function literal per op keeps
- * every call site monomorphic, so the JIT inlines the wrapper into its caller.
- */
-/**
- * The call frame `F` (the addon's `frameBuffer`): a frame op reads its arguments from it and writes
- * its result (a handle or a number) to slot 0 (native/src/handle.h, `Frame`).
+ * call frame `F` (the addon's `frameBuffer`), calls the native op, and reads the result (a handle
+ * or a number) from slot 0 (native/src/handle.h, `Frame`). One function literal per op keeps every
+ * call site monomorphic, so the JIT inlines the wrapper into its caller.
  */
 function frameOps(n: Record<FrameOp, FrameFunction>, settle: () => void, F: Float64Array): Pick<NativeEngine, FrameOp> {
-  // A frame op cannot throw where it runs as a V8 fast call: it leaves a nonzero status instead, and
-  // settle() throws its error (or reports native memory to V8). Each reader below checks the status.
+  // A frame op cannot throw where it runs as a V8 fast call: it leaves a nonzero status in the
+  // frame's last slot instead, and settle() throws its error (or reports native memory to V8).
+  // Each reader below checks the status.
+  const STATUS = F.length - 1;
   const done = (): void => { if (F[STATUS] !== 0) settle(); };
   const value = (): number => { if (F[STATUS] !== 0) settle(); return F[0]; };
   const tensor = (): H => value() as H;
@@ -252,14 +248,14 @@ function frameOps(n: Record<FrameOp, FrameFunction>, settle: () => void, F: Floa
  * refused here rather than reading stale frame slots. Exported for tests.
  */
 export function withFrameOps(raw: RawEngine, path: string): NativeEngine {
-  // A copy: the addon's exports object is in V8's slow dictionary mode (about 90 properties set one
-  // by one), so a property load on it is a hash lookup; the copy literal has fast properties.
   const stale = (why: string) => new NativeError('ENGINE_STALE', `the tensor engine at ${path} does not match this naskit (${why}); rebuild it with \`node scripts/build-native.mjs --strict\``);
   // What this binding needs of the addon besides the ops (an older build lacks some).
   if (typeof raw.settle !== 'function' || typeof raw.fastCallCount !== 'function' || typeof raw.fastCallsNote !== 'string') throw stale('settle, fastCallCount or fastCallsNote is missing');
   if (!(raw.frameBuffer instanceof Float64Array) || raw.frameBuffer.length < 16 || !(raw.metaBuffer instanceof Int32Array) || raw.metaBuffer.length < 16) {
     throw stale('its frameBuffer or metaBuffer is missing');
   }
+  // A copy: the addon's exports object is in V8's slow dictionary mode (about 90 properties set one
+  // by one), so a property load on it is a hash lookup; the copy literal has fast properties.
   const wrapped = frameOps({ ...raw }, raw.settle, raw.frameBuffer);
   for (const [name, fn] of Object.entries(raw)) {
     const arity = typeof fn === 'function' ? (fn as FrameFunction).frameArity : undefined;

@@ -11,7 +11,7 @@ const UNARY = {
 } as const;
 
 // The ops pass their code as well as their name: a lookup by name here would see every op's name
-// and turn megamorphic in a real program (measured: +150 instructions per small op).
+// and turn megamorphic in a real program (measured with callgrind: about 60 instructions per small op).
 function binary(code: number, op: keyof typeof BINARY, a: Tensor, b: Tensor | number, alpha = 1): Tensor {
   const ha = handle(a, op, 'a');
   if (typeof b === 'number') return new Tensor(engine().binaryScalar(code, ha, finiteOrSpecial(b, op), alpha));
