@@ -81,7 +81,7 @@ ${rows.join('\n')}
 
 Notes: a deduplicated strategy that has converged proposes mostly architectures it has already
 seen (the deduplicated rea reached about 3,200 of NB201's 6,466 isomorphism classes in 10,000 asks
-when measured on 3 seeds); then each ask spends up to \`max_retries\` (3) extra inner proposals,
+when measured on 3 seeds); then each ask spends up to \`dedup_tries\` (3) extra inner proposals,
 each with an isomorphism key, before letting a duplicate through: that is the cost in the
 deduplicated rows. Local search never proposes an architecture twice while it can help it, so
 once most of the space has been seen, each random restart draw tries up to 20 samples.

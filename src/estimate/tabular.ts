@@ -3,6 +3,7 @@ import type { Nb201Space } from '../space/nb201.js';
 import type { Sample } from '../space/types.js';
 import { NB201_DATASETS, NB201_SIGNALS, Nb201Table, type Nb201Dataset, type Nb201Signal } from './nb201-table.js';
 import type { Estimate, EstimateRequest, Estimator } from './types.js';
+import { renameDeprecated } from '../util/deprecated.js';
 
 /** Options of {@link TabularEstimator}. */
 export interface TabularOptions {
@@ -10,6 +11,8 @@ export interface TabularOptions {
   /** The column the search sees; never the reported `test_200ep_mean`. */
   readonly signal?: Nb201Signal;
   /** Devices (columns of `nb201_latency_ms.csv`) whose latency is added to the metrics as `latency_ms:DEVICE`. */
+  readonly latency_devices?: readonly string[];
+  /** @deprecated Use `latency_devices`. */
   readonly latencyDevices?: readonly string[];
 }
 
@@ -36,8 +39,9 @@ export class TabularEstimator implements Estimator {
   constructor(
     readonly table: Nb201Table,
     readonly space: Nb201Space,
-    options: TabularOptions = {},
+    given: TabularOptions = {},
   ) {
+    const options = renameDeprecated('tabular', given as Readonly<Record<string, unknown>>, { names: { latencyDevices: 'latency_devices' } }) as TabularOptions;
     this.dataset = options.dataset ?? 'cifar10';
     this.signal = options.signal ?? 'valid_12ep';
     if (!NB201_DATASETS.includes(this.dataset)) {
@@ -49,7 +53,7 @@ export class TabularEstimator implements Estimator {
     if (!NB201_SIGNALS.includes(this.signal)) {
       throw new ConfigError('BAD_SIGNAL', `tabular estimator: unknown signal ${JSON.stringify(this.signal)}; valid: ${NB201_SIGNALS.join(', ')}`);
     }
-    this.latencyDevices = options.latencyDevices ?? [];
+    this.latencyDevices = options.latency_devices ?? [];
     for (const device of this.latencyDevices) {
       if (!table.devices.includes(device)) {
         throw new ConfigError('BAD_DEVICE', `tabular estimator: unknown latency device ${JSON.stringify(device)}; devices: ${table.devices.join(', ')}`);

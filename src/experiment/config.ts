@@ -6,6 +6,7 @@ import { SPACES, createSpace } from '../space/registry.js';
 import { STRATEGIES, createStrategy } from '../strategy/registry.js';
 import { estimatorDefinition } from './estimators.js';
 import type { PrunerConfig } from './pruner.js';
+import { renameDeprecated } from '../util/deprecated.js';
 
 /** The fields of each section, for "unknown field" messages. */
 const FIELDS: Readonly<Record<string, readonly string[]>> = {
@@ -83,7 +84,8 @@ export function validateConfig(input: unknown, where = 'config'): ExperimentConf
   let estimator: Record<string, unknown>;
   try {
     const def = estimatorDefinition(c.estimator.name);
-    const parsed = def.schema.safeParse(c.estimator, { reportInput: true });
+    const section = renameDeprecated('estimator', c.estimator, def.deprecated ?? {}, 'CONFIG_INVALID');
+    const parsed = def.schema.safeParse(section, { reportInput: true });
     if (!parsed.success) {
       throw new ConfigError('CONFIG_INVALID', parsed.error.issues.map((i) => describeIssue({ ...i, path: ['estimator', ...i.path] }, def.fields)).join('; '));
     }

@@ -9,6 +9,7 @@ import { ENGINE_FIX, engineAvailable } from '../engine/binding.js';
 import { Nb201Space } from '../space/nb201.js';
 import type { Sample, Space } from '../space/types.js';
 import type { Json } from '../util/json.js';
+import type { Deprecations } from '../util/deprecated.js';
 
 /** What an experiment needs from its estimator: estimates during the search, one final report after it. */
 export interface ExperimentEstimator {
@@ -40,6 +41,8 @@ export interface EstimatorDefinition {
   readonly fields: readonly string[];
   /** One line for the docs. */
   readonly description: string;
+  /** Old spellings of the section's fields, still accepted with a deprecation line. */
+  readonly deprecated?: Deprecations;
   create(options: Record<string, unknown>, context: EstimatorContext): ExperimentEstimator;
 }
 
@@ -76,7 +79,7 @@ const tabular: EstimatorDefinition = {
     const options = raw as TabularSection;
     const space = nb201SpaceOf(context, 'estimator.benchmark: nb201 needs space: nb201', '; set space: nb201 or choose another estimator');
     const table = Nb201Table.load(context.dataDir);
-    const tab = new TabularEstimator(table, space, { dataset: options.dataset, signal: options.signal, latencyDevices: options.latency_devices });
+    const tab = new TabularEstimator(table, space, { dataset: options.dataset, signal: options.signal, latency_devices: options.latency_devices });
     const fidelity = options.fidelity;
     // delay_ms makes a look-up last like a (very short) training, so that tests and demos can
     // kill workers mid-trial; 0 (the default) adds nothing.
@@ -119,7 +122,7 @@ const trainSchema = z.strictObject({
   channels: z.number().int().min(1).max(256).default(8),
   cells: z.number().int().min(1).max(10).default(1),
   batch_size: z.number().int().min(1).default(64),
-  lr: z.number().positive().max(10).default(0.1),
+  learning_rate: z.number().positive().max(10).default(0.1),
   train_images: z.number().int().min(0).default(5000),
   validation_images: z.number().int().min(1).default(1000),
   split_seed: z.number().int().min(0).default(0),
@@ -135,6 +138,7 @@ export type TrainSection = z.infer<typeof trainSchema>;
 const train: EstimatorDefinition = {
   schema: trainSchema as unknown as z.ZodType<Record<string, unknown>>,
   fields: Object.keys(trainSchema.shape),
+  deprecated: { names: { lr: 'learning_rate' } },
   description: 'trains the NAS-Bench-201 network of each architecture (C channels, N cells) for a few epochs on mnist, fashion-mnist or cifar10; the signal is the validation accuracy; the final step retrains the best on training + validation images and tests it once',
   create(raw, context) {
     const options = raw as TrainSection;
@@ -148,7 +152,7 @@ const train: EstimatorDefinition = {
       channels: options.channels,
       cells: options.cells,
       batchSize: options.batch_size,
-      lr: options.lr,
+      lr: options.learning_rate,
       trainImages: options.train_images,
       validationImages: options.validation_images,
       splitSeed: options.split_seed,

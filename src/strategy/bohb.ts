@@ -24,7 +24,10 @@ export const BohbOptions = HyperbandOptions.extend({
   bandwidth_rule: enumOption(['onehot', 'index'] as const, 'onehot'),
   min_points_in_model: z.number({ error: 'expected an integer ≥ 1' }).int({ error: 'expected an integer ≥ 1' }).min(1, { error: 'expected an integer ≥ 1' }).optional(),
 }).strict();
-export type BohbOptions = z.output<typeof BohbOptions>;
+/** Options of {@link Bohb}; every field is optional and has the default its TSDoc names. */
+export interface BohbOptions extends z.input<typeof BohbOptions> {}
+/** BohbOptions with every default filled in. */
+type Resolved = z.output<typeof BohbOptions>;
 
 /** A product of Aitchison–Aitken kernels over category indices (one bandwidth per dimension). */
 class CategoricalKde {
@@ -101,13 +104,13 @@ class CategoricalKde {
  */
 export class Bohb extends Hyperband {
   override readonly name: string = 'bohb';
-  private readonly model: BohbOptions;
+  private readonly model: z.output<typeof BohbOptions>;
   private readonly grids: readonly (readonly Value[])[];
   private readonly labels: readonly string[];
   /** Results per fidelity, as category indices. */
   private readonly results = new Map<number, { x: number[]; value: number }[]>();
 
-  constructor(context: StrategyContext, options: Readonly<Record<string, unknown>> = {}) {
+  constructor(context: StrategyContext, options: BohbOptions = {}) {
     super(context, options, 'bohb', BohbOptions);
     this.model = parseStrategyOptions('bohb', BohbOptions, options);
     const leaves = context.space.leaves();

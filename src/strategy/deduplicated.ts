@@ -4,7 +4,10 @@ import type { Space } from '../space/types.js';
 import { enumOption, intOption, parseStrategyOptions } from './options.js';
 import type { Observation, Proposal, Strategy, StrategyFactory } from './types.js';
 
-/** Options of {@link Deduplicated}. */
+/** Old spellings of {@link DeduplicatedOptions}, still accepted with a deprecation line. */
+const DEPRECATED = { names: { max_retries: 'dedup_tries' } } as const;
+
+/** The schema of {@link DeduplicatedOptions}. */
 export const DeduplicatedOptions = z
   .object({
     /** `iso`: same function (`space.isoKey`); `key`: same sample (`space.key`). */
@@ -14,10 +17,17 @@ export const DeduplicatedOptions = z
      * the benefit on NB201 (rea at 150 queries: 94.15 with 3, 94.16 with 100, 100 seeds); more only
      * cost time once the inner strategy has converged and proposes little that is new.
      */
-    max_retries: intOption(0, 1_000_000, 3),
+    dedup_tries: intOption(0, 1_000_000, 3),
   })
   .strict();
-export type DeduplicatedOptions = z.output<typeof DeduplicatedOptions>;
+
+/** Options of {@link Deduplicated}; every field is optional and has the default its TSDoc names. */
+export interface DeduplicatedOptions extends z.input<typeof DeduplicatedOptions> {
+  /** @deprecated Use `dedup_tries`. */
+  readonly max_retries?: number;
+}
+/** DeduplicatedOptions with every default filled in. */
+type Resolved = z.output<typeof DeduplicatedOptions>;
 
 /** What the wrapper knows about one architecture (at one fidelity). */
 type Known =
@@ -28,7 +38,7 @@ type Known =
  * Deduplication as a wrapper (NNI's strategy middleware; naskit STYLE: cross-cutting concerns wrap
  * strategies): when the inner strategy proposes an architecture already proposed (by isomorphism
  * key, or by exact key, at the same fidelity), the wrapper does not spend a trial on it but asks
- * the inner strategy again, up to `max_retries` times per ask; then it lets the proposal through.
+ * the inner strategy again, up to `dedup_tries` times per ask; then it lets the proposal through.
  *
  * The inner strategy still sees a complete, consistent history, which keeps it a deterministic
  * state machine: every skipped proposal is told to it as an observation of its own (inner) trial,
@@ -40,7 +50,7 @@ type Known =
  */
 export class Deduplicated implements Strategy {
   readonly name: string;
-  private readonly options: DeduplicatedOptions;
+  private readonly options: Resolved;
   private innerAsks = 0;
   private outerAsks = 0;
   private readonly outerToInner = new Map<number, number>();
@@ -49,9 +59,9 @@ export class Deduplicated implements Strategy {
   constructor(
     private readonly inner: Strategy,
     private readonly space: Space,
-    options: Readonly<Record<string, unknown>> = {},
+    options: DeduplicatedOptions = {},
   ) {
-    this.options = parseStrategyOptions('dedup', DeduplicatedOptions, options);
+    this.options = parseStrategyOptions('dedup', DeduplicatedOptions, options, DEPRECATED);
     this.name = inner.name;
   }
 
@@ -61,7 +71,7 @@ export class Deduplicated implements Strategy {
       const innerTrial = this.innerAsks++;
       const key = this.keyOf(proposal);
       const known = this.known.get(key);
-      if (known === undefined || retries >= this.options.max_retries) {
+      if (known === undefined || retries >= this.options.dedup_tries) {
         if (known === undefined) this.known.set(key, { state: 'pending', waiting: [] });
         this.outerToInner.set(this.outerAsks++, innerTrial);
         return proposal;
@@ -91,7 +101,7 @@ export class Deduplicated implements Strategy {
 
 /**
  * Wraps a strategy factory so that its strategies are {@link Deduplicated} unless the options say
- * `dedup: false`; `dedup: {by, max_retries}` sets the wrapper's options. The other options go to
+ * `dedup: false`; `dedup: {by, dedup_tries}` sets the wrapper's options. The other options go to
  * the inner strategy. This is how the registry switches deduplication on by default for the
  * strategies that otherwise re-propose architectures they have already seen.
  */
@@ -103,6 +113,6 @@ export function deduplicating(make: StrategyFactory): StrategyFactory {
     if (typeof dedup === 'object' && dedup !== null && !Array.isArray(dedup)) {
       return new Deduplicated(make(context, rest), context.space, dedup as Record<string, unknown>);
     }
-    throw new ConfigError('BAD_STRATEGY_OPTION', `option dedup = ${JSON.stringify(dedup)} is not allowed: expected true, false or {"by": "iso"|"key", "max_retries": n}`);
+    throw new ConfigError('BAD_STRATEGY_OPTION', `option dedup = ${JSON.stringify(dedup)} is not allowed: expected true, false or {"by": "iso"|"key", "dedup_tries": n}`);
   };
 }

@@ -22,7 +22,10 @@ export const GeneticAlgorithmOptions = z
   .strict()
   .refine((o) => o.tournament_size <= o.population, { error: 'tournament_size must not exceed population', path: ['tournament_size'] })
   .refine((o) => o.elitism < o.population, { error: 'elitism must be smaller than population', path: ['elitism'] });
-export type GeneticAlgorithmOptions = z.output<typeof GeneticAlgorithmOptions>;
+/** Options of {@link GeneticAlgorithm}; every field is optional and has the default its TSDoc names. */
+export interface GeneticAlgorithmOptions extends z.input<typeof GeneticAlgorithmOptions> {}
+/** GeneticAlgorithmOptions with every default filled in. */
+type Resolved = z.output<typeof GeneticAlgorithmOptions>;
 
 /**
  * A generational genetic algorithm with crossover (Holland 1975; Goldberg 1989; applied to NAS by
@@ -42,7 +45,7 @@ export type GeneticAlgorithmOptions = z.output<typeof GeneticAlgorithmOptions>;
 export class GeneticAlgorithm implements Strategy {
   readonly name = 'ga';
   private readonly rng: Rng;
-  private readonly options: GeneticAlgorithmOptions;
+  private readonly options: Resolved;
   private readonly book = new TrialBook<number>();
   /** The current generation's members (the parents), best first; empty during generation 0. */
   private parents: Completed[] = [];
@@ -52,7 +55,7 @@ export class GeneticAlgorithm implements Strategy {
 
   constructor(
     private readonly context: StrategyContext,
-    options: Readonly<Record<string, unknown>> = {},
+    options: GeneticAlgorithmOptions = {},
   ) {
     this.options = parseStrategyOptions('ga', GeneticAlgorithmOptions, options);
     this.rng = new Rng(context.seed);

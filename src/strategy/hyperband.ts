@@ -55,7 +55,10 @@ export const HyperbandOptions = z
     dedup_tries: intOption(0, 10_000, 50),
   })
   .strict();
-export type HyperbandOptions = z.output<typeof HyperbandOptions>;
+/** Options of {@link Hyperband}; every field is optional and has the default its TSDoc names. */
+export interface HyperbandOptions extends z.input<typeof HyperbandOptions> {}
+/** HyperbandOptions with every default filled in. */
+type Resolved = z.output<typeof HyperbandOptions>;
 
 /** A bracket with its fidelities, as the strategy runs it. */
 export interface FidelityBracket {
@@ -69,7 +72,8 @@ export interface FidelityBracket {
  * [min, max]. Consecutive rungs may then share a fidelity; promotion between them needs no new
  * evaluation.
  */
-export function fidelityBrackets(options: HyperbandOptions): FidelityBracket[] {
+export function fidelityBrackets(given: HyperbandOptions): FidelityBracket[] {
+  const options: Resolved = HyperbandOptions.parse(given);
   const offered = [...new Set(options.fidelities)].sort((a, b) => a - b);
   const min = options.min_fidelity ?? offered[0];
   const max = options.max_fidelity ?? offered[offered.length - 1];
@@ -131,7 +135,7 @@ interface Tag {
 export class Hyperband implements Strategy {
   readonly name: string = 'hyperband';
   protected readonly rng: Rng;
-  protected readonly options: HyperbandOptions;
+  protected readonly options: Resolved;
   private readonly book = new TrialBook<Tag>();
   private readonly plans: readonly FidelityBracket[];
   private readonly open: BracketRun[] = [];
@@ -140,12 +144,12 @@ export class Hyperband implements Strategy {
 
   constructor(
     protected readonly context: StrategyContext,
-    options: Readonly<Record<string, unknown>> = {},
+    options: HyperbandOptions = {},
     strategyName = 'hyperband',
     schema: z.ZodObject = HyperbandOptions,
   ) {
     // A subclass passes its own schema (a superset of Hyperband's), so its options are not refused here.
-    this.options = parseStrategyOptions(strategyName, schema, options) as HyperbandOptions;
+    this.options = parseStrategyOptions(strategyName, schema, options) as Resolved;
     this.rng = new Rng(context.seed);
     this.plans = fidelityBrackets(this.options);
   }

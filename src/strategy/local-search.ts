@@ -14,7 +14,10 @@ export const LocalSearchOptions = z
     move: enumOption(['first', 'best'], 'first'),
   })
   .strict();
-export type LocalSearchOptions = z.output<typeof LocalSearchOptions>;
+/** Options of {@link LocalSearch}; every field is optional and has the default its TSDoc names. */
+export interface LocalSearchOptions extends z.input<typeof LocalSearchOptions> {}
+/** LocalSearchOptions with every default filled in. */
+type Resolved = z.output<typeof LocalSearchOptions>;
 
 type Role = 'start' | 'neighbour';
 
@@ -39,7 +42,7 @@ type Role = 'start' | 'neighbour';
 export class LocalSearch implements Strategy {
   readonly name = 'local';
   private readonly rng: Rng;
-  private readonly options: LocalSearchOptions;
+  private readonly options: Resolved;
   private readonly book = new TrialBook<Role>();
   /** isoKeys of everything proposed (or told about). */
   private readonly seen = new Set<string>();
@@ -55,7 +58,7 @@ export class LocalSearch implements Strategy {
 
   constructor(
     private readonly context: StrategyContext,
-    options: Readonly<Record<string, unknown>> = {},
+    options: LocalSearchOptions = {},
   ) {
     this.options = parseStrategyOptions('local', LocalSearchOptions, options);
     this.rng = new Rng(context.seed);

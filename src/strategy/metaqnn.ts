@@ -22,7 +22,10 @@ export const MetaQnnOptions = z
     reward_scale: numberOption(1e-12, 1e12, 100),
   })
   .strict();
-export type MetaQnnOptions = z.output<typeof MetaQnnOptions>;
+/** Options of {@link MetaQnn}; every field is optional and has the default its TSDoc names. */
+export interface MetaQnnOptions extends z.input<typeof MetaQnnOptions> {}
+/** MetaQnnOptions with every default filled in. */
+type Resolved = z.output<typeof MetaQnnOptions>;
 
 /**
  * ε schedule of the paper for CIFAR-10: ε = 1.0 for 1,500 models, 0.9, 0.8 and 0.7 for 100 each,
@@ -84,7 +87,7 @@ export class MetaQnn implements Strategy {
   readonly name = 'metaqnn';
   private readonly rng: Rng;
   private readonly book = new TrialBook<undefined>();
-  private readonly options: MetaQnnOptions;
+  private readonly options: Resolved;
   private readonly leaves: readonly Leaf[];
   private readonly grids: readonly (readonly Value[])[];
   private readonly q = new Map<string, Float64Array>();
@@ -93,7 +96,7 @@ export class MetaQnn implements Strategy {
 
   constructor(
     private readonly context: StrategyContext,
-    options: Readonly<Record<string, unknown>> = {},
+    options: MetaQnnOptions = {},
   ) {
     this.options = parseStrategyOptions('metaqnn', MetaQnnOptions, options);
     this.rng = new Rng(context.seed);

@@ -19,7 +19,10 @@ export const Nsga2Options = z
     dedup_tries: intOption(0, 10_000, 50),
   })
   .strict();
-export type Nsga2Options = z.output<typeof Nsga2Options>;
+/** Options of {@link Nsga2}; every field is optional and has the default its TSDoc names. */
+export interface Nsga2Options extends z.input<typeof Nsga2Options> {}
+/** Nsga2Options with every default filled in. */
+type Resolved = z.output<typeof Nsga2Options>;
 
 /** A completed trial with its objective vector (all maximised). */
 interface Member {
@@ -61,7 +64,7 @@ export class Nsga2 implements Strategy {
   readonly name = 'nsga2';
   private readonly rng: Rng;
   private readonly book = new TrialBook<number>();
-  private readonly options: Nsga2Options;
+  private readonly options: Resolved;
   /** Results told since the last environmental selection. */
   private fresh: Member[] = [];
   private parents: Ranked[] = [];
@@ -70,7 +73,7 @@ export class Nsga2 implements Strategy {
 
   constructor(
     private readonly context: StrategyContext,
-    options: Readonly<Record<string, unknown>> = {},
+    options: Nsga2Options = {},
   ) {
     this.options = parseStrategyOptions('nsga2', Nsga2Options, options);
     this.rng = new Rng(context.seed);

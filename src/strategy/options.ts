@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { renameDeprecated, type Deprecations } from '../util/deprecated.js';
+
+export type { Deprecations } from '../util/deprecated.js';
 
 /**
  * Validates a strategy's options against its zod schema (a strict object whose fields carry their
@@ -7,8 +10,13 @@ import { ConfigError } from '../errors.js';
  * the value given and what is allowed. Unknown options are refused with the list of valid ones,
  * because a misspelt option silently falling back to its default is the worst outcome.
  */
-export function parseStrategyOptions<S extends z.ZodObject>(strategy: string, schema: S, options: Readonly<Record<string, unknown>> | undefined): z.output<S> {
-  const given = options ?? {};
+export function parseStrategyOptions<S extends z.ZodObject>(
+  strategy: string,
+  schema: S,
+  options: object | undefined,
+  deprecated: Deprecations = {},
+): z.output<S> {
+  const given = renameDeprecated(strategy, (options ?? {}) as Readonly<Record<string, unknown>>, deprecated);
   const result = schema.safeParse(given);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
@@ -38,3 +46,4 @@ export function enumOption<const T extends readonly [string, ...string[]]>(value
   const list = values.map((v) => JSON.stringify(v)).join(', ');
   return z.enum(values, { error: `expected one of ${list}` }).default(fallback as never) as never;
 }
+

@@ -21,9 +21,13 @@ const schema = z.strictObject({
   completions: int(1, 1000, 8),
   /** Predictors in the surrogate ensemble. */
   ensemble: int(1, 100, 5),
+  /** Width of each predictor's two hidden layers. */
   width: int(1, 1024, 32),
+  /** Training epochs of each predictor per fit. */
   epochs: int(1, 10_000, 100),
-  learningRate: num(1e-6, 1, 0.01),
+  /** Adam's step size for the predictors. */
+  learning_rate: num(1e-6, 1, 0.01),
+  /** Architecture encoding the predictors see: `onehot` (default), `path`, `adjacency` or `auto`. */
   encoding: oneOf(ENCODING_CHOICES, 'onehot'),
   /**
    * What the predictors are fitted to: `raw` signal values, `clip` (default: values below the median
@@ -32,8 +36,14 @@ const schema = z.strictObject({
   targets: oneOf(TARGETS, 'clip'),
 });
 
-/** Options of {@link Pnas}. */
-export type PnasOptions = z.input<typeof schema>;
+/** Old spellings of {@link PnasOptions}, still accepted with a deprecation line. */
+const DEPRECATED = { names: { learningRate: 'learning_rate' } } as const;
+
+/** Options of {@link Pnas}; every field is optional and has the default its TSDoc names. */
+export interface PnasOptions extends z.input<typeof schema> {
+  /** @deprecated Use `learning_rate`. */
+  readonly learningRate?: number;
+}
 
 /** One planned proposal of a stage: the concrete architecture to evaluate. */
 interface Planned {
@@ -74,9 +84,9 @@ export class Pnas implements Strategy {
 
   constructor(
     private readonly context: StrategyContext,
-    options: Readonly<Record<string, unknown>> = {},
+    options: PnasOptions = {},
   ) {
-    this.options = parseOptions('pnas', schema, options);
+    this.options = parseOptions('pnas', schema, options, DEPRECATED);
     this.history = new SearchHistory(context.space);
     this.encoder = new EncodingCache(context.space, resolveEncoding('pnas', context.space, this.options.encoding));
   }
@@ -191,7 +201,7 @@ export class Pnas implements Strategy {
   private surrogate(rng: Rng): ((samples: Sample[]) => Float64Array) | null {
     const results = this.history.results;
     if (results.length < 2) return null;
-    const { width, epochs, learningRate } = this.options;
+    const { width, epochs, learning_rate: learningRate } = this.options;
     const ensemble = new Ensemble((inputSize) => new Mlp(inputSize, { hidden: [width, width], epochs, batchSize: 32, learningRate, weightDecay: 1e-4 }), this.options.ensemble);
     ensemble.fit(
       results.map((r) => this.encoder.encode(r.sample)),

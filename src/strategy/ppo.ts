@@ -9,40 +9,56 @@ import type { Observation, Proposal, Strategy, StrategyContext } from './types.j
 
 const schema = z.strictObject({
   /** Results per policy update. */
-  batchSize: int(1, 10_000, 20),
+  batch_size: int(1, 10_000, 20),
   /** Passes of gradient ascent over each batch. */
   epochs: int(1, 1000, 4),
   /** PPO's ε: the ratio π/π_old is clipped to [1−ε, 1+ε]. */
   clip: num(0.01, 1, 0.2),
   /** Adam's step size on the logits. */
-  learningRate: num(1e-6, 10, 0.3),
+  learning_rate: num(1e-6, 10, 0.3),
   /** Decay of the moving-average reward baseline. */
-  baselineDecay: num(0, 1, 0.9),
+  baseline_decay: num(0, 1, 0.9),
   /** Weight of the policy's entropy in the objective (keeps it exploring). */
-  entropyBonus: num(0, 10, 0),
+  entropy_bonus: num(0, 10, 0),
   /**
    * Rewards: `rank` (default: the rank among all results so far, in [0, 1]; best signal on NB201), the `raw` signal, or `clip` (values below the median of all results so far raised to
    * it). Raw rewards let the few collapsed networks at chance accuracy dominate the advantages.
    */
   rewards: oneOf(TARGETS, 'rank'),
   /** Draws from the policy tried before an architecture already seen is replaced by an unseen random one. */
-  resample: int(1, 100_000, 100),
+  dedup_tries: int(1, 100_000, 100),
 });
 
-/** Options of {@link Ppo}. */
-export type PpoOptions = z.input<typeof schema>;
+/** Old spellings of {@link PpoOptions}, still accepted with a deprecation line. */
+const DEPRECATED = {
+  names: { batchSize: 'batch_size', learningRate: 'learning_rate', baselineDecay: 'baseline_decay', entropyBonus: 'entropy_bonus', resample: 'dedup_tries' },
+} as const;
+
+/** Options of {@link Ppo}; every field is optional and has the default its TSDoc names. */
+export interface PpoOptions extends z.input<typeof schema> {
+  /** @deprecated Use `batch_size`. */
+  readonly batchSize?: number;
+  /** @deprecated Use `learning_rate`. */
+  readonly learningRate?: number;
+  /** @deprecated Use `baseline_decay`. */
+  readonly baselineDecay?: number;
+  /** @deprecated Use `entropy_bonus`. */
+  readonly entropyBonus?: number;
+  /** @deprecated Use `dedup_tries`. */
+  readonly resample?: number;
+}
 
 /**
  * A policy-gradient controller trained with PPO (Schulman et al., "Proximal Policy Optimization
  * Algorithms", 2017) in place of REINFORCE (Zoph & Le 2017). The policy is a product of
  * independent softmaxes, one per leaf over its values (`grid()`, so a float leaf is searched on
- * its grid), without Zoph & Le's LSTM. After every `batchSize` results the clipped objective is
+ * its grid), without Zoph & Le's LSTM. After every `batch_size` results the clipped objective is
  * ascended for `epochs` passes with Adam; advantages are the rewards (the signal) minus a
  * moving-average baseline, divided by their root mean square in the batch. Deviations:
  * - the reward is by default the rank of the result among all results so far (`rewards: 'rank'`),
  *   not the accuracy itself;
  * - proposals already seen (up to isomorphism), or outside the space's constraint, are redrawn
- *   (up to `resample` times), then replaced by an unseen uniform draw; the log-probability used as
+ *   (up to `dedup_tries` times), then replaced by an unseen uniform draw; the log-probability used as
  *   π_old is that of the architecture actually proposed, under the policy at ask time;
  * - failed trials and trials this instance did not ask give no experience.
  * Defaults (rank rewards, batch 20, step 0.3, 4 epochs, ε 0.2) were chosen on NB201 CIFAR-10 by
@@ -66,13 +82,13 @@ export class Ppo implements Strategy {
 
   constructor(
     private readonly context: StrategyContext,
-    options: Readonly<Record<string, unknown>> = {},
+    options: PpoOptions = {},
   ) {
-    this.options = parseOptions('ppo', schema, options);
+    this.options = parseOptions('ppo', schema, options, DEPRECATED);
     this.history = new SearchHistory(context.space);
     this.grids = context.space.leaves().map((leaf) => leaf.grid());
     this.policy = new FactorizedPolicy(this.grids.map((g) => g.length));
-    this.adam = new Adam(this.policy.logits, this.options.learningRate);
+    this.adam = new Adam(this.policy.logits, this.options.learning_rate);
   }
 
   ask(): Proposal {
@@ -82,7 +98,7 @@ export class Ppo implements Strategy {
     const leaves = space.leaves();
     let sample: Sample | null = null;
     let action: number[] = [];
-    for (let t = 0; t < this.options.resample && sample === null; t++) {
+    for (let t = 0; t < this.options.dedup_tries && sample === null; t++) {
       action = this.policy.sample(rng);
       const raw: Record<string, Value> = {};
       leaves.forEach((leaf, d) => (raw[leaf.label] = this.grids[d][action[d]]));
@@ -106,7 +122,7 @@ export class Ppo implements Strategy {
     this.taken.delete(observation.trial);
     if (!result || !taken) return;
     this.buffer.push({ ...taken, trial: result.trial });
-    if (this.buffer.length >= this.options.batchSize) this.update();
+    if (this.buffer.length >= this.options.batch_size) this.update();
   }
 
   /** One PPO update on the buffered batch. */
@@ -121,11 +137,11 @@ export class Ppo implements Strategy {
     const spread = Math.sqrt(raw.reduce((s, a) => s + a * a, 0) / raw.length);
     const batch: PolicySample[] = this.buffer.map((b, i) => ({ action: b.action, oldLogProb: b.logProb, advantage: spread > 0 ? raw[i] / spread : 0 }));
     for (let e = 0; e < this.options.epochs; e++) {
-      const { gradient } = ppoObjective(this.policy, batch, this.options.clip, this.options.entropyBonus);
+      const { gradient } = ppoObjective(this.policy, batch, this.options.clip, this.options.entropy_bonus);
       // Adam descends: hand it the negated gradient of the objective we ascend.
       this.adam.step(gradient.map((g) => g.map((v) => -v)));
     }
-    const decay = this.options.baselineDecay;
+    const decay = this.options.baseline_decay;
     this.baseline = this.baseline === null ? mean : decay * this.baseline + (1 - decay) * mean;
     this.buffer = [];
     this.updates++;

@@ -20,7 +20,10 @@ export const RandomScalarizationOptions = z
     dedup_tries: intOption(0, 10_000, 50),
   })
   .strict();
-export type RandomScalarizationOptions = z.output<typeof RandomScalarizationOptions>;
+/** Options of {@link RandomScalarization}; every field is optional and has the default its TSDoc names. */
+export interface RandomScalarizationOptions extends z.input<typeof RandomScalarizationOptions> {}
+/** RandomScalarizationOptions with every default filled in. */
+type Resolved = z.output<typeof RandomScalarizationOptions>;
 
 interface Member {
   readonly trial: number;
@@ -48,14 +51,14 @@ export class RandomScalarization implements Strategy {
   readonly name = 'random-scalarization';
   private readonly rng: Rng;
   private readonly book = new TrialBook<string>();
-  private readonly options: RandomScalarizationOptions;
+  private readonly options: Resolved;
   private readonly members: Member[] = [];
   private readonly seen = new Set<string>();
   private objectiveCount: number | null;
 
   constructor(
     private readonly context: StrategyContext,
-    options: Readonly<Record<string, unknown>> = {},
+    options: RandomScalarizationOptions = {},
   ) {
     this.options = parseStrategyOptions('random-scalarization', RandomScalarizationOptions, options);
     this.rng = new Rng(context.seed);

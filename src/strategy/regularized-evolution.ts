@@ -15,7 +15,10 @@ export const RegularizedEvolutionOptions = z
   })
   .strict()
   .refine((o) => o.sample_size <= o.population, { error: 'sample_size must not exceed population', path: ['sample_size'] });
-export type RegularizedEvolutionOptions = z.output<typeof RegularizedEvolutionOptions>;
+/** Options of {@link RegularizedEvolution}; every field is optional and has the default its TSDoc names. */
+export interface RegularizedEvolutionOptions extends z.input<typeof RegularizedEvolutionOptions> {}
+/** RegularizedEvolutionOptions with every default filled in. */
+type Resolved = z.output<typeof RegularizedEvolutionOptions>;
 
 /**
  * Regularized (aging) evolution: Real, Aggarwal, Huang & Le, "Regularized Evolution for Image
@@ -41,11 +44,11 @@ export class RegularizedEvolution implements Strategy {
   private readonly book = new TrialBook<'random' | 'mutation'>();
   /** Living members, oldest first. */
   private readonly members: Completed[] = [];
-  private readonly options: RegularizedEvolutionOptions;
+  private readonly options: Resolved;
 
   constructor(
     private readonly context: StrategyContext,
-    options: Readonly<Record<string, unknown>> = {},
+    options: RegularizedEvolutionOptions = {},
   ) {
     this.options = parseStrategyOptions('rea', RegularizedEvolutionOptions, options);
     this.rng = new Rng(context.seed);

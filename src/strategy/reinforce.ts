@@ -16,7 +16,10 @@ export const ReinforceOptions = z
     optimizer: enumOption(['adam', 'sgd'], 'adam'),
   })
   .strict();
-export type ReinforceOptions = z.output<typeof ReinforceOptions>;
+/** Options of {@link Reinforce}; every field is optional and has the default its TSDoc names. */
+export interface ReinforceOptions extends z.input<typeof ReinforceOptions> {}
+/** ReinforceOptions with every default filled in. */
+type Resolved = z.output<typeof ReinforceOptions>;
 
 /** How many policy draws may be rejected by a space's constraint before a uniform draw is used. */
 const MAX_DRAWS = 100;
@@ -40,7 +43,7 @@ const MAX_DRAWS = 100;
 export class Reinforce implements Strategy {
   readonly name = 'reinforce';
   private readonly rng: Rng;
-  private readonly options: ReinforceOptions;
+  private readonly options: Resolved;
   private readonly book = new TrialBook();
   private readonly leaves: readonly Leaf[];
   private readonly grids: readonly (readonly Value[])[];
@@ -52,7 +55,7 @@ export class Reinforce implements Strategy {
 
   constructor(
     private readonly context: StrategyContext,
-    options: Readonly<Record<string, unknown>> = {},
+    options: ReinforceOptions = {},
   ) {
     this.options = parseStrategyOptions('reinforce', ReinforceOptions, options);
     this.rng = new Rng(context.seed);

@@ -22,10 +22,21 @@ test('tabular: signal and reported figure come from their own columns; the repor
   assert.equal(r.costSeconds, 260.36);
   assert.equal(est.query(sample, 200).value, 90.39);
   assert.equal(r.metrics.params, 802426);
-  const withLatency = new TabularEstimator(table, space, { latencyDevices: ['pixel3', 'raspi4'] });
+  const withLatency = new TabularEstimator(table, space, { latency_devices: ['pixel3', 'raspi4'] });
   assert.equal(withLatency.query(sample).metrics['latency_ms:pixel3'], 17.24);
   assert.equal(withLatency.query(sample).metrics['latency_ms:raspi4'], 54.78);
-  assert.throws(() => new TabularEstimator(table, space, { latencyDevices: ['pixel9'] }), (e: unknown) => e instanceof ConfigError && e.code === 'BAD_DEVICE' && /pixel3/.test(e.message));
+  // The old spelling latencyDevices still works, with one deprecation line naming the new one.
+  const write = process.stderr.write.bind(process.stderr);
+  let printed = '';
+  process.stderr.write = ((chunk: string | Uint8Array) => ((printed += String(chunk)), true)) as typeof process.stderr.write;
+  try {
+    assert.equal(new TabularEstimator(table, space, { latencyDevices: ['pixel3'] }).query(sample).metrics['latency_ms:pixel3'], 17.24);
+    new TabularEstimator(table, space, { latencyDevices: ['pixel3'] });
+  } finally {
+    process.stderr.write = write;
+  }
+  assert.equal(printed, 'naskit: tabular: option "latencyDevices" is deprecated; use "latency_devices"\n');
+  assert.throws(() => new TabularEstimator(table, space, { latency_devices: ['pixel9'] }), (e: unknown) => e instanceof ConfigError && e.code === 'BAD_DEVICE' && /pixel3/.test(e.message));
   assert.throws(
     () => new TabularEstimator(table, space, { signal: 'test_200ep_mean' as never }),
     (e: unknown) => e instanceof ConfigError && e.code === 'SIGNAL_IS_REPORT',

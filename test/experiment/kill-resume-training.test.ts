@@ -14,7 +14,7 @@ const EPOCHS = 5;
 const CONFIG = (name: string) => `name: ${name}
 space: nb201
 strategy: {name: random}
-estimator: {name: train, dataset: fashion-mnist, epochs: ${EPOCHS}, channels: 4, cells: 1, batch_size: 32, lr: 0.05,
+estimator: {name: train, dataset: fashion-mnist, epochs: ${EPOCHS}, channels: 4, cells: 1, batch_size: 32, learning_rate: 0.05,
   train_images: 384, validation_images: 128, augment: false, final_epochs: 1, test_images: 256, threads: 1}
 budget: {trials: 3}
 seed: 5

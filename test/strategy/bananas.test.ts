@@ -14,10 +14,10 @@ test('bananas: bad options are ConfigErrors naming the option', () => {
   for (const [options, name] of [
     [{ ensemble: 0 }, 'ensemble'],
     [{ acquisition: 'pi' }, 'acquisition'],
-    [{ learningRate: -1 }, 'learningRate'],
-    [{ batchsize: 3 }, 'batchSize'],
+    [{ learning_rate: -1 }, 'learning_rate'],
+    [{ batchsize: 3 }, 'batch_size'],
   ] as const) {
-    assert.throws(() => new Bananas(context, options), (e: unknown) => e instanceof ConfigError && e.code === 'BAD_STRATEGY_OPTION' && e.message.includes(name), JSON.stringify(options));
+    assert.throws(() => new Bananas(context, options as Record<string, unknown>), (e: unknown) => e instanceof ConfigError && e.code === 'BAD_STRATEGY_OPTION' && e.message.includes(name), JSON.stringify(options));
   }
 });
 
@@ -41,7 +41,7 @@ test('bananas: on NB201 (CIFAR-10, valid_12ep) it finds better architectures tha
   const space = new Nb201Space();
   const estimator = new TabularEstimator(Nb201Table.load(testDataDir()), space, { dataset: 'cifar10', signal: 'valid_12ep' });
   // A lighter ensemble than the default keeps the test short; the comparison still holds.
-  const ours = meanBest((seed) => new Bananas({ space, seed }, { ensemble: 3, epochs: 40, batchSize: 10 }), estimator, 5, 50);
+  const ours = meanBest((seed) => new Bananas({ space, seed }, { ensemble: 3, epochs: 40, batch_size: 10 }), estimator, 5, 50);
   const random = meanBest((seed) => new RandomSearch({ space, seed }), estimator, 5, 50);
   assert.ok(ours > random + 0.25, `bananas ${ours.toFixed(3)} vs random ${random.toFixed(3)}`);
 });

@@ -52,7 +52,7 @@ for (const name of Object.keys(STRATEGIES)) {
 
     test('wrapped in Deduplicated, it never asks a completed architecture again (same isoKey and fidelity)', () => {
       const space = new Nb201Space();
-      const strategy = new Deduplicated(build(name, space, 13), space, { max_retries: 500 });
+      const strategy = new Deduplicated(build(name, space, 13), space, { dedup_tries: 500 });
       const seen = new Set<string>();
       for (let trial = 0; trial < ASKS; trial++) {
         const { sample, fidelity } = strategy.ask();

@@ -43,6 +43,6 @@ test('pnas: with fill "default" the leaves not yet expanded hold their default',
 });
 
 test('pnas: bad options are ConfigErrors naming the option', () => {
-  assert.throws(() => new Pnas({ space, seed: 0 }, { fill: 'zero' }), (e: unknown) => e instanceof ConfigError && e.code === 'BAD_STRATEGY_OPTION' && /fill/.test(e.message));
+  assert.throws(() => new Pnas({ space, seed: 0 }, { fill: 'zero' } as Record<string, unknown>), (e: unknown) => e instanceof ConfigError && e.code === 'BAD_STRATEGY_OPTION' && /fill/.test(e.message));
   assert.throws(() => new Pnas({ space, seed: 0 }, { beam: 0 }), (e: unknown) => e instanceof ConfigError && /beam/.test(e.message));
 });

@@ -70,7 +70,7 @@ class ToySpace extends ProductSpace {
 test('ppo: on a separable toy problem the policy concentrates on the best values', () => {
   const space = new ToySpace();
   const reward = (s: Sample): number => space.leaves().reduce((acc, leaf) => acc + (s[leaf.label] as number), 0);
-  const ppo = new Ppo({ space, seed: 1 }, { batchSize: 10, learningRate: 0.1 });
+  const ppo = new Ppo({ space, seed: 1 }, { batch_size: 10, learning_rate: 0.1 });
   const late: number[] = [];
   for (let trial = 0; trial < 300; trial++) {
     const { sample } = ppo.ask();
@@ -84,5 +84,5 @@ test('ppo: on a separable toy problem the policy concentrates on the best values
 
 test('ppo: bad options are a ConfigError naming the option', () => {
   assert.throws(() => new Ppo({ space: new ToySpace(), seed: 0 }, { clip: 5 }), (e: unknown) => e instanceof ConfigError && e.code === 'BAD_STRATEGY_OPTION' && /clip/.test(e.message));
-  assert.throws(() => new Ppo({ space: new ToySpace(), seed: 0 }, { epoch: 3 }), (e: unknown) => e instanceof ConfigError && /epochs/.test(e.message));
+  assert.throws(() => new Ppo({ space: new ToySpace(), seed: 0 }, { epoch: 3 } as Record<string, unknown>), (e: unknown) => e instanceof ConfigError && /epochs/.test(e.message));
 });

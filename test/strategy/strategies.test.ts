@@ -117,7 +117,7 @@ test('ga: generation 0 is random, children are crossovers of two parents, genera
 });
 
 test('reinforce: the policy concentrates on the best choices of a unimodal objective (adam and sgd)', () => {
-  for (const options of [{}, { optimizer: 'sgd', learning_rate: 0.05 }]) {
+  for (const options of [{}, { optimizer: 'sgd', learning_rate: 0.05 } as const]) {
     const policy = new Reinforce({ space, seed: 3 }, options);
     for (let t = 0; t < 400; t++) {
       const { sample } = policy.ask();
@@ -151,7 +151,7 @@ test('dedup: skipped duplicates are told to the inner strategy with the known re
   const aTwin = space.parse('|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|');
   assert.equal(space.isoKey(a), space.isoKey(aTwin));
   const inner = new Cycle([a, b, aTwin, b, a]);
-  const dedup = new Deduplicated(inner, space, { max_retries: 3 });
+  const dedup = new Deduplicated(inner, space, { dedup_tries: 3 });
   assert.equal(dedup.ask().sample, a); // outer 0 = inner 0
   assert.equal(dedup.ask().sample, b); // outer 1 = inner 1
   // Inner 2..4 are duplicates of pending trials (aTwin, b, a), inner 5 = b again: let through after 3 retries.
@@ -174,7 +174,7 @@ test('dedup: with enough retries, the registered rea and ga never propose an arc
   // (The default, 3 retries, lets a duplicate through once a strategy has converged, by design;
   // so does a converged reinforce policy.)
   for (const name of ['rea', 'ga']) {
-    const strategy = createStrategy(name, { space, seed: 9 }, { dedup: { max_retries: 1000 } });
+    const strategy = createStrategy(name, { space, seed: 9 }, { dedup: { dedup_tries: 1000 } });
     const seen = new Set<string>();
     for (let t = 0; t < 300; t++) {
       const { sample } = strategy.ask();
