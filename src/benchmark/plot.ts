@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { createRequire } from 'node:module';
 import { NaskitError } from '../errors.js';
 
 /** One point of a series; `spread` draws a shaded band y ± spread (e.g. a standard deviation). */
@@ -142,21 +142,41 @@ export function renderSvg(spec: PlotSpec): string {
   return out.join('\n');
 }
 
+/** The part of `@resvg/resvg-js` used here. */
+interface ResvgModule {
+  Resvg: new (svg: string, options: { background?: string; font?: { loadSystemFonts?: boolean; defaultFontFamily?: string } }) => { render(): { asPng(): Buffer } };
+}
+
+let resvg: ResvgModule | null = null;
+
+/** `@resvg/resvg-js`, loaded on the first PNG (its native binary comes prebuilt in the npm package). */
+function loadResvg(): ResvgModule {
+  if (resvg) return resvg;
+  try {
+    resvg = createRequire(import.meta.url)('@resvg/resvg-js') as ResvgModule;
+    return resvg;
+  } catch (error) {
+    const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new NaskitError('PLOT_CONVERTER_MISSING', `plot: the PNG renderer @resvg/resvg-js does not load (${why}); reinstall naskit's dependencies with 'npm ci'`, { cause: error });
+  }
+}
+
 /**
- * Writes the figure as SVG (`<path without .png>.svg`) and PNG (`path`). The PNG is converted from
- * the SVG by `rsvg-convert` (Debian package librsvg2-bin), so the SVG is the single drawing and the
- * PNG only a rasterisation of it. A missing converter is a `NaskitError` with code
- * `PLOT_CONVERTER_MISSING` that says how to install it; the SVG is written regardless.
+ * Writes the figure as SVG (`<path without .png>.svg`) and PNG (`path`). The PNG is rendered from
+ * the SVG by `@resvg/resvg-js` (a dependency whose prebuilt binary comes with the npm package), so
+ * the SVG is the single drawing and the PNG only a rasterisation of it. The SVG is written first; a
+ * renderer that does not load is a `NaskitError` with code `PLOT_CONVERTER_MISSING` that says how
+ * to fix it.
  */
 export function writePlot(spec: PlotSpec, pngPath: string): { svg: string; png: string } {
   if (!pngPath.endsWith('.png')) throw new RangeError(`writePlot: the output path must end in .png, got ${pngPath}`);
   const svgPath = pngPath.replace(/\.png$/, '.svg');
   mkdirSync(dirname(pngPath), { recursive: true });
-  writeFileSync(svgPath, renderSvg(spec));
-  const run = spawnSync('rsvg-convert', ['--format=png', '--background-color=white', '-o', pngPath, svgPath], { encoding: 'utf8' });
-  if (run.error || run.status !== 0) {
-    const why = run.error ? run.error.message : run.stderr.trim();
-    throw new NaskitError('PLOT_CONVERTER_MISSING', `plot: could not convert ${svgPath} to PNG with rsvg-convert (${why}); install it with 'apt-get install -y librsvg2-bin' (the SVG was written)`);
-  }
+  const svg = renderSvg(spec);
+  writeFileSync(svgPath, svg);
+  const { Resvg } = loadResvg();
+  // System fonts when present (DejaVu Sans, as the SVG asks); without any, text is left out but the figure is drawn.
+  const png = new Resvg(svg, { background: 'white', font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng();
+  writeFileSync(pngPath, png);
   return { svg: svgPath, png: pngPath };
 }
