@@ -1,19 +1,19 @@
 import { ConfigError } from '../errors.js';
 import { RandomSearch } from './random-search.js';
-import { RegularizedEvolution } from './regularized-evolution.js';
-import { LocalSearch } from './local-search.js';
-import { GeneticAlgorithm } from './genetic-algorithm.js';
-import { Reinforce } from './reinforce.js';
-import { deduplicating } from './deduplicated.js';
-import { Nsga2 } from './nsga2.js';
-import { RandomScalarization } from './random-scalarization.js';
-import { MetaQnn } from './metaqnn.js';
-import { Hyperband } from './hyperband.js';
-import { Bohb } from './bohb.js';
-import { BayesianOptimization } from './bayesian-optimization.js';
-import { Bananas } from './bananas.js';
-import { Pnas } from './pnas.js';
-import { Ppo } from './ppo.js';
+import { RegularizedEvolution, type RegularizedEvolutionOptions } from './regularized-evolution.js';
+import { LocalSearch, type LocalSearchOptions } from './local-search.js';
+import { GeneticAlgorithm, type GeneticAlgorithmOptions } from './genetic-algorithm.js';
+import { Reinforce, type ReinforceOptions } from './reinforce.js';
+import { deduplicating, type Deduplicated, type DeduplicatedOptions } from './deduplicated.js';
+import { Nsga2, type Nsga2Options } from './nsga2.js';
+import { RandomScalarization, type RandomScalarizationOptions } from './random-scalarization.js';
+import { MetaQnn, type MetaQnnOptions } from './metaqnn.js';
+import { Hyperband, type HyperbandOptions } from './hyperband.js';
+import { Bohb, type BohbOptions } from './bohb.js';
+import { BayesianOptimization, type BayesianOptimizationOptions } from './bayesian-optimization.js';
+import { Bananas, type BananasOptions } from './bananas.js';
+import { Pnas, type PnasOptions } from './pnas.js';
+import { Ppo, type PpoOptions } from './ppo.js';
 import type { Strategy, StrategyContext, StrategyFactory } from './types.js';
 
 /** name → factory for every strategy the CLI and configs can name. One line per strategy. */
@@ -34,9 +34,42 @@ export const STRATEGIES: Readonly<Record<string, StrategyFactory>> = {
   ppo: (context, options) => new Ppo(context, options),
 };
 
-/** The strategy registered under `name`; throws a `ConfigError` naming the valid names. */
-export function createStrategy(name: string, context: StrategyContext, options: Readonly<Record<string, unknown>> = {}): Strategy {
+/** The `dedup` option of the strategies the registry deduplicates by default (see {@link Deduplicated}). */
+export interface DedupOption {
+  /** `true` (default): skip architectures already proposed; `false`: the paper's behaviour; an object sets the wrapper's options. */
+  readonly dedup?: boolean | DeduplicatedOptions;
+}
+
+/** The options each registered strategy takes, by registry name (what a config's `strategy.options` holds). */
+export interface StrategyOptionsByName {
+  random: Readonly<Record<string, never>>;
+  nsga2: Nsga2Options;
+  'random-scalarization': RandomScalarizationOptions;
+  metaqnn: MetaQnnOptions & DedupOption;
+  hyperband: HyperbandOptions & DedupOption;
+  bohb: BohbOptions & DedupOption;
+  rea: RegularizedEvolutionOptions & DedupOption;
+  local: LocalSearchOptions;
+  ga: GeneticAlgorithmOptions & DedupOption;
+  reinforce: ReinforceOptions & DedupOption;
+  'bo-gp': BayesianOptimizationOptions;
+  bananas: BananasOptions;
+  pnas: PnasOptions;
+  ppo: PpoOptions;
+}
+
+/** The name of a strategy naskit registers itself. */
+export type StrategyName = keyof StrategyOptionsByName;
+
+/**
+ * The strategy registered under `name`, built with `options` (validated: a bad or unknown option is a
+ * `ConfigError` with code `BAD_STRATEGY_OPTION`); an unknown name is a `ConfigError` naming the valid ones.
+ */
+export function createStrategy<N extends StrategyName>(name: N, context: StrategyContext, options?: StrategyOptionsByName[N]): Strategy;
+/** A strategy registered at run time, or one named by a string read from a config. */
+export function createStrategy(name: string, context: StrategyContext, options?: Readonly<Record<string, unknown>>): Strategy;
+export function createStrategy(name: string, context: StrategyContext, options: object = {}): Strategy {
   const make = STRATEGIES[name];
   if (!make) throw new ConfigError('UNKNOWN_STRATEGY', `unknown strategy ${JSON.stringify(name)}; valid: ${Object.keys(STRATEGIES).join(', ')}`);
-  return make(context, options);
+  return make(context, options as Readonly<Record<string, unknown>>);
 }
