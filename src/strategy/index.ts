@@ -17,6 +17,6 @@ export { Bananas, type BananasOptions } from './bananas.js';
 export { Pnas, type PnasOptions } from './pnas.js';
 export { Ppo, type PpoOptions } from './ppo.js';
 export { replay } from './replay.js';
-export { STRATEGIES, createStrategy, type DedupOption, type StrategyName, type StrategyOptionsByName } from './registry.js';
+export { STRATEGIES, createStrategy, type DedupOption, type OptionsFor, type StrategyName, type StrategyOptionsByName } from './registry.js';
 export { intOption, numberOption, enumOption, parseStrategyOptions, type Deprecations } from './options.js';
 export { TrialBook, type Completed } from './pending.js';

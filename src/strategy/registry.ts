@@ -61,15 +61,16 @@ export interface StrategyOptionsByName {
 /** The name of a strategy naskit registers itself. */
 export type StrategyName = keyof StrategyOptionsByName;
 
+/** The options `createStrategy` takes for the name `N`: typed for naskit's own strategies, free-form for any other string. */
+export type OptionsFor<N extends string> = N extends StrategyName ? StrategyOptionsByName[N] : Readonly<Record<string, unknown>>;
+
 /**
  * The strategy registered under `name`, built with `options` (validated: a bad or unknown option is a
- * `ConfigError` with code `BAD_STRATEGY_OPTION`); an unknown name is a `ConfigError` naming the valid ones.
+ * `ConfigError` with code `BAD_STRATEGY_OPTION`); an unknown name is a `ConfigError` naming the valid
+ * ones. For a literal name of naskit's own strategies the options are type-checked too.
  */
-export function createStrategy<N extends StrategyName>(name: N, context: StrategyContext, options?: StrategyOptionsByName[N]): Strategy;
-/** A strategy registered at run time, or one named by a string read from a config. */
-export function createStrategy(name: string, context: StrategyContext, options?: Readonly<Record<string, unknown>>): Strategy;
-export function createStrategy(name: string, context: StrategyContext, options: object = {}): Strategy {
+export function createStrategy<N extends string>(name: N, context: StrategyContext, options?: OptionsFor<N>): Strategy {
   const make = STRATEGIES[name];
   if (!make) throw new ConfigError('UNKNOWN_STRATEGY', `unknown strategy ${JSON.stringify(name)}; valid: ${Object.keys(STRATEGIES).join(', ')}`);
-  return make(context, options as Readonly<Record<string, unknown>>);
+  return make(context, (options ?? {}) as Readonly<Record<string, unknown>>);
 }

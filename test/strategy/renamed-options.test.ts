@@ -106,12 +106,12 @@ test('bananas: acquisition "its" works as "thompson", with one deprecation line'
   const base = SMALL.bananas;
   let viaOld: string[] = [];
   const printed = stderrOf(() => {
-    viaOld = run(createStrategy('bananas', context, { ...base, acquisition: 'its' }), 10);
-    createStrategy('bananas', context, { ...base, acquisition: 'its' });
+    viaOld = run(createStrategy<string>('bananas', context, { ...base, acquisition: 'its' }), 10);
+    createStrategy<string>('bananas', context, { ...base, acquisition: 'its' });
   });
   assert.deepEqual(viaOld, run(createStrategy('bananas', context, { ...base, acquisition: 'thompson' }), 10));
   // The model's proposals name the acquisition they were chosen by: the old value reached the option.
-  const strategy = createStrategy('bananas', context, { ...base, acquisition: 'its' });
+  const strategy = createStrategy<string>('bananas', context, { ...base, acquisition: 'its' });
   run(strategy, 4);
   assert.equal(strategy.ask().attrs?.role, 'thompson');
   assert.deepEqual(printed.trim().split('\n'), ['naskit: bananas: acquisition "its" is deprecated; use "thompson"']);

@@ -24,15 +24,15 @@ function isConfigError(option: string) {
 
 test('options: unknown options and bad values are ConfigErrors naming the option', () => {
   const context = { space, seed: 0 };
-  assert.throws(() => createStrategy('rea', context, { populaton: 5 }), isConfigError('populaton'));
+  assert.throws(() => createStrategy<string>('rea', context, { populaton: 5 }), isConfigError('populaton'));
   assert.throws(() => createStrategy('rea', context, { population: 1 }), isConfigError('population'));
   assert.throws(() => createStrategy('rea', context, { population: 5, sample_size: 6 }), isConfigError('sample_size'));
-  assert.throws(() => createStrategy('local', context, { move: 'steepest' }), (e: unknown) => isConfigError('move')(e) && /"first", "best"/.test((e as Error).message));
+  assert.throws(() => createStrategy<string>('local', context, { move: 'steepest' }), (e: unknown) => isConfigError('move')(e) && /"first", "best"/.test((e as Error).message));
   assert.throws(() => createStrategy('ga', context, { mutation_prob: 1.5 }), isConfigError('mutation_prob'));
   assert.throws(() => createStrategy('ga', context, { population: 4, elitism: 4 }), isConfigError('elitism'));
-  assert.throws(() => createStrategy('reinforce', context, { optimizer: 'rmsprop' }), (e: unknown) => isConfigError('optimizer')(e) && /adam/.test((e as Error).message));
-  assert.throws(() => createStrategy('rea', context, { dedup: 'yes' }), isConfigError('dedup'));
-  assert.throws(() => createStrategy('rea', context, { dedup: { by: 'name' } }), isConfigError('by'));
+  assert.throws(() => createStrategy<string>('reinforce', context, { optimizer: 'rmsprop' }), (e: unknown) => isConfigError('optimizer')(e) && /adam/.test((e as Error).message));
+  assert.throws(() => createStrategy<string>('rea', context, { dedup: 'yes' }), isConfigError('dedup'));
+  assert.throws(() => createStrategy<string>('rea', context, { dedup: { by: 'name' } }), isConfigError('by'));
   assert.doesNotThrow(() => createStrategy('rea', context, { population: 10, sample_size: 3, dedup: false }));
 });
 
