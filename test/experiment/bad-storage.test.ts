@@ -9,7 +9,8 @@ import { openStore } from '../../src/experiment/open-store.js';
 import { PostgresStore } from '../../src/experiment/postgres-store.js';
 import { SqliteStore } from '../../src/experiment/sqlite-store.js';
 import { SCHEMA_VERSION, type NewTrial, type Store } from '../../src/experiment/store.js';
-import { dropSchema, naskit, pgExec, pgUrl, tempDir, uniqueSchema } from './helpers.js';
+import { dropSchema, naskit, pgExec, pgUrl, postgresMissing, tempDir, uniqueSchema } from './helpers.js';
+import { postgresTest } from '../helpers/postgres.js';
 
 const isStorageError = (code: string) => (err: unknown) => {
   assert.ok(err instanceof StorageError, String(err));
@@ -62,7 +63,7 @@ test('bad storage: a SQLite schema from a newer version is refused, and the data
   await again.close();
 });
 
-test('bad storage: a PostgreSQL schema from a newer version is refused, and the data is untouched', async () => {
+postgresTest('bad storage: a PostgreSQL schema from a newer version is refused, and the data is untouched', await postgresMissing(), {}, async () => {
   const schema = uniqueSchema('naskit_newer');
   try {
     const store = await PostgresStore.open(pgUrl(schema));

@@ -5,9 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { projectRoot } from '../../src/util/paths.js';
+import { findPostgres } from '../helpers/postgres.js';
 
 /** The PostgreSQL the tests use (the issue's: 127.0.0.1:5432, database `test`); `NASKIT_TEST_PG` overrides. */
 export const PG_BASE = process.env.NASKIT_TEST_PG ?? 'postgresql://postgres@127.0.0.1:5432/test';
+
+/** The database URL the PostgreSQL helpers use: PG_BASE, or a server started by {@link postgresMissing}. */
+let pgBase = PG_BASE;
 
 /** A fresh schema name, so that concurrent tests never share tables. */
 export function uniqueSchema(prefix = 'naskit_test'): string {
@@ -16,12 +20,12 @@ export function uniqueSchema(prefix = 'naskit_test'): string {
 
 /** A PostgreSQL storage URL in its own schema. */
 export function pgUrl(schema: string): string {
-  return `${PG_BASE}?schema=${schema}`;
+  return `${pgBase}?schema=${schema}`;
 }
 
 /** Drops a test schema and everything in it. */
 export async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_BASE });
+  const client = new pg.Client({ connectionString: pgBase });
   await client.connect();
   try {
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
@@ -32,7 +36,7 @@ export async function dropSchema(schema: string): Promise<void> {
 
 /** Runs one SQL statement against the test database (outside any store). */
 export async function pgExec(sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: PG_BASE });
+  const client = new pg.Client({ connectionString: pgBase });
   await client.connect();
   try {
     return await client.query(sql, params);
@@ -76,4 +80,19 @@ export function exited(child: ChildProcess): Promise<{ code: number | null; sign
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+let postgres: Promise<string | null> | null = null;
+
+/**
+ * Why PostgreSQL cannot be used by this test file, or null when it can: PG_BASE when reachable,
+ * else a throw-away server this process starts (see test/helpers/postgres.ts), which the helpers
+ * above then use.
+ */
+export function postgresMissing(): Promise<string | null> {
+  postgres ??= findPostgres(PG_BASE).then((found) => {
+    if ('url' in found) pgBase = found.url;
+    return 'missing' in found ? found.missing : null;
+  });
+  return postgres;
 }

@@ -2,18 +2,18 @@
 // 2 of them are killed with SIGKILL mid-run. No trial is lost, none is recorded twice, none goes
 // beyond the budget, and the killed workers' trials are re-queued and finished by the others.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { validateConfig } from '../../src/experiment/config.js';
 import { LiveStrategy } from '../../src/experiment/live-strategy.js';
 import { PostgresStore } from '../../src/experiment/postgres-store.js';
 import { Nb201Space } from '../../src/space/nb201.js';
 import { createStrategy } from '../../src/strategy/registry.js';
 import type { Json } from '../../src/util/json.js';
-import { dropSchema, exited, naskitChild, pgUrl, sleep, tempDir, uniqueSchema } from './helpers.js';
+import { dropSchema, exited, naskitChild, pgUrl, postgresMissing, sleep, tempDir, uniqueSchema } from './helpers.js';
+import { postgresTest } from '../helpers/postgres.js';
 
 const BUDGET = 2000;
 
-test('8 workers on one PostgreSQL experiment, 2 killed mid-run: every trial once, none beyond the budget', { timeout: 600_000 }, async () => {
+postgresTest('8 workers on one PostgreSQL experiment, 2 killed mid-run: every trial once, none beyond the budget', await postgresMissing(), { timeout: 600_000 }, async () => {
   const schema = uniqueSchema('naskit_workers');
   const url = pgUrl(schema);
   const store = await PostgresStore.open(url);
