@@ -31,6 +31,7 @@ export interface Nb201Pick {
   readonly reported: number;
 }
 
+/** One seed's search: the architecture it returns and its best-so-far curve. */
 export interface Nb201SearchResult {
   readonly best: Nb201Pick;
   /** Best-so-far (by signal) at each checkpoint reached. */
@@ -144,6 +145,10 @@ function maxOf(column: Float64Array): number {
   return m;
 }
 
+/**
+ * `runNb201Search` for each of `options.seeds` seeds, summarised as `naskit bench nb201` prints it:
+ * the reported figure's mean and spread over seeds, the best-so-far curve, and the table's optimum.
+ */
 export function runNb201Benchmark(table: Nb201Table, options: Nb201BenchmarkOptions): Nb201BenchmarkReport {
   const seeds = options.seeds ?? 20;
   const seedBase = options.seedBase ?? 0;

@@ -6,6 +6,7 @@ export interface Summary {
   readonly max: number;
 }
 
+/** The {@link Summary} of `values` (all NaN for an empty list). */
 export function summarize(values: readonly number[]): Summary {
   const n = values.length;
   if (n === 0) return { mean: NaN, std: NaN, min: NaN, max: NaN };

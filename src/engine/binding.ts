@@ -15,16 +15,16 @@ type G = NativeGenerator | null;
 /**
  * The addon's functions as the TypeScript layer calls them. Every tensor-returning function writes
  * the result's dtype and shape into the meta buffer (see {@link metaBuffer}). Op codes are defined
- * beside their callers in ops/*.ts. The functions named in {@link FrameOp} pass their arguments
- * through the call frame (see {@link frameOps}); the TypeScript layer calls both kinds alike.
+ * beside their callers in ops/*.ts. The functions named in `FrameOp` pass their arguments
+ * through the call frame (see `frameOps`); the TypeScript layer calls both kinds alike.
  */
 export interface NativeEngine {
   install(errorFactory: (code: string, message: string) => Error): void;
   /** The addon's meta buffer (see {@link metaBuffer}). */
   readonly metaBuffer: Int32Array;
-  /** The addon's call frame (see {@link frameOps}). */
+  /** The addon's call frame (see `frameOps`). */
   readonly frameBuffer: Float64Array;
-  /** Throws the pending error of the last frame op, or reports native memory (see {@link frameOps}). */
+  /** Throws the pending error of the last frame op, or reports native memory (see `frameOps`). */
   settle(): void;
   /** Whether the frame ops are V8 fast calls in this build and process (native/src/fast_calls.h). */
   readonly fastCalls: boolean;

@@ -4,14 +4,17 @@ import { readCsv, numberField } from '../util/csv.js';
 
 /** The data sets of NAS-Bench-201. */
 export const NB201_DATASETS = ['cifar10', 'cifar100', 'imagenet16'] as const;
+/** A data set of the NAS-Bench-201 tables. */
 export type Nb201Dataset = (typeof NB201_DATASETS)[number];
 
 /** Columns a search may use as its signal (the README's protocol). */
 export const NB201_SIGNALS = ['valid_12ep', 'valid_200ep', 'test_12ep', 'test_200ep_seed'] as const;
+/** A column a search may see (never the reported `test_200ep_mean`). */
 export type Nb201Signal = (typeof NB201_SIGNALS)[number];
 
 /** Every accuracy column of a data set, signals plus the reported figure. */
 export const NB201_METRICS = [...NB201_SIGNALS, 'test_200ep_mean'] as const;
+/** Any column of the tables: the signals and the reported `test_200ep_mean`. */
 export type Nb201Metric = (typeof NB201_METRICS)[number];
 
 /** The latency devices of `nb201_latency_ms.csv` are read from its header. */
@@ -100,6 +103,7 @@ export class Nb201Table {
     return column;
   }
 
+  /** The parameter count of architecture `index` on `dataset`, as the table gives it (column `params_{dataset}`). */
   params(index: number, dataset: Nb201Dataset): number {
     return this.column(`params_${dataset}`)[index];
   }

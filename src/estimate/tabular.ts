@@ -125,6 +125,7 @@ export class TabularEstimator implements Estimator {
     return out;
   }
 
+  /** {@link query} as an `Estimator`: the signal at the request's fidelity, its simulated cost and the metrics. */
   async estimate(sample: Sample, request: EstimateRequest): Promise<Estimate> {
     const { value, costSeconds, metrics } = this.query(sample, request.fidelity);
     return { value, costSeconds, metrics };

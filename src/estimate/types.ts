@@ -56,5 +56,6 @@ export interface Estimate {
  */
 export interface Estimator {
   readonly name: string;
+  /** The search signal of `sample` at the request's fidelity, its cost and its metrics. */
   estimate(sample: Sample, request: EstimateRequest): Promise<Estimate>;
 }

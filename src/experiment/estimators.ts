@@ -43,6 +43,7 @@ export interface EstimatorDefinition {
   readonly description: string;
   /** Old spellings of the section's fields, still accepted with a deprecation line. */
   readonly deprecated?: Deprecations;
+  /** The estimator for a validated section (`options`, defaults applied). */
   create(options: Record<string, unknown>, context: EstimatorContext): ExperimentEstimator;
 }
 

@@ -130,6 +130,7 @@ export class MemoryStore implements Store {
     return (this.eventsOf.get(experimentId) ?? []).filter((e) => e.seq > afterSeq).map(clone);
   }
 
+  /** Releases the connection (or file); the store is unusable after. */
   async close(): Promise<void> {}
 
   private list(experimentId: number): MutableTrial[] {

@@ -12,6 +12,7 @@ export interface Migration {
 
 const STATES = "'queued', 'running', 'complete', 'failed', 'pruned'";
 
+/** The numbered schema migrations, oldest first; a store applies those above its `schema_version`. */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,

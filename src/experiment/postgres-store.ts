@@ -246,6 +246,7 @@ export class PostgresStore implements Store {
     return (await this.query('read', 'SELECT * FROM events WHERE experiment_id = $1 AND seq > $2 ORDER BY seq', [experimentId, afterSeq])).map(eventFromRow);
   }
 
+  /** Releases the connection (or file); the store is unusable after. */
   async close(): Promise<void> {
     await this.pool.end();
   }

@@ -39,6 +39,7 @@ export interface WorkerOptions {
   readonly pollMs?: number;
   /** The storage clock's now, for the wall-clock budget (default `Date.now`). */
   readonly now?: () => number;
+  /** Called after each trial this worker finishes, e.g. to draw a progress bar. */
   readonly onProgress?: (progress: Progress) => void;
   /** Called for each trial this worker finished. */
   readonly onTrial?: (trial: TrialRecord) => void;

@@ -230,6 +230,7 @@ export class SqliteStore implements Store {
     return this.guard('read', () => (this.db.prepare('SELECT * FROM events WHERE experiment_id = ? AND seq > ? ORDER BY seq').all(experimentId, afterSeq) as Row[]).map(eventFromRow));
   }
 
+  /** Releases the connection (or file); the store is unusable after. */
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }

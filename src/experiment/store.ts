@@ -2,6 +2,7 @@ import type { Json } from '../util/json.js';
 
 /** The states of a trial. `queued` and `running` are open; the other three are final and immutable. */
 export const TRIAL_STATES = ['queued', 'running', 'complete', 'failed', 'pruned'] as const;
+/** The state of a trial (see `TRIAL_STATES`). */
 export type TrialState = (typeof TRIAL_STATES)[number];
 
 /** A final trial state. */
@@ -167,6 +168,7 @@ export interface Store {
   trials(experimentId: number): Promise<TrialRecord[]>;
   /** The log after `afterSeq` (−1 for all), in order. */
   events(experimentId: number, afterSeq?: number): Promise<StoredEvent[]>;
+  /** Releases the connection (or file); the store is unusable after. */
   close(): Promise<void>;
 }
 

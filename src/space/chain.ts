@@ -5,6 +5,7 @@ import type { Leaf, Sample } from './types.js';
 
 /** The operations a layer of the chain space chooses from (ENAS macro space's six). */
 export const CHAIN_OPS = ['conv3x3', 'conv5x5', 'sepconv3x3', 'sepconv5x5', 'maxpool3x3', 'avgpool3x3'] as const;
+/** One operation of a chain layer. */
 export type ChainOp = (typeof CHAIN_OPS)[number];
 
 /** Options of {@link ChainSpace}. */

@@ -12,10 +12,12 @@ export type { DartsGenotype } from './darts-genotype.js';
  * `none` (the zero op), which exists only in the supernet and never in a derived genotype.
  */
 export const DARTS_OPS = ['max_pool_3x3', 'avg_pool_3x3', 'skip_connect', 'sep_conv_3x3', 'sep_conv_5x5', 'dil_conv_3x3', 'dil_conv_5x5'] as const;
+/** One operation of a DARTS cell edge. */
 export type DartsOp = (typeof DARTS_OPS)[number];
 
 /** The two cell types; both are searched. */
 export const DARTS_CELLS = ['normal', 'reduce'] as const;
+/** The two cells of a DARTS genotype. */
 export type DartsCell = (typeof DARTS_CELLS)[number];
 
 /** The intermediate nodes 2…5 (0 and 1 are the cell's two inputs). */

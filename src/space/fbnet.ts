@@ -5,6 +5,7 @@ import { LayerwiseSpace } from './layerwise.js';
  * grouped 1×1 convolutions (2 groups), and `skip`. These are the names of `fbnet_latency_ms.csv`.
  */
 export const FBNET_BLOCKS = ['k3_e1', 'k3_e1_g2', 'k3_e3', 'k3_e6', 'k5_e1', 'k5_e1_g2', 'k5_e3', 'k5_e6', 'skip'] as const;
+/** One FBNet block choice (kernel, expansion, group). */
 export type FbnetBlock = (typeof FBNET_BLOCKS)[number];
 
 /** Options of {@link FbnetSpace}. */

@@ -6,6 +6,7 @@ import type { EncodingName, Leaf, Sample } from './types.js';
 
 /** The operations of an intermediate NAS-Bench-101 vertex, in the benchmark's `available_ops` order. */
 export const NB101_OPS = ['conv3x3-bn-relu', 'conv1x1-bn-relu', 'maxpool3x3'] as const;
+/** One operation of a NAS-Bench-101 vertex. */
 export type Nb101Op = (typeof NB101_OPS)[number];
 
 /** Vertices of a cell: input, five intermediates, output. */

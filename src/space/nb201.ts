@@ -5,6 +5,7 @@ import type { EncodingName, Sample } from './types.js';
 
 /** The five operations of a NAS-Bench-201 edge, in the benchmark's order. */
 export const NB201_OPS = ['none', 'skip_connect', 'nor_conv_1x1', 'nor_conv_3x3', 'avg_pool_3x3'] as const;
+/** One operation of a NAS-Bench-201 edge. */
 export type Nb201Op = (typeof NB201_OPS)[number];
 
 /** The six edges (to, from) of the 4-node cell, in the order of the official arch string. */

@@ -171,6 +171,7 @@ export abstract class ProductSpace implements Space {
     return out;
   }
 
+  /** The sample a one-hot vector (as `encode(sample, 'onehot')` makes) stands for: each leaf's largest entry wins. */
   protected fromOneHot(vector: readonly number[]): Sample {
     const out: Record<string, Value> = {};
     let at = 0;

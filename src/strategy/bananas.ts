@@ -9,7 +9,8 @@ import { enumOption as oneOf, intOption as int, numberOption as num, parseStrate
 import { TARGETS, transformTargets } from './surrogate/targets.js';
 import type { Observation, Proposal, Strategy, StrategyContext } from './types.js';
 
-const schema = z.strictObject({
+/** The schema of {@link BananasOptions}: each option with its range and default. */
+export const BananasOptions = z.strictObject({
   /** `thompson` (independent Thompson sampling, default; formerly `its`), `ei` or `ucb` on the ensemble's mean and spread. */
   acquisition: oneOf(['thompson', 'ei', 'ucb'] as const, 'thompson'),
   /** β of `ucb`. */
@@ -46,7 +47,7 @@ const schema = z.strictObject({
 const DEPRECATED = { names: { learningRate: 'learning_rate', batchSize: 'batch_size' }, values: { acquisition: { its: 'thompson' } } } as const;
 
 /** Options of {@link Bananas}; every field is optional and has the default its TSDoc names. */
-export interface BananasOptions extends z.input<typeof schema> {
+export interface BananasOptions extends z.input<typeof BananasOptions> {
   /** @deprecated Use `learning_rate`. */
   readonly learningRate?: number;
   /** @deprecated Use `batch_size`. */
@@ -72,7 +73,7 @@ export interface BananasOptions extends z.input<typeof schema> {
  */
 export class Bananas implements Strategy {
   readonly name = 'bananas';
-  private readonly options: z.output<typeof schema>;
+  private readonly options: z.output<typeof BananasOptions>;
   private readonly history: SearchHistory;
   private readonly encoder: EncodingCache;
   /** The ranking of the last fit, best first, and the number of results it was fitted on. */
@@ -83,7 +84,7 @@ export class Bananas implements Strategy {
     private readonly context: StrategyContext,
     options: BananasOptions = {},
   ) {
-    this.options = parseOptions('bananas', schema, options, DEPRECATED);
+    this.options = parseOptions('bananas', BananasOptions, options, DEPRECATED);
     this.history = new SearchHistory(context.space);
     this.encoder = new EncodingCache(context.space, resolveEncoding('bananas', context.space, this.options.encoding));
   }

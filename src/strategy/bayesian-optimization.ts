@@ -8,7 +8,8 @@ import { TARGETS, transformTargets } from './surrogate/targets.js';
 import { enumOption as oneOf, intOption as int, numberOption as num, parseStrategyOptions as parseOptions } from './options.js';
 import type { Observation, Proposal, Strategy, StrategyContext } from './types.js';
 
-const schema = z.strictObject({
+/** The schema of {@link BayesianOptimizationOptions}: each option with its range and default. */
+export const BayesianOptimizationOptions = z.strictObject({
   /** `ei` (expected improvement, default), `ucb` (μ + βσ) or `thompson` (one posterior draw per candidate). */
   acquisition: oneOf(ACQUISITIONS, 'ei'),
   /** β of `ucb`. */
@@ -33,7 +34,7 @@ const schema = z.strictObject({
 });
 
 /** Options of {@link BayesianOptimization} (all optional; defaults in brackets in the TSDoc). */
-export type BayesianOptimizationOptions = z.input<typeof schema>;
+export interface BayesianOptimizationOptions extends z.input<typeof BayesianOptimizationOptions> {}
 
 /**
  * Bayesian optimisation with a Gaussian-process surrogate over architecture encodings, in the
@@ -57,7 +58,7 @@ export type BayesianOptimizationOptions = z.input<typeof schema>;
  */
 export class BayesianOptimization implements Strategy {
   readonly name = 'bo-gp';
-  private readonly options: z.output<typeof schema>;
+  private readonly options: z.output<typeof BayesianOptimizationOptions>;
   private readonly history: SearchHistory;
   private readonly encoder: EncodingCache;
   private readonly kernelFn: Kernel;
@@ -67,9 +68,9 @@ export class BayesianOptimization implements Strategy {
 
   constructor(
     private readonly context: StrategyContext,
-    options: Readonly<Record<string, unknown>> = {},
+    options: BayesianOptimizationOptions = {},
   ) {
-    this.options = parseOptions('bo-gp', schema, options);
+    this.options = parseOptions('bo-gp', BayesianOptimizationOptions, options);
     this.history = new SearchHistory(context.space);
     this.encoder = new EncodingCache(context.space, resolveEncoding('bo-gp', context.space, this.options.encoding));
     this.kernelFn = kernel(this.options.kernel);

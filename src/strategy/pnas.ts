@@ -9,7 +9,8 @@ import { enumOption as oneOf, intOption as int, numberOption as num, parseStrate
 import { TARGETS, transformTargets } from './surrogate/targets.js';
 import type { Observation, Proposal, Strategy, StrategyContext } from './types.js';
 
-const schema = z.strictObject({
+/** The schema of {@link PnasOptions}: each option with its range and default. */
+export const PnasOptions = z.strictObject({
   /**
    * K: architectures evaluated per stage, and the beam carried to the next stage (10: better signal
    * on NB201 at 100 and 150 queries than 15 or 20 over 30 seeds).
@@ -40,7 +41,7 @@ const schema = z.strictObject({
 const DEPRECATED = { names: { learningRate: 'learning_rate' } } as const;
 
 /** Options of {@link Pnas}; every field is optional and has the default its TSDoc names. */
-export interface PnasOptions extends z.input<typeof schema> {
+export interface PnasOptions extends z.input<typeof PnasOptions> {
   /** @deprecated Use `learning_rate`. */
   readonly learningRate?: number;
 }
@@ -72,7 +73,7 @@ interface Planned {
  */
 export class Pnas implements Strategy {
   readonly name = 'pnas';
-  private readonly options: z.output<typeof schema>;
+  private readonly options: z.output<typeof PnasOptions>;
   private readonly history: SearchHistory;
   private readonly encoder: EncodingCache;
   private stage = -1;
@@ -86,7 +87,7 @@ export class Pnas implements Strategy {
     private readonly context: StrategyContext,
     options: PnasOptions = {},
   ) {
-    this.options = parseOptions('pnas', schema, options, DEPRECATED);
+    this.options = parseOptions('pnas', PnasOptions, options, DEPRECATED);
     this.history = new SearchHistory(context.space);
     this.encoder = new EncodingCache(context.space, resolveEncoding('pnas', context.space, this.options.encoding));
   }

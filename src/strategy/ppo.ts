@@ -7,7 +7,8 @@ import { enumOption as oneOf, intOption as int, numberOption as num, parseStrate
 import { TARGETS, transformTargets } from './surrogate/targets.js';
 import type { Observation, Proposal, Strategy, StrategyContext } from './types.js';
 
-const schema = z.strictObject({
+/** The schema of {@link PpoOptions}: each option with its range and default. */
+export const PpoOptions = z.strictObject({
   /** Results per policy update. */
   batch_size: int(1, 10_000, 20),
   /** Passes of gradient ascent over each batch. */
@@ -35,7 +36,7 @@ const DEPRECATED = {
 } as const;
 
 /** Options of {@link Ppo}; every field is optional and has the default its TSDoc names. */
-export interface PpoOptions extends z.input<typeof schema> {
+export interface PpoOptions extends z.input<typeof PpoOptions> {
   /** @deprecated Use `batch_size`. */
   readonly batchSize?: number;
   /** @deprecated Use `learning_rate`. */
@@ -69,7 +70,7 @@ export interface PpoOptions extends z.input<typeof schema> {
  */
 export class Ppo implements Strategy {
   readonly name = 'ppo';
-  private readonly options: z.output<typeof schema>;
+  private readonly options: z.output<typeof PpoOptions>;
   private readonly history: SearchHistory;
   private readonly policy: FactorizedPolicy;
   private readonly adam: Adam;
@@ -84,7 +85,7 @@ export class Ppo implements Strategy {
     private readonly context: StrategyContext,
     options: PpoOptions = {},
   ) {
-    this.options = parseOptions('ppo', schema, options, DEPRECATED);
+    this.options = parseOptions('ppo', PpoOptions, options, DEPRECATED);
     this.history = new SearchHistory(context.space);
     this.grids = context.space.leaves().map((leaf) => leaf.grid());
     this.policy = new FactorizedPolicy(this.grids.map((g) => g.length));

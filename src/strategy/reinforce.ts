@@ -35,7 +35,7 @@ const MAX_DRAWS = 100;
  * Deviations: the baseline starts at the first reward, not 0, so the first update is not a large
  * jump toward whatever came first; results are applied one at a time as they arrive (batch 1), with
  * the policy as it is then (with several workers a result may be slightly off-policy); a draw that
- * breaks the space's constraint is redrawn, and after {@link MAX_DRAWS} a uniform `space.random`
+ * breaks the space's constraint is redrawn, and after 100 draws (`MAX_DRAWS`) a uniform `space.random`
  * sample is used (its values snapped to the nearest grid point for the update).
  *
  * The registry (`reinforce`) wraps it in `Deduplicated` unless the options say `dedup: false`.

@@ -33,10 +33,10 @@ class Flat extends ProductSpace {
 
 test('bo-gp: bad options are ConfigErrors naming the option and the choices', () => {
   const context = { space: new Nb201Space(), seed: 0 };
-  assert.throws(() => new BayesianOptimization(context, { acquisition: 'pi' }), isConfigError('acquisition'));
-  assert.throws(() => new BayesianOptimization(context, { acquisition: 'pi' }), /"ei", "ucb", "thompson"/);
+  assert.throws(() => new BayesianOptimization(context, { acquisition: 'pi' } as Record<string, unknown>), isConfigError('acquisition'));
+  assert.throws(() => new BayesianOptimization(context, { acquisition: 'pi' } as Record<string, unknown>), /"ei", "ucb", "thompson"/);
   assert.throws(() => new BayesianOptimization(context, { initial: 1 }), isConfigError('initial'));
-  assert.throws(() => new BayesianOptimization(context, { kernal: 'rbf' }), isConfigError('kernel'));
+  assert.throws(() => new BayesianOptimization(context, { kernal: 'rbf' } as Record<string, unknown>), isConfigError('kernel'));
   // The path encoding exists on NB201 only.
   assert.throws(() => new BayesianOptimization({ space: new Flat(), seed: 0 }, { encoding: 'path' }), isConfigError('encoding'));
 });
