@@ -131,7 +131,7 @@ test("package: the README's library example runs as written in the other project
   const [arch, signal, test] = found.split(' ');
   assert.match(arch, /^\|[a-z_0-9x]+~0\|\+\|/);
   // rea finds a cell near the table's best (cifar10 valid_12ep at most 84.89; test_200ep_mean at most
-  // 94.37; seed 0 here: 84.67 and 94.30), far above a random cell's (test mean 93.86 at 150 queries).
+  // 94.37; seed 0 here: 84.67 and 94.30), above random search's mean best (93.86 at 150 queries).
   assert.ok(Number(signal) > 84 && Number(test) > 94, found);
   assert.equal(engineLine, 'libtorch engine: not built here');
 });
