@@ -4,8 +4,9 @@
  * `import { … } from 'naskit'` gives the core, which runs without libtorch: search spaces and their
  * choice primitives, ask/tell strategies and their registry, estimators (NAS-Bench-201 tables),
  * storage and experiments (memory, SQLite, PostgreSQL, workers, resume), the NAS-Bench-201
- * benchmark harness, and the error classes. The tensor engine (libtorch) is a separate entry point,
- * `naskit/engine`, or {@link loadEngine} from here, so that importing the core never loads it.
+ * benchmark harness, the image data pipeline and safetensors files, and the error classes. The
+ * tensor engine (libtorch) is a separate entry point, `naskit/engine`, or {@link loadEngine} from
+ * here, so that importing the core never loads it.
  *
  * @packageDocumentation
  */
@@ -37,6 +38,11 @@ export {
 } from './benchmark/multi-objective.js';
 export { renderSvg, writePlot, niceTicks, type PlotPoint, type PlotSeries, type PlotSpec } from './benchmark/plot.js';
 export { summarize, pairedDifference, round, type Summary } from './benchmark/stats.js';
+
+// Image data sets (MNIST, Fashion-MNIST, CIFAR-10: loaders, splits, augmentation, batches) and
+// safetensors files: plain typed arrays, no engine needed.
+export * from './engine/data/index.js';
+export { readSafetensors, writeSafetensors, encodeSafetensors, decodeSafetensors, type SafetensorsArray, type SafetensorsDtype, type SafetensorsFile, type SafetensorsTensor } from './engine/safetensors.js';
 
 // Errors (each with a stable `code`), seeded randomness and the JSON type.
 export { NaskitError, ConfigError, SampleError, StorageError, TrialStateError, DataError, NativeError } from './errors.js';
