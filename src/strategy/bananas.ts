@@ -46,7 +46,7 @@ export const BananasOptions = z.strictObject({
 /** Old spellings of {@link BananasOptions}, still accepted with a deprecation line. */
 const DEPRECATED = { names: { learningRate: 'learning_rate', batchSize: 'batch_size' }, values: { acquisition: { its: 'thompson' } } } as const;
 
-/** Options of {@link Bananas}; every field is optional and has the default its TSDoc names. */
+/** Options of {@link Bananas}; every field is optional (defaults: the schema, listed in docs/strategies*.md). */
 export interface BananasOptions extends z.input<typeof BananasOptions> {
   /** @deprecated Use `learning_rate`. */
   readonly learningRate?: number;

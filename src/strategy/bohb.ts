@@ -24,7 +24,7 @@ export const BohbOptions = HyperbandOptions.extend({
   bandwidth_rule: enumOption(['onehot', 'index'] as const, 'onehot'),
   min_points_in_model: z.number({ error: 'expected an integer ≥ 1' }).int({ error: 'expected an integer ≥ 1' }).min(1, { error: 'expected an integer ≥ 1' }).optional(),
 }).strict();
-/** Options of {@link Bohb}; every field is optional and has the default its TSDoc names. */
+/** Options of {@link Bohb}; every field is optional (defaults: the schema, listed in docs/strategies*.md). */
 export interface BohbOptions extends z.input<typeof BohbOptions> {}
 /** BohbOptions with every default filled in. */
 type Resolved = z.output<typeof BohbOptions>;

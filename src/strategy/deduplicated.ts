@@ -21,7 +21,7 @@ export const DeduplicatedOptions = z
   })
   .strict();
 
-/** Options of {@link Deduplicated}; every field is optional and has the default its TSDoc names. */
+/** Options of {@link Deduplicated}; every field is optional (defaults: the schema, listed in docs/strategies*.md). */
 export interface DeduplicatedOptions extends z.input<typeof DeduplicatedOptions> {
   /** @deprecated Use `dedup_tries`. */
   readonly max_retries?: number;

@@ -22,7 +22,7 @@ export const GeneticAlgorithmOptions = z
   .strict()
   .refine((o) => o.tournament_size <= o.population, { error: 'tournament_size must not exceed population', path: ['tournament_size'] })
   .refine((o) => o.elitism < o.population, { error: 'elitism must be smaller than population', path: ['elitism'] });
-/** Options of {@link GeneticAlgorithm}; every field is optional and has the default its TSDoc names. */
+/** Options of {@link GeneticAlgorithm}; every field is optional (defaults: the schema, listed in docs/strategies*.md). */
 export interface GeneticAlgorithmOptions extends z.input<typeof GeneticAlgorithmOptions> {}
 /** GeneticAlgorithmOptions with every default filled in. */
 type Resolved = z.output<typeof GeneticAlgorithmOptions>;

@@ -55,7 +55,7 @@ export const HyperbandOptions = z
     dedup_tries: intOption(0, 10_000, 50),
   })
   .strict();
-/** Options of {@link Hyperband}; every field is optional and has the default its TSDoc names. */
+/** Options of {@link Hyperband}; every field is optional (defaults: the schema, listed in docs/strategies*.md). */
 export interface HyperbandOptions extends z.input<typeof HyperbandOptions> {}
 /** HyperbandOptions with every default filled in. */
 type Resolved = z.output<typeof HyperbandOptions>;

@@ -14,7 +14,7 @@ export const LocalSearchOptions = z
     move: enumOption(['first', 'best'], 'first'),
   })
   .strict();
-/** Options of {@link LocalSearch}; every field is optional and has the default its TSDoc names. */
+/** Options of {@link LocalSearch}; every field is optional (defaults: the schema, listed in docs/strategies*.md). */
 export interface LocalSearchOptions extends z.input<typeof LocalSearchOptions> {}
 /** LocalSearchOptions with every default filled in. */
 type Resolved = z.output<typeof LocalSearchOptions>;

@@ -22,7 +22,7 @@ export const MetaQnnOptions = z
     reward_scale: numberOption(1e-12, 1e12, 100),
   })
   .strict();
-/** Options of {@link MetaQnn}; every field is optional and has the default its TSDoc names. */
+/** Options of {@link MetaQnn}; every field is optional (defaults: the schema, listed in docs/strategies*.md). */
 export interface MetaQnnOptions extends z.input<typeof MetaQnnOptions> {}
 /** MetaQnnOptions with every default filled in. */
 type Resolved = z.output<typeof MetaQnnOptions>;

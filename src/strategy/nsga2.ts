@@ -19,7 +19,7 @@ export const Nsga2Options = z
     dedup_tries: intOption(0, 10_000, 50),
   })
   .strict();
-/** Options of {@link Nsga2}; every field is optional and has the default its TSDoc names. */
+/** Options of {@link Nsga2}; every field is optional (defaults: the schema, listed in docs/strategies*.md). */
 export interface Nsga2Options extends z.input<typeof Nsga2Options> {}
 /** Nsga2Options with every default filled in. */
 type Resolved = z.output<typeof Nsga2Options>;

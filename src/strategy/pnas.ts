@@ -40,7 +40,7 @@ export const PnasOptions = z.strictObject({
 /** Old spellings of {@link PnasOptions}, still accepted with a deprecation line. */
 const DEPRECATED = { names: { learningRate: 'learning_rate' } } as const;
 
-/** Options of {@link Pnas}; every field is optional and has the default its TSDoc names. */
+/** Options of {@link Pnas}; every field is optional (defaults: the schema, listed in docs/strategies*.md). */
 export interface PnasOptions extends z.input<typeof PnasOptions> {
   /** @deprecated Use `learning_rate`. */
   readonly learningRate?: number;

@@ -35,7 +35,7 @@ const DEPRECATED = {
   names: { batchSize: 'batch_size', learningRate: 'learning_rate', baselineDecay: 'baseline_decay', entropyBonus: 'entropy_bonus', resample: 'dedup_tries' },
 } as const;
 
-/** Options of {@link Ppo}; every field is optional and has the default its TSDoc names. */
+/** Options of {@link Ppo}; every field is optional (defaults: the schema, listed in docs/strategies*.md). */
 export interface PpoOptions extends z.input<typeof PpoOptions> {
   /** @deprecated Use `batch_size`. */
   readonly batchSize?: number;

@@ -20,7 +20,7 @@ export const RandomScalarizationOptions = z
     dedup_tries: intOption(0, 10_000, 50),
   })
   .strict();
-/** Options of {@link RandomScalarization}; every field is optional and has the default its TSDoc names. */
+/** Options of {@link RandomScalarization}; every field is optional (defaults: the schema, listed in docs/strategies*.md). */
 export interface RandomScalarizationOptions extends z.input<typeof RandomScalarizationOptions> {}
 /** RandomScalarizationOptions with every default filled in. */
 type Resolved = z.output<typeof RandomScalarizationOptions>;

@@ -15,7 +15,7 @@ export const RegularizedEvolutionOptions = z
   })
   .strict()
   .refine((o) => o.sample_size <= o.population, { error: 'sample_size must not exceed population', path: ['sample_size'] });
-/** Options of {@link RegularizedEvolution}; every field is optional and has the default its TSDoc names. */
+/** Options of {@link RegularizedEvolution}; every field is optional (defaults: the schema, listed in docs/strategies*.md). */
 export interface RegularizedEvolutionOptions extends z.input<typeof RegularizedEvolutionOptions> {}
 /** RegularizedEvolutionOptions with every default filled in. */
 type Resolved = z.output<typeof RegularizedEvolutionOptions>;

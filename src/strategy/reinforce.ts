@@ -16,7 +16,7 @@ export const ReinforceOptions = z
     optimizer: enumOption(['adam', 'sgd'], 'adam'),
   })
   .strict();
-/** Options of {@link Reinforce}; every field is optional and has the default its TSDoc names. */
+/** Options of {@link Reinforce}; every field is optional (defaults: the schema, listed in docs/strategies*.md). */
 export interface ReinforceOptions extends z.input<typeof ReinforceOptions> {}
 /** ReinforceOptions with every default filled in. */
 type Resolved = z.output<typeof ReinforceOptions>;
