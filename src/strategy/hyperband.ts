@@ -73,7 +73,9 @@ export interface FidelityBracket {
  * evaluation.
  */
 export function fidelityBrackets(given: HyperbandOptions): FidelityBracket[] {
-  const options: Resolved = HyperbandOptions.parse(given);
+  // Only Hyperband's own options: a subclass (BOHB) passes its wider, already validated options.
+  const own = Object.fromEntries(Object.entries(given).filter(([k]) => k in HyperbandOptions.shape));
+  const options: Resolved = HyperbandOptions.parse(own);
   const offered = [...new Set(options.fidelities)].sort((a, b) => a - b);
   const min = options.min_fidelity ?? offered[0];
   const max = options.max_fidelity ?? offered[offered.length - 1];
