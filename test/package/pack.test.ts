@@ -4,7 +4,7 @@
 // and naskit's dependencies are linked from this checkout's node_modules (already installed).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -117,6 +117,25 @@ export const made: [Strategy, typeof ConfigError, Promise<unknown>, Tensor | nul
   assert.match(bad.stdout, /learning_rat/);
   assert.match(bad.stdout, /population|'string' is not assignable/);
   assert.ok(existsSync(join(app, 'node_modules', 'naskit', 'dist', 'src', 'index.d.ts')));
+});
+
+test('package: no declaration it ships uses `any`', () => {
+  const offenders: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.d.ts')) {
+        // Comments and string literals may say "any"; the types may not.
+        const code = readFileSync(path, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '').replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`[^`]*`/g, "''");
+        code.split('\n').forEach((line, i) => {
+          if (/\bany\b/.test(line)) offenders.push(`${path.slice(app.length + 1)}:${i + 1}: ${line.trim()}`);
+        });
+      }
+    }
+  };
+  walk(join(app, 'node_modules', 'naskit', 'dist', 'src'));
+  assert.deepEqual(offenders, []);
 });
 
 test("package: the README's library example runs as written in the other project", () => {
