@@ -45,8 +45,9 @@ export function buildOnnxModel(model: Module, options: OnnxExportOptions): OnnxM
   graph.unique(ONNX_INPUT);
   const x: Value = { name: ONNX_INPUT, shape: ['N', input.channels, input.height, input.width] };
   const y = emit(model, x, '');
+  // A classifier's logits are [N, classes]; with no classes named (a single module's test), any output goes.
   const classes = options.preprocessing.classes.length;
-  if (y.shape.length !== 2 || (classes > 0 && y.shape[1] !== classes)) {
+  if (classes > 0 && (y.shape.length !== 2 || y.shape[1] !== classes)) {
     throw new ExportError('EXPORT_SHAPE', `the model's output is [${y.shape.join(', ')}], expected [N, ${classes}] logits (one per class)`);
   }
   graph.unique(ONNX_OUTPUT);
@@ -54,7 +55,7 @@ export function buildOnnxModel(model: Module, options: OnnxExportOptions): OnnxM
   return {
     graphName: model.constructor.name,
     inputs: [{ name: ONNX_INPUT, dims: ['N', input.channels, input.height, input.width] }],
-    outputs: [{ name: ONNX_OUTPUT, dims: ['N', y.shape[1]!] }],
+    outputs: [{ name: ONNX_OUTPUT, dims: y.shape }],
     nodes: graph.nodes,
     initializers: graph.initializers,
     metadata: { ...preprocessingMetadata(options.preprocessing), ...options.metadata },
