@@ -24,6 +24,8 @@ const missing = engineMissing();
 const skip = missing !== null && process.env.NASKIT_REQUIRE_ENGINE !== '1' ? `${missing.split(';')[0]}; set NASKIT_REQUIRE_ENGINE=1 to make this a failure` : false;
 
 let dir = '';
+/** The exported model: model.json, model.safetensors, model.onnx. */
+let good = '';
 let storage = '';
 const FASHION_TEST_IMAGES = () => join(testDataDir(), 'fashion-mnist', 't10k-images-idx3-ubyte.gz');
 
@@ -80,6 +82,13 @@ before(() => {
   const r = naskit(['search', 'fm.yaml', '--storage', storage, '--json']);
   assert.equal(r.status, 0, r.stderr);
   searched = JSON.parse(r.stdout);
+  // The three formats, once for every test below.
+  good = join(dir, 'model');
+  for (const format of ['json', 'safetensors', 'onnx']) {
+    const e = naskit(['export', 'fm-export', '--format', format, '--out', join(good, `model.${format}`), '--storage', storage, '--json']);
+    assert.equal(e.status, 0, e.stderr);
+    assert.equal(JSON.parse(e.stdout).format, format);
+  }
 });
 
 after(() => {
@@ -87,12 +96,7 @@ after(() => {
 });
 
 test('export + predict: the found model, exported, reproduces the recorded test accuracy to the image (onnxruntime and engine)', { skip }, () => {
-  const out = join(dir, 'model');
-  for (const format of ['json', 'safetensors', 'onnx']) {
-    const r = naskit(['export', 'fm-export', '--format', format, '--out', join(out, `model.${format}`), '--storage', storage, '--json']);
-    assert.equal(r.status, 0, r.stderr);
-    assert.equal(JSON.parse(r.stdout).format, format);
-  }
+  const out = good;
   const summary = readOnnxSummary(readFileSync(join(out, 'model.onnx')), 'model.onnx');
   assert.equal(summary.irVersion, 8);
   assert.equal(summary.opset, 17);
@@ -121,8 +125,7 @@ test('export + predict: the found model, exported, reproduces the recorded test 
 });
 
 test('predict: JPEG files and folders (grey images for a one-channel model), text output', { skip }, async () => {
-  const out = join(dir, 'jpeg-model');
-  assert.equal(naskit(['export', 'fm-export', '--format', 'onnx', '--out', join(out, 'model.onnx'), '--storage', storage]).status, 0);
+  const out = good;
   const test = await loadIdxDataset(testDataDir(), 'fashion-mnist', 'test');
   const images = join(dir, 'jpegs');
   mkdirSync(images, { recursive: true });
@@ -140,8 +143,6 @@ test('predict: JPEG files and folders (grey images for a one-channel model), tex
 test('export and predict: bad input is one line on stderr with exit 1 or 2, and nothing is written', { skip }, async () => {
   const out = join(dir, 'bad-out');
   mkdirSync(out, { recursive: true });
-  const good = join(dir, 'good');
-  for (const format of ['json', 'safetensors', 'onnx']) assert.equal(naskit(['export', 'fm-export', '--format', format, '--out', join(good, `model.${format}`), '--storage', storage]).status, 0);
 
   // An experiment with no finished trial (created, never run), an unknown one, an unknown format.
   const store = await openStore(storage);
