@@ -11,6 +11,7 @@ function checkChannels(where: string, got: number, expected: number): void {
   if (got !== expected) throw new ExportError('EXPORT_SHAPE', `${where}: receives ${got} channels but is built for ${expected}`);
 }
 
+/** Rows for the layers of engine/nn (basic, conv, linear, norm, container). */
 export const LAYER_HANDLERS: readonly HandlerEntry[] = [
   handler(Conv2d, (m, x, path, { graph }) => {
     const [n, c, h, w] = nchw(x, path);

@@ -6,6 +6,7 @@ import { NB201_EDGES } from '../../space/nb201.js';
 import type { Value } from '../graph.js';
 import { childPath, handler, type HandlerEntry } from '../handler.js';
 
+/** Rows for the networks of engine/models. */
 export const MODEL_HANDLERS: readonly HandlerEntry[] = [
   // Node j is the sum over edges i→j of op(node i); `none` edges (Zero) add zeros and are skipped, as in forward.
   handler(Nb201Cell, (m, x, path, { graph, emit }) => {

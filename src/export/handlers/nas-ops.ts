@@ -6,6 +6,7 @@ import { childPath, handler, type Handler, type HandlerEntry } from '../handler.
 /** ReLUConvBN, SepConv and DilConv are a Sequential named `op`. */
 const throughOp: Handler<ReLUConvBN | SepConv> = (m, x, path, { emit }) => emit(m.op, x, childPath(path, 'op'));
 
+/** Rows for the cell operations of engine/nn/nas-ops.ts. */
 export const NAS_OP_HANDLERS: readonly HandlerEntry[] = [
   handler(ReLUConvBN, throughOp),
   handler(SepConv, throughOp),
