@@ -22,7 +22,7 @@ const TABLE_CLASSES: Readonly<Record<string, number>> = { cifar10: 10, cifar100:
 interface FinalExportFile {
   space?: string;
   arch?: string;
-  network?: { family?: string; channels?: number; cells?: number };
+  network?: { family?: string; [field: string]: unknown };
   dataset?: string;
   report?: string;
   test_accuracy?: number;
@@ -52,10 +52,12 @@ export function experimentModel(experiment: ExperimentRecord): ExperimentModel {
   const dataset = file.dataset ?? null;
   let model: ModelSpec;
   let preprocessing: ArchitectureDocument['preprocessing'] = null;
-  if (file.network?.family === 'nb201') {
+  if (file.network?.family) {
     if (!dataset || !(DATASET_NAMES as readonly string[]).includes(dataset)) throw new DataError('EXPORT_MISSING', `experiment ${name}: its export file ${result.export} names no known data set (${dataset})`);
     preprocessing = datasetPreprocessing(dataset as DatasetName);
-    model = { kind: 'nb201', arch, inChannels: preprocessing.input.channels, numClasses: preprocessing.classes.length, channels: file.network.channels, cells: file.network.cells, seed: 0 };
+    // The network's family is a ModelSpec kind and its other fields are the spec's (nb201: channels, cells).
+    const { family, ...fields } = file.network;
+    model = { kind: family, arch, inChannels: preprocessing.input.channels, numClasses: preprocessing.classes.length, ...fields, seed: 0 } as ModelSpec;
   } else {
     // A tabular search: the benchmark's own network (C=16, N=5) of the data set it was looked up on.
     model = { kind: 'nb201', arch, inChannels: 3, numClasses: TABLE_CLASSES[dataset ?? 'cifar10'] ?? 10, channels: 16, cells: 5, seed: 0 };
