@@ -70,8 +70,8 @@ function resolveArch(arch: string | undefined, context: CliContext): string {
 }
 
 /**
- * --arch-file: the exported architecture fills --space, --arch, --channels and --cells (flags given
- * as well must agree for --space and --arch; --channels and --cells override the file's).
+ * --arch-file: the exported architecture fills --space, --arch, --channels and --cells (--space, if
+ * given, must agree; --arch is refused; --channels and --cells override the file's).
  */
 function applyArchFile(options: TrainCliOptions): void {
   const doc = readArchitectureFile(options.archFile!);

@@ -175,8 +175,12 @@ test('export and predict: bad input is one line on stderr with exit 1 or 2, and 
   writeFileSync(join(out, 'image.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
   assertFails(naskit(['predict', join(good, 'model.onnx'), '--input', join(out, 'image.png')]), 1, /PNG input is not supported yet/);
 
+  // An architecture file that is not one: bad usage.
+  writeFileSync(join(out, 'not-arch.json'), JSON.stringify({ format: 'something-else' }));
+  assertFails(naskit(['train', '--arch-file', join(out, 'not-arch.json'), '--dataset', 'fashion-mnist']), 2, /not-arch\.json: not a naskit architecture file \(format:/);
+
   // Nothing was written by any failed export (no file, no temporary file).
-  assert.deepEqual(readdirSync(out).sort(), ['big-idx3-ubyte', 'broken-export', 'colour.jpg', 'garbage.onnx', 'half.onnx', 'image.png']);
+  assert.deepEqual(readdirSync(out).sort(), ['big-idx3-ubyte', 'broken-export', 'colour.jpg', 'garbage.onnx', 'half.onnx', 'image.png', 'not-arch.json']);
   assert.ok(!existsSync(join(out, 'a.onnx')));
 });
 
