@@ -40,10 +40,11 @@ export interface OnnxInitializer {
   readonly data: Float32Array | BigInt64Array;
 }
 
-/** A graph input or output: float32, with named (symbolic) or fixed dimensions. */
+/** A graph input or output: its element type (default float32) and named (symbolic) or fixed dimensions. */
 export interface OnnxValueInfo {
   readonly name: string;
   readonly dims: readonly (number | string)[];
+  readonly dtype?: 'float32' | 'int64';
 }
 
 /** A whole model as naskit builds it. */
@@ -74,7 +75,7 @@ function attribute(name: string, value: OnnxAttribute): onnxProto.onnx.IAttribut
 function valueInfo(value: OnnxValueInfo): onnxProto.onnx.IValueInfoProto {
   return {
     name: value.name,
-    type: { tensorType: { elemType: FLOAT, shape: { dim: value.dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+    type: { tensorType: { elemType: value.dtype === 'int64' ? INT64 : FLOAT, shape: { dim: value.dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
   };
 }
 
@@ -132,6 +133,7 @@ export function readOnnxSummary(bytes: Uint8Array, source: string): OnnxSummary 
   const info = (v: onnxProto.onnx.IValueInfoProto): OnnxValueInfo => ({
     name: v.name ?? '',
     dims: (v.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : Number(d.dimValue ?? 0))),
+    dtype: v.type?.tensorType?.elemType === INT64 ? 'int64' : 'float32',
   });
   const opset = model.opsetImport.find((o) => !o.domain);
   return {

@@ -1,5 +1,5 @@
 import type { Module } from '../engine/nn/module.js';
-import { ExportError, GraphBuilder, type Value } from './graph.js';
+import { ExportError, GraphBuilder, type Dim, type Value } from './graph.js';
 import type { ExportContext, Handler, ModuleType } from './handler.js';
 import { HANDLERS, NOT_EXPORTED } from './handlers/index.js';
 import { encodeOnnxModel, type OnnxModel } from './onnx-proto.js';
@@ -13,6 +13,11 @@ export interface OnnxExportOptions {
   readonly metadata?: Readonly<Record<string, string>>;
   /** The producer's version (naskit's). */
   readonly producerVersion?: string;
+  /**
+   * The graph's input, when it is not the preprocessing's images ([N, C, H, W] float32): e.g. a
+   * sequence for a recurrent module, or int64 indices for an embedding.
+   */
+  readonly input?: { readonly dims: readonly Dim[]; readonly dtype: 'float32' | 'int64' };
   /** The handler table (default: every handler naskit has). */
   readonly handlers?: ReadonlyMap<ModuleType, Handler<Module>>;
 }
@@ -43,7 +48,8 @@ export function buildOnnxModel(model: Module, options: OnnxExportOptions): OnnxM
   const context: ExportContext = { graph, emit };
   const { input } = options.preprocessing;
   graph.unique(ONNX_INPUT);
-  const x: Value = { name: ONNX_INPUT, shape: ['N', input.channels, input.height, input.width] };
+  const inputDims: readonly Dim[] = options.input?.dims ?? ['N', input.channels, input.height, input.width];
+  const x: Value = { name: ONNX_INPUT, shape: inputDims };
   const y = emit(model, x, '');
   // A classifier's logits are [N, classes]; with no classes named (a single module's test), any output goes.
   const classes = options.preprocessing.classes.length;
@@ -54,7 +60,7 @@ export function buildOnnxModel(model: Module, options: OnnxExportOptions): OnnxM
   graph.nodes.push({ name: ONNX_OUTPUT, op: 'Identity', inputs: [y.name], outputs: [ONNX_OUTPUT], attributes: {} });
   return {
     graphName: model.constructor.name,
-    inputs: [{ name: ONNX_INPUT, dims: ['N', input.channels, input.height, input.width] }],
+    inputs: [{ name: ONNX_INPUT, dims: inputDims, dtype: options.input?.dtype ?? 'float32' }],
     outputs: [{ name: ONNX_OUTPUT, dims: y.shape }],
     nodes: graph.nodes,
     initializers: graph.initializers,

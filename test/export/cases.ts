@@ -1,17 +1,29 @@
 import type * as E from '../../src/engine/index.js';
 import * as models from '../../src/engine/models/index.js';
 import * as nn from '../../src/engine/nn/index.js';
-import type { Layer } from '../../src/engine/nn/module.js';
+import type { Module } from '../../src/engine/nn/module.js';
+import type { Tensor } from '../../src/engine/tensor.js';
 import type { ModuleType } from '../../src/export/index.js';
 import { Nb201Space } from '../../src/space/nb201.js';
 
 /** One module to export alone, applied to images of `input` ([C, H, W]). */
+/** A case whose input is not a batch of images: fixed dims, its type, and how the engine's forward is called. */
+export interface RawInput {
+  readonly dims: readonly number[];
+  readonly dtype: 'float32' | 'int64';
+  /** int64 inputs are drawn from [0, high). */
+  readonly high?: number;
+  readonly reference: (module: Module, x: Tensor) => Tensor;
+}
+
 export interface HandlerCase {
   readonly name: string;
   /** The module type whose handler this case tests (every handler needs one). */
   readonly type: ModuleType;
   readonly input: readonly [number, number, number];
-  readonly build: (g: E.Generator) => Layer;
+  readonly build: (g: E.Generator) => Module;
+  /** Set for modules that take no images (recurrent ones); `input` is then unused. */
+  readonly raw?: RawInput;
 }
 
 const ARCH = '|nor_conv_3x3~0|+|avg_pool_3x3~0|skip_connect~1|+|none~0|nor_conv_1x1~1|avg_pool_3x3~2|';
@@ -56,6 +68,10 @@ export const CASES: readonly HandlerCase[] = [
   { name: 'ResNetBasicBlock stride 2', type: ResNetBasicBlock, input: [4, 8, 8], build: (g) => new ResNetBasicBlock(4, 8, 2, { generator: g }) },
   { name: 'ResNetBasicBlock stride 1, same width', type: ResNetBasicBlock, input: [4, 6, 6], build: (g) => new ResNetBasicBlock(4, 4, 1, { generator: g }) },
   { name: 'ResNetBasicBlock stride 1, wider', type: ResNetBasicBlock, input: [4, 6, 6], build: (g) => new ResNetBasicBlock(4, 6, 1, { generator: g }) },
+  { name: 'Embedding', type: nn.Embedding, input: [1, 1, 1], build: (g) => new nn.Embedding(7, 5, { generator: g }), raw: { dims: [4, 3], dtype: 'int64', high: 7, reference: (m, x) => (m as nn.Embedding).forward(x) } },
+  { name: 'LSTM, one layer', type: nn.LSTM, input: [1, 1, 1], build: (g) => new nn.LSTM(5, 6, { generator: g }), raw: { dims: [3, 4, 5], dtype: 'float32', reference: (m, x) => (m as nn.LSTM).forward(x).output } },
+  { name: 'LSTM, two layers without bias', type: nn.LSTM, input: [1, 1, 1], build: (g) => new nn.LSTM(5, 4, { numLayers: 2, bias: false, generator: g }), raw: { dims: [4, 2, 5], dtype: 'float32', reference: (m, x) => (m as nn.LSTM).forward(x).output } },
+  { name: 'LSTMCell from a zero state', type: nn.LSTMCell, input: [1, 1, 1], build: (g) => new nn.LSTMCell(5, 6, { generator: g }), raw: { dims: [4, 5], dtype: 'float32', reference: (m, x) => { const cell = m as nn.LSTMCell; return cell.forward(x, cell.initialState(x.shape[0])).h; } } },
   { name: 'Nb201Cell', type: models.Nb201Cell, input: [4, 6, 6], build: (g) => new models.Nb201Cell(new Nb201Space().parse(ARCH), 4, { generator: g }) },
   { name: 'Nb201Cell whose node 1 has only none', type: models.Nb201Cell, input: [4, 6, 6], build: (g) => new models.Nb201Cell(new Nb201Space().parse('|none~0|+|nor_conv_3x3~0|skip_connect~1|+|none~0|none~1|avg_pool_3x3~2|'), 4, { generator: g }) },
   { name: 'Nb201Network', type: models.Nb201Network, input: [3, 16, 16], build: (g) => new models.Nb201Network(ARCH, { channels: 4, cells: 1, generator: g }) },

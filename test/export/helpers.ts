@@ -3,6 +3,7 @@ import { BatchNorm2d } from '../../src/engine/nn/norm.js';
 import type { Layer, Module } from '../../src/engine/nn/module.js';
 import { exportOnnx, type Preprocessing } from '../../src/export/index.js';
 import { loadOnnxRuntime } from '../../src/util/onnxruntime.js';
+import type { HandlerCase } from './cases.js';
 
 /** Preprocessing for an input of this shape; `classes` 0 = not a classifier (any output shape). */
 export function plainPreprocessing(shape: readonly [number, number, number], classes = 0): Preprocessing {
@@ -70,4 +71,39 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
   if (Number.isNaN(worst)) return Infinity;
   return worst;
+}
+
+/**
+ * Exports a handler case's module and runs a fixed input through onnxruntime and the engine
+ * (images, or the case's raw input); returns the largest absolute difference and the engine's output.
+ */
+export async function runCase(c: HandlerCase, module: Module, seed: number): Promise<{ diff: number; engine: Float32Array }> {
+  if (!c.raw) return onnxVersusEngine(module as Layer, c.input, plainPreprocessing(c.input), seed);
+  const raw = c.raw;
+  const size = raw.dims.reduce((a, b) => a * b, 1);
+  const ort = await loadOnnxRuntime();
+  let feed: InstanceType<typeof ort.Tensor>;
+  let expected: Float32Array;
+  if (raw.dtype === 'int64') {
+    const indices = Int32Array.from({ length: size }, (_, i) => (i * 7 + seed) % (raw.high ?? 2));
+    expected = E.noGrad(() => E.scope(() => raw.reference(module, E.tensor(indices, raw.dims).to('int64')).toFloat32Array()));
+    feed = new ort.Tensor('int64', BigInt64Array.from(indices, (v) => BigInt(v)), [...raw.dims]);
+  } else {
+    const values = E.scope(() => E.randn([...raw.dims], { generator: new E.Generator(seed) }).toFloat32Array());
+    expected = E.noGrad(() => E.scope(() => raw.reference(module, E.tensor(values, raw.dims)).toFloat32Array()));
+    feed = new ort.Tensor('float32', values, [...raw.dims]);
+  }
+  const session = await ort.InferenceSession.create(exportCase(c, module));
+  try {
+    const actual = (await session.run({ input: feed })).logits!.data as Float32Array;
+    if (actual.length !== expected.length) throw new Error(`onnxruntime gave ${actual.length} values, the engine ${expected.length}`);
+    return { diff: maxAbsDiff(actual, expected), engine: expected };
+  } finally {
+    await session.release();
+  }
+}
+
+/** The ONNX bytes of a handler case's module (its raw input, or images of its shape). */
+export function exportCase(c: HandlerCase, module: Module): Uint8Array {
+  return exportOnnx(module, { preprocessing: plainPreprocessing(c.input), ...(c.raw ? { input: { dims: c.raw.dims, dtype: c.raw.dtype } } : {}) });
 }

@@ -5,10 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import * as E from '../../src/engine/index.js';
-import { exportOnnx } from '../../src/export/index.js';
 import { engineTest } from '../engine/helpers.js';
 import { CASES } from './cases.js';
-import { plainPreprocessing } from './helpers.js';
+import { exportCase } from './helpers.js';
 
 /**
  * A second opinion on the files naskit writes: the ONNX project's own checker (Debian's
@@ -37,7 +36,7 @@ else engineTest(NAME, () => {
     const paths = CASES.map((c, i) => {
       const module = c.build(new E.Generator(i));
       const path = join(dir, `case${i}.onnx`);
-      writeFileSync(path, exportOnnx(module, { preprocessing: plainPreprocessing(c.input) }));
+      writeFileSync(path, exportCase(c, module));
       module.dispose();
       return path;
     });

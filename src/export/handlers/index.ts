@@ -8,9 +8,10 @@ import type { Module } from '../../engine/nn/module.js';
 import { LAYER_HANDLERS } from './layers.js';
 import { MODEL_HANDLERS } from './models.js';
 import { NAS_OP_HANDLERS } from './nas-ops.js';
+import { RECURRENT_HANDLERS } from './recurrent.js';
 
 /** Every row, in one list. */
-export const HANDLER_ENTRIES: readonly HandlerEntry[] = [...LAYER_HANDLERS, ...NAS_OP_HANDLERS, ...MODEL_HANDLERS];
+export const HANDLER_ENTRIES: readonly HandlerEntry[] = [...LAYER_HANDLERS, ...NAS_OP_HANDLERS, ...RECURRENT_HANDLERS, ...MODEL_HANDLERS];
 
 /** Module class → handler. */
 export const HANDLERS: ReadonlyMap<ModuleType, Handler<Module>> = new Map(HANDLER_ENTRIES.map((e) => [e.type, e.handler]));
@@ -22,7 +23,4 @@ export const HANDLERS: ReadonlyMap<ModuleType, Handler<Module>> = new Map(HANDLE
 export const NOT_EXPORTED: Readonly<Record<string, string>> = {
   ModuleList: 'a list without a forward of its own; its parent module wires it',
   ModuleDict: 'a dictionary without a forward of its own; its parent module wires it',
-  LSTMCell: 'recurrent cells drive strategy controllers (reinforce, ENAS), not exported image networks',
-  LSTM: 'recurrent layers drive strategy controllers (reinforce, ENAS), not exported image networks',
-  Embedding: 'embeddings take token indices and drive strategy controllers, not exported image networks',
 };
