@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { DataError } from '../errors.js';
 import { normalizeImages } from '../engine/data/normalize.js';
@@ -30,11 +30,7 @@ type Runner = (batch: Float32Array, count: number) => Promise<Float32Array>;
 
 /** Whether `path` names an ONNX file (run by onnxruntime) rather than a naskit export (run by the engine). */
 export function isOnnxPath(path: string): boolean {
-  try {
-    return extname(path).toLowerCase() === '.onnx' && statSync(path).isFile();
-  } catch {
-    return false;
-  }
+  return extname(path).toLowerCase() === '.onnx';
 }
 
 /**
@@ -80,7 +76,12 @@ export function topClasses(logits: ArrayLike<number>, classes: readonly string[]
 }
 
 async function onnxRunner(path: string): Promise<{ preprocessing: Preprocessing; run: Runner; close: () => void }> {
-  const bytes = readFileSync(path);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw new DataError('DATA_MISSING', `cannot read ${path}: ${(error as Error).message}; give an .onnx file written by \`naskit export NAME --format onnx\``);
+  }
   const summary = readOnnxSummary(bytes, path);
   const input = summary.inputs[0];
   const output = summary.outputs[0];
