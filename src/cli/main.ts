@@ -11,6 +11,7 @@ import { registerTrain } from './train.js';
 import { registerInspect } from './inspect.js';
 import { registerResume, registerSearch } from './search.js';
 import { registerWorker } from './worker.js';
+import { registerExport, registerPredict } from './export.js';
 
 /** Every subcommand's registration, one line each. */
 const COMMANDS: ((program: Command, context: CliContext) => void)[] = [
@@ -22,6 +23,8 @@ const COMMANDS: ((program: Command, context: CliContext) => void)[] = [
   registerInspect,
   registerWorker,
   registerTrain,
+  registerExport,
+  registerPredict,
 ];
 
 function version(): string {

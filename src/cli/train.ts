@@ -12,6 +12,7 @@ import { saveCheckpoint } from '../engine/checkpoint.js';
 import { trainClassifier } from '../engine/train.js';
 import { Nb201Table } from '../estimate/nb201-table.js';
 import { Nb201Space } from '../space/nb201.js';
+import { readArchitectureFile } from '../export/architecture.js';
 import { envThreads, log, printJson, printLine, type CliContext } from './context.js';
 import { UsageError } from './errors.js';
 
@@ -26,8 +27,9 @@ const DEFAULTS: Record<TrainSpace, { epochs: number; batch: number; lr: number; 
 };
 
 interface TrainCliOptions {
-  space: string;
+  space?: string;
   arch?: string;
+  archFile?: string;
   dataset: string;
   channels?: string;
   cells?: string;
@@ -67,13 +69,30 @@ function resolveArch(arch: string | undefined, context: CliContext): string {
   return arch;
 }
 
+/**
+ * --arch-file: the exported architecture fills --space, --arch, --channels and --cells (--space, if
+ * given, must agree; --arch is refused; --channels and --cells override the file's).
+ */
+function applyArchFile(options: TrainCliOptions): void {
+  const doc = readArchitectureFile(options.archFile!);
+  const model = doc.model as { kind: string; arch?: string; channels?: number; cells?: number };
+  if (!(TRAIN_SPACES as readonly string[]).includes(model.kind)) throw new UsageError(`--arch-file ${options.archFile}: its network ${JSON.stringify(model.kind)} is not trainable by naskit train; valid: ${TRAIN_SPACES.join(', ')}`);
+  if (options.space !== undefined && options.space !== model.kind) throw new UsageError(`--space ${options.space} disagrees with --arch-file ${options.archFile} (network ${model.kind}); drop --space`);
+  if (options.arch !== undefined) throw new UsageError('--arch and --arch-file are exclusive: the file holds the architecture');
+  options.space = model.kind;
+  if (model.arch !== undefined) options.arch = model.arch;
+  if (options.channels === undefined && model.channels !== undefined) options.channels = String(model.channels);
+  if (options.cells === undefined && model.cells !== undefined && model.kind === 'nb201') options.cells = String(model.cells);
+}
+
 /** `naskit train`: trains one architecture and reports params, FLOPs, speed and accuracies (CONTRACT.md). */
 export function registerTrain(program: Command, context: CliContext): void {
   program
     .command('train')
     .description('train one architecture on an image data set and report params, FLOPs, speed and accuracy')
-    .requiredOption('--space <name>', `network family: ${TRAIN_SPACES.join(', ')}`)
+    .option('--space <name>', `network family: ${TRAIN_SPACES.join(', ')} (or given by --arch-file)`)
     .option('--arch <arch>', 'nb201: arch string or NAS-Bench-201 index')
+    .option('--arch-file <file>', 'an exported architecture (`naskit export NAME --format json`): its network, arch, channels and cells')
     .requiredOption('--dataset <name>', `data set: ${DATASET_NAMES.join(', ')}`)
     .option('--channels <C>', 'width of the first stage (cnn 16, nb201 16)')
     .option('--cells <N>', 'nb201: cells per stage (default 5)')
@@ -87,6 +106,8 @@ export function registerTrain(program: Command, context: CliContext): void {
     .option('--out <dir>', 'write model.safetensors and result.json there')
     .option('--json', 'print one JSON document')
     .action(async (options: TrainCliOptions) => {
+      if (options.archFile) applyArchFile(options);
+      if (options.space === undefined) throw new UsageError('naskit train needs --space NAME or --arch-file FILE.json');
       if (!(TRAIN_SPACES as readonly string[]).includes(options.space)) throw new UsageError(`--space ${JSON.stringify(options.space)} is not trainable; valid: ${TRAIN_SPACES.join(', ')}`);
       if (!(DATASET_NAMES as readonly string[]).includes(options.dataset)) throw new UsageError(`--dataset ${JSON.stringify(options.dataset)} is unknown; valid: ${DATASET_NAMES.join(', ')}`);
       const space = options.space as TrainSpace;
