@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
+import { PNG as PngDecoder } from 'pngjs';
 import { DataError } from '../errors.js';
 import type { ImageShape } from '../engine/data/dataset.js';
 import { parseIdx } from '../engine/data/idx.js';
@@ -39,9 +40,9 @@ export function readInputImages(path: string, shape: ImageShape): InputImages {
           .map((f) => join(path, f))
       : [path];
   } catch (error) {
-    throw new DataError('DATA_MISSING', `cannot read ${path}: ${(error as Error).message}; give an image file (JPEG, IDX) or a folder of them`);
+    throw new DataError('DATA_MISSING', `cannot read ${path}: ${(error as Error).message}; give an image file (JPEG, PNG, IDX) or a folder of them`);
   }
-  if (files.length === 0) throw new DataError('DATA_MISSING', `${path} holds no images (.jpg, .jpeg, IDX files such as t10k-images-idx3-ubyte.gz)`);
+  if (files.length === 0) throw new DataError('DATA_MISSING', `${path} holds no images (.jpg, .jpeg, .png, IDX files such as t10k-images-idx3-ubyte.gz)`);
   const names: string[] = [];
   const parts: Uint8Array[] = [];
   for (const file of files) {
@@ -50,13 +51,14 @@ export function readInputImages(path: string, shape: ImageShape): InputImages {
       parts.push(readJpeg(file, shape));
       names.push(file);
     } else if (PNG.includes(ext)) {
-      throw new DataError('IMAGE_FORMAT', `${file}: PNG input is not supported yet (no PNG decoder is installed with naskit); convert it to JPEG, or give the images as an IDX file`);
+      parts.push(readPng(file, shape));
+      names.push(file);
     } else if (isIdxName(file)) {
       const images = readIdxImages(file, shape);
       parts.push(images.pixels);
       for (let i = 0; i < images.count; i++) names.push(`${basename(file)}#${i}`);
     } else {
-      throw new DataError('IMAGE_FORMAT', `${file}: unknown image format (extension ${JSON.stringify(ext)}); naskit predict reads JPEG (.jpg, .jpeg) and IDX files (*-ubyte, *.idx, gzipped or not)`);
+      throw new DataError('IMAGE_FORMAT', `${file}: unknown image format (extension ${JSON.stringify(ext)}); naskit predict reads JPEG (.jpg, .jpeg), PNG (.png) and IDX files (*-ubyte, *.idx, gzipped or not)`);
     }
   }
   const pixels = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -101,15 +103,38 @@ function readJpeg(file: string, shape: ImageShape): Uint8Array {
   } catch (error) {
     throw new DataError('IMAGE_FORMAT', `${file}: not a readable JPEG (${(error as Error).message})`);
   }
+  // JPEG rounds grey images' three channels slightly apart.
+  return toPlanes(file, decoded, 3, 2, shape);
+}
+
+function readPng(file: string, shape: ImageShape): Uint8Array {
+  let decoded: { width: number; height: number; data: Uint8Array };
+  try {
+    // pngjs expands every colour type and bit depth to 8-bit RGBA; 16-bit samples are scaled down.
+    const png = PngDecoder.sync.read(readFileSync(file), { skipRescale: false });
+    decoded = { width: png.width, height: png.height, data: png.data };
+  } catch (error) {
+    throw new DataError('IMAGE_FORMAT', `${file}: not a readable PNG (${(error as Error).message})`);
+  }
+  return toPlanes(file, decoded, 4, 0, shape);
+}
+
+/**
+ * Interleaved pixels (HWC, `stride` bytes a pixel, RGB first) to the model's planes (CHW). The image
+ * is one channel when its RGB channels agree within `greyTolerance` and the model takes one.
+ */
+function toPlanes(file: string, decoded: { width: number; height: number; data: Uint8Array }, stride: number, greyTolerance: number, shape: ImageShape): Uint8Array {
   const { width, height, data } = decoded;
   const plane = width * height;
   let grey = true;
-  for (let p = 0; p < plane && grey; p++) grey = Math.abs(data[p * 3] - data[p * 3 + 1]) <= 2 && Math.abs(data[p * 3 + 1] - data[p * 3 + 2]) <= 2;
+  for (let p = 0; p < plane && grey; p++) {
+    const r = data[p * stride], g = data[p * stride + 1], b = data[p * stride + 2];
+    grey = Math.abs(r - g) <= greyTolerance && Math.abs(g - b) <= greyTolerance;
+  }
   const channels = grey && shape.channels === 1 ? 1 : 3;
   const got = { channels, height, width };
   if (got.channels !== shape.channels || height !== shape.height || width !== shape.width) throw wrongShape(file, got, shape);
-  // jpeg-js gives interleaved RGB (HWC); naskit's models take planes (CHW).
   const out = new Uint8Array(channels * plane);
-  for (let p = 0; p < plane; p++) for (let c = 0; c < channels; c++) out[c * plane + p] = data[p * 3 + c];
+  for (let p = 0; p < plane; p++) for (let c = 0; c < channels; c++) out[c * plane + p] = data[p * stride + c];
   return out;
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
+import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
 import { loadIdxDataset } from '../../src/engine/data/mnist.js';
 import { openStore } from '../../src/experiment/open-store.js';
@@ -140,6 +141,26 @@ test('predict: JPEG files and folders (grey images for a one-channel model), tex
   assert.match(text.stdout, /img0\.jpg: .+ \d+\.\d%/);
 });
 
+test('predict: PNG files give the same predictions as the same pixels in IDX', { skip }, async () => {
+  const test = await loadIdxDataset(testDataDir(), 'fashion-mnist', 'test');
+  const images = join(dir, 'pngs');
+  mkdirSync(images, { recursive: true });
+  const count = 4;
+  for (let i = 0; i < count; i++) {
+    const png = new PNG({ width: 28, height: 28, colorType: 0, inputColorType: 0, inputHasAlpha: false });
+    png.data = Buffer.from(test.images.subarray(i * 784, (i + 1) * 784));
+    writeFileSync(join(images, `img${i}.png`), PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false }));
+  }
+  writeIdx(join(dir, 'four-idx3-ubyte'), [count, 28, 28], test.images.subarray(0, count * 784));
+  const fromPng = naskit(['predict', join(good, 'model.onnx'), '--input', images, '--json']);
+  const fromIdx = naskit(['predict', join(good, 'model.onnx'), '--input', join(dir, 'four-idx3-ubyte'), '--json']);
+  assert.equal(fromPng.status, 0, fromPng.stderr);
+  assert.equal(fromIdx.status, 0, fromIdx.stderr);
+  const tops = (r: { stdout: string }) => (JSON.parse(r.stdout) as { predictions: { top: unknown[] }[] }).predictions.map((p) => p.top);
+  assert.equal(tops(fromPng).length, count);
+  assert.deepEqual(tops(fromPng), tops(fromIdx));
+});
+
 test('export and predict: bad input is one line on stderr with exit 1 or 2, and nothing is written', { skip }, async () => {
   const out = join(dir, 'bad-out');
   mkdirSync(out, { recursive: true });
@@ -173,7 +194,7 @@ test('export and predict: bad input is one line on stderr with exit 1 or 2, and 
   writeFileSync(join(out, 'colour.jpg'), jpegOf(28, 28, (p) => [p % 256, 0, 255 - (p % 256)]));
   assertFails(naskit(['predict', good, '--input', join(out, 'colour.jpg')]), 1, /colour\.jpg: images are 28×28 with 3 channels, the model takes 28×28 with 1 channel/);
   writeFileSync(join(out, 'image.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
-  assertFails(naskit(['predict', join(good, 'model.onnx'), '--input', join(out, 'image.png')]), 1, /PNG input is not supported yet/);
+  assertFails(naskit(['predict', join(good, 'model.onnx'), '--input', join(out, 'image.png')]), 1, /image\.png: not a readable PNG/);
 
   // An architecture file that is not one: bad usage.
   writeFileSync(join(out, 'not-arch.json'), JSON.stringify({ format: 'something-else' }));
