@@ -13,11 +13,9 @@ import { Linear, type InitOptions } from '../nn/linear.js';
 import { Layer } from '../nn/module.js';
 import { BatchNorm2d } from '../nn/norm.js';
 
-/** Conv k×k (same padding, no bias) → BN → ReLU: NAS-Bench-101's `conv_bn_relu` (its BN has no running-stat quirks here). */
-export class ConvBnRelu extends Sequential {
-  constructor(cIn: number, cOut: number, kernel: number, options: InitOptions = {}) {
-    super(new Conv2d(cIn, cOut, kernel, { padding: (kernel - 1) / 2, bias: false, generator: options.generator, dtype: options.dtype }), new BatchNorm2d(cOut, { dtype: options.dtype }), new ReLU());
-  }
+/** Conv k×k (same padding, no bias) → BN → ReLU as a plain Sequential: NAS-Bench-101's `conv_bn_relu`. */
+export function convBnRelu(cIn: number, cOut: number, kernel: number, options: InitOptions = {}): Sequential {
+  return new Sequential(new Conv2d(cIn, cOut, kernel, { padding: (kernel - 1) / 2, bias: false, generator: options.generator, dtype: options.dtype }), new BatchNorm2d(cOut, { dtype: options.dtype }), new ReLU());
 }
 
 /**
@@ -75,11 +73,11 @@ export class Nb101Cell extends Layer {
     this.vertexOps = this.registerModule('ops', new ModuleList<Layer>());
     for (let t = 1; t < n - 1; t++) {
       const c = this.#channels[t];
-      this.projections.push(matrix[0][t] ? new ConvBnRelu(inChannels, c, 1, options) : new Identity());
+      this.projections.push(matrix[0][t] ? convBnRelu(inChannels, c, 1, options) : new Identity());
       const op = ops[t];
-      this.vertexOps.push(op === 'conv3x3-bn-relu' ? new ConvBnRelu(c, c, 3, options) : op === 'conv1x1-bn-relu' ? new ConvBnRelu(c, c, 1, options) : new MaxPool2d(3, 1, 1));
+      this.vertexOps.push(op === 'conv3x3-bn-relu' ? convBnRelu(c, c, 3, options) : op === 'conv1x1-bn-relu' ? convBnRelu(c, c, 1, options) : new MaxPool2d(3, 1, 1));
     }
-    this.outputProjection = matrix[0][n - 1] ? this.registerModule('output_projection', new ConvBnRelu(inChannels, outChannels, 1, options)) : null;
+    this.outputProjection = matrix[0][n - 1] ? this.registerModule('output_projection', convBnRelu(inChannels, outChannels, 1, options)) : null;
   }
 
   forward(x: Tensor): Tensor {
@@ -120,7 +118,7 @@ export interface Nb101NetworkOptions extends InitOptions {
  * pooling and a linear classifier.
  */
 export class Nb101Network extends Layer {
-  readonly stem: ConvBnRelu;
+  readonly stem: Sequential;
   readonly layers: ModuleList<Layer>;
   readonly pool: GlobalAvgPool2d;
   readonly classifier: Linear;
@@ -138,7 +136,7 @@ export class Nb101Network extends Layer {
       if (!Number.isInteger(v) || v < 1) throw new RangeError(`Nb101Network: ${name} must be a positive integer, got ${v}`);
     }
     const init = { generator: options.generator, dtype: options.dtype };
-    this.stem = this.registerModule('stem', new ConvBnRelu(options.inChannels ?? 3, c, 3, init));
+    this.stem = this.registerModule('stem', convBnRelu(options.inChannels ?? 3, c, 3, init));
     this.layers = this.registerModule('layers', new ModuleList<Layer>());
     let channels = c;
     for (let stack = 0; stack < stacks; stack++) {

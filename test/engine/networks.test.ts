@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import * as E from '../../src/engine/index.js';
+import { createSpace } from '../../src/space/registry.js';
+import { Rng } from '../../src/util/rng.js';
+import { engineTest } from './helpers.js';
+
+/** Every built-in trainable space at a small size (options as a config gives them). */
+const SMALL: Readonly<Record<string, Record<string, number | boolean>>> = {
+  nb201: { channels: 4, cells: 1 },
+  darts: { channels: 4, layers: 5, auxiliary: true, drop_path: 0.2 },
+  nb101: { channels: 4, stacks: 3, cells_per_stack: 1 },
+  chain: { layers: 6, channels: 4 },
+  'nats-size': {},
+  mbconv: { depth_mult: 0.35, width_mult: 0.25 },
+  fbnet: { depth_mult: 0.35, width_mult: 0.25, resolution_mult: 0.5 },
+};
+
+engineTest('networks: every trainable built-in space is covered by the small-size table', () => {
+  assert.deepEqual([...E.trainableSpaceNames()].sort(), Object.keys(SMALL).sort());
+});
+
+for (const [name, options] of Object.entries(SMALL)) {
+  engineTest(`networks: ${name} builds, runs forward and backward for 20 random architectures`, () => {
+    const space = createSpace(name, options);
+    const rng = new Rng(12);
+    const gen = new E.Generator(3);
+    for (let i = 0; i < 20; i++) {
+      const sample = space.random(rng);
+      const arch = space.format(sample);
+      const net = E.buildNetwork(space, sample, { inChannels: 3, numClasses: 5, generator: gen });
+      E.scope(() => {
+        net.train();
+        const x = E.randn([2, 3, 16, 16], { generator: gen });
+        const logits = net.forward(x);
+        assert.deepEqual(logits.shape, [2, 5], `${name} ${arch}`);
+        const loss = E.crossEntropy(logits, E.tensor(Int32Array.from([1, 4]), [2]));
+        assert.ok(Number.isFinite(loss.item()), `${name} ${arch}: loss ${loss.item()}`);
+        loss.backward();
+        // Every parameter used in the forward pass gets a finite gradient; the classifier always does.
+        const params = net.namedParameters();
+        const withGrad = params.filter(([, p]) => p.grad !== null);
+        assert.ok(withGrad.length > 0, `${name} ${arch}: no gradients`);
+        for (const [key, p] of withGrad) assert.ok(Number.isFinite(E.sum(E.abs(p.grad!)).item()), `${name} ${arch}: gradient of ${key} not finite`);
+        const classifier = params.filter(([key]) => key.endsWith('weight')).at(-1)!;
+        assert.ok(classifier[1].grad !== null && E.sum(E.abs(classifier[1].grad)).item() > 0, `${name} ${arch}: the classifier ${classifier[0]} has no gradient`);
+        net.eval();
+        assert.deepEqual(net.forward(x).shape, [2, 5]);
+      });
+      net.zeroGrad();
+      net.dispose();
+    }
+  });
+}
+
+engineTest('networks: a ModelSpec of any space builds the same network in another place (same weights)', () => {
+  for (const [name, options] of Object.entries(SMALL)) {
+    const space = createSpace(name, options);
+    const sample = space.random(new Rng(5));
+    const spec = E.networkSpec(space, space.format(sample), { inChannels: 3, numClasses: 5, seed: 9 });
+    const cloned = structuredClone(spec);
+    const a = E.buildModel(spec);
+    const b = E.buildModel(cloned);
+    const sa = a.stateDict();
+    const sb = b.stateDict();
+    assert.deepEqual([...sa.keys()], [...sb.keys()], name);
+    for (const [key, t] of sa) assert.deepEqual(t.toArray(), sb.get(key)!.toArray(), `${name}: ${key}`);
+    a.dispose();
+    b.dispose();
+  }
+});
