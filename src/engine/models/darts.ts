@@ -165,9 +165,11 @@ export class DartsNetwork extends Layer implements AuxiliaryOutput, EpochSchedul
       [cPrevPrev, cPrev] = [cPrev, 4 * cCurr];
       if (i === this.#auxiliaryAt) auxiliaryC = cPrev;
     }
+    // The classifier draws its weights before the auxiliary head: with or without the head, the main network starts the same.
+    const classifier = new Linear(cPrev, numClasses, init);
     this.auxiliaryHead = options.auxiliary ? this.registerModule('auxiliary_head', new AuxiliaryHead(auxiliaryC, numClasses, init)) : null;
     this.pool = this.registerModule('global_pooling', new GlobalAvgPool2d());
-    this.classifier = this.registerModule('classifier', new Linear(cPrev, numClasses, init));
+    this.classifier = this.registerModule('classifier', classifier);
   }
 
   /** Parameters of the network without the auxiliary head (the figure DARTS reports). */
