@@ -145,11 +145,10 @@ const train: EstimatorDefinition = {
     if (!isTrainable(space)) {
       throw new ConfigError('ESTIMATOR_SPACE_MISMATCH', `estimator.name: train builds each architecture's network, but naskit has no network for space ${JSON.stringify(space.name)}; trainable: ${trainableSpaceNames().join(', ')}, or a model space written with the choice primitives`);
     }
-    // Configs written before spaces took options trained NB201 at C=8, N=1: kept where neither section sets them.
-    const given = context.spaceOptions ?? {};
-    const legacy = space.name === 'nb201';
-    const channels = options.channels ?? (legacy && !('channels' in given) ? 8 : undefined);
-    const cells = options.cells ?? (legacy && !('cells' in given) ? 1 : undefined);
+    // Configs written before spaces took options trained NB201 at C=8, N=1: kept for an nb201 config without space options.
+    const legacy = space.name === 'nb201' && Object.keys(context.spaceOptions ?? {}).length === 0;
+    const channels = options.channels ?? (legacy ? 8 : undefined);
+    const cells = options.cells ?? (legacy ? 1 : undefined);
     if (!engineAvailable()) throw new ConfigError('ESTIMATOR_NEEDS_ENGINE', `estimator.name: train trains networks and needs the libtorch engine, which is not available here. ${ENGINE_FIX}`);
     const threads = options.threads ?? context.threads ?? null;
     const finalEpochs = options.final_epochs ?? options.epochs;
