@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as E from '../../src/engine/index.js';
-import { DartsSpace } from '../../src/space/darts.js';
+import { DartsSpace, type DartsGenotype } from '../../src/space/darts.js';
+import { projectRoot } from '../../src/util/paths.js';
 import { ModelSpace } from '../../src/space/model-space.js';
 import { cell, conv, identity, layerChoice, maxPool, repeat, sequential, valueChoice } from '../../src/space/primitives.js';
 import { createSpace } from '../../src/space/registry.js';
-import { engineTest } from './helpers.js';
+import { engineTest, maxRelativeError } from './helpers.js';
 
 /** DARTS (second order) from DARTS' genotypes.py. */
 const DARTS_V2 =
@@ -86,4 +89,39 @@ engineTest('network counts: a model-space network has the parameters and FLOPs c
   const net2 = E.buildNetwork(space, other, { inChannels: 3, numClasses: 10 });
   assert.equal(net2.parameterCount(), 108 + 8 + 16 + 8 + 40 + 10);
   net2.dispose();
+});
+
+engineTest('network counts: with the same weights, the DARTS network computes what a PyTorch reference computes (all seven operations, auxiliary head)', () => {
+  const ref = JSON.parse(readFileSync(join(projectRoot(), 'test', 'engine', 'fixtures', 'darts_small.json'), 'utf8')) as {
+    genotype: DartsGenotype;
+    channels: number;
+    layers: number;
+    v2_params: number;
+    state: { key: string; shape: number[]; bn: boolean }[];
+    input: { shape: number[]; data: number[] };
+    eval: number[];
+    train: number[];
+    aux: number[];
+  };
+  // The PyTorch reference (bench/engine/darts_torch.py) counts DARTS V2 at C=36, 20 cells as we do.
+  assert.equal(ref.v2_params, 3_349_342);
+  const genotype = { ...ref.genotype, normal_concat: [2, 3, 4, 5], reduce_concat: [2, 3, 4, 5] };
+  const net = new E.DartsNetwork(genotype, { channels: ref.channels, layers: ref.layers, auxiliary: true, dtype: 'float64' });
+  E.scope(() => {
+    // Tensor k of the state dict holds sin(0.7 i + k + 1) * 0.3 (+ 1 for BN scales and variances), as the reference's.
+    const state = new Map(
+      ref.state.map(({ key, shape, bn }, k) => {
+        const n = shape.reduce((a, b) => a * b, 1);
+        return [key, E.tensor(Float64Array.from({ length: n }, (_, i) => Math.sin(0.7 * i + k + 1) * 0.3 + (bn ? 1 : 0)), shape)];
+      }),
+    );
+    net.loadStateDict(state); // strict: every member name lines up with the reference's
+    const x = E.tensor(Float64Array.from(ref.input.data), ref.input.shape);
+    net.eval();
+    assert.ok(maxRelativeError(net.forward(x).data(), ref.eval) < 1e-10, 'evaluation mode');
+    net.train();
+    assert.ok(maxRelativeError(net.forward(x).data(), ref.train) < 1e-10, 'training mode');
+    assert.ok(maxRelativeError(net.takeAuxiliaryLogits()!.data(), ref.aux) < 1e-10, 'auxiliary logits');
+  });
+  net.dispose();
 });
