@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -36,6 +36,7 @@ interface TrainCliOptions {
   channels?: string;
   cells?: string;
   options?: string;
+  archFile?: string;
   epochs?: string;
   subset?: string;
   batch?: string;
@@ -84,6 +85,22 @@ function trainSpace(name: string, options: TrainCliOptions): Space {
   }
 }
 
+/** --arch-file: the file's `arch`, and its space options unless --options is given. */
+function archFromFile(path: string, space: string, options: TrainCliOptions): { arch: string; options?: string } {
+  if (options.arch !== undefined) throw new UsageError('give --arch or --arch-file, not both');
+  let doc: { arch?: unknown; space?: unknown; options?: unknown; network?: { options?: unknown } };
+  try {
+    doc = JSON.parse(readFileSync(path, 'utf8')) as typeof doc;
+  } catch (error) {
+    throw new UsageError(`--arch-file ${path}: cannot read it as JSON (${(error as Error).message.split('\n')[0]})`);
+  }
+  if (typeof doc?.arch !== 'string') throw new UsageError(`--arch-file ${path}: needs a string field "arch" (the architecture in the space's text form)`);
+  if (typeof doc.space === 'string' && doc.space !== space) throw new UsageError(`--arch-file ${path}: the architecture is of space ${doc.space}, not --space ${space}`);
+  const fileOptions = doc.network?.options ?? doc.options;
+  const useFile = options.options === undefined && options.channels === undefined && options.cells === undefined && typeof fileOptions === 'object' && fileOptions !== null;
+  return { arch: doc.arch, ...(useFile ? { options: JSON.stringify(fileOptions) } : {}) };
+}
+
 /** --arch: the space's text form, `random` (drawn with --seed), or for nb201 an index into the NAS-Bench-201 table. */
 function resolveArch(space: Space, arch: string | undefined, seed: number, context: CliContext): Sample {
   if (!arch) throw new UsageError(`--space ${space.name} needs --arch: the architecture in the space's text form (see naskit space info ${space.name}), or random${space.name === 'nb201' ? ', or an index 0-15624 of the NAS-Bench-201 table' : ''}`);
@@ -104,6 +121,7 @@ export function registerTrain(program: Command, context: CliContext): void {
     .description('train one architecture on an image data set and report params, FLOPs, speed and accuracy')
     .requiredOption('--space <name>', `network family: ${trainSpaces().join(', ')}`)
     .option('--arch <arch>', "architecture in the space's text form, random (drawn with --seed), or for nb201 a NAS-Bench-201 index")
+    .option('--arch-file <file>', 'a JSON file with "arch" (and "space", "options" or "network.options"): an export of naskit search or the result.json of naskit train --out')
     .requiredOption('--dataset <name>', `data set: ${DATASET_NAMES.join(', ')}`)
     .option('--channels <C>', "width (cnn 16; a space's channels option, e.g. nb201 16, darts 16)")
     .option('--cells <N>', 'nb201: cells per stage (default 5)')
@@ -134,6 +152,7 @@ export function registerTrain(program: Command, context: CliContext): void {
       if (!(lr > 0 && Number.isFinite(lr))) throw new UsageError(`--lr must be a positive number, got ${JSON.stringify(options.lr)}`);
       const subsetSize = options.subset === undefined ? null : positiveInt(options.subset, 'subset', 1);
       // Parsed before any data is read, so that a bad arch string fails at once (a SampleError: exit 2).
+      if (options.archFile !== undefined) Object.assign(options, archFromFile(options.archFile, space, options));
       const searchSpace = space === 'cnn' ? null : trainSpace(space, options);
       const sample = searchSpace ? resolveArch(searchSpace, options.arch, seed, context) : null;
       const arch = searchSpace && sample ? searchSpace.format(sample) : null;

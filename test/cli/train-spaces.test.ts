@@ -35,9 +35,15 @@ engineTest('naskit train --arch random trains every trainable space at a tiny si
     const s = createSpace(space, opts);
     assert.equal(s.format(s.parse(doc.arch)), doc.arch);
     if (space === 'chain') {
-      const again = JSON.parse(naskit(args, dir, env).stdout) as { arch: string; params: number };
+      // The same seed draws the same architecture; --arch-file reads it (and the space's options) back from --out's result.json.
+      const out = join(dir, 'chain-out');
+      const again = JSON.parse(naskit([...args, '--out', out], dir, env).stdout) as { arch: string; params: number };
       assert.equal(again.arch, doc.arch);
-      assert.equal(again.params, doc.params);
+      const fromFile = naskit(['train', '--space', 'chain', '--arch-file', join(out, 'result.json'), '--dataset', 'mnist', '--subset', '60', '--epochs', '1', '--batch', '30', '--json'], dir, env);
+      assert.equal(fromFile.status, 0, fromFile.stderr);
+      const d = JSON.parse(fromFile.stdout) as { arch: string; params: number };
+      assert.equal(d.arch, doc.arch);
+      assert.equal(d.params, doc.params);
     }
   }
   const bad = naskit(['train', '--space', 'darts', '--cells', '3', '--arch', 'random', '--dataset', 'mnist'], dir, env);
