@@ -80,10 +80,11 @@ export class ChainNetwork extends Layer {
   readonly classifier: Linear;
   readonly #poolAfter: number[];
 
-  constructor(arch: Sample | string, options: ChainNetworkOptions & { layers?: number } = {}) {
+  /** `arch`: a sample or the text form; the number of layers is the architecture's. */
+  constructor(arch: Sample | string, options: ChainNetworkOptions = {}) {
     super();
-    const probe = typeof arch === 'string' ? null : Object.keys(arch).filter((k) => k.endsWith('.op')).length;
-    const space = new ChainSpace({ layers: options.layers ?? probe ?? (typeof arch === 'string' ? arch.trim().split(/\s+/).length : 12) });
+    const layers = typeof arch === 'string' ? arch.trim().split(/\s+/).length : Object.keys(arch).filter((k) => k.endsWith('.op')).length;
+    const space = new ChainSpace({ layers });
     const sample = typeof arch === 'string' ? space.parse(arch) : space.freeze(arch);
     const c = options.channels ?? 24;
     if (!Number.isInteger(c) || c < 1) throw new RangeError(`ChainNetwork: channels must be a positive integer, got ${c}`);

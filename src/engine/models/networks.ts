@@ -1,5 +1,4 @@
 import { ConfigError } from '../../errors.js';
-import { ChainSpace } from '../../space/chain.js';
 import { LayerwiseSpace } from '../../space/layerwise.js';
 import { ModelSpace } from '../../space/model-space.js';
 import type { Sample, Space, Value } from '../../space/types.js';
@@ -48,7 +47,7 @@ const NETWORKS: Readonly<Record<string, Builder>> = {
       dropPathGenerator: io.generator,
       ...io,
     }),
-  chain: (space, sample, io) => new ChainNetwork(sample, { layers: (space as ChainSpace).layers, channels: opt(space, 'channels', 24), ...io }),
+  chain: (space, sample, io) => new ChainNetwork(sample, { channels: opt(space, 'channels', 24), ...io }),
   'nats-size': (_space, sample, io) => new NatsSizeNetwork(sample, io),
   mbconv: (space, sample, io) => layerwise(space, sample, io, false),
   fbnet: (space, sample, io) => layerwise(space, sample, io, true),
