@@ -37,15 +37,10 @@ export function nb201Operation(op: Nb201Op, c: number, options: InitOptions = {}
  * parameters) but skipped in forward, since they add zeros.
  */
 export class Nb201Cell extends Layer {
-  /** A node no edge reaches: zeros of the cell's output shape. */
-  private zeros(x: Tensor): Tensor {
-    if (this.#zeroShape === null) return mul(x, 0);
-    const [n, , h, w] = x.shape;
-    return zeros([n, this.#zeroShape, h, w], x.dtype);
-  }
-
   readonly edges: ModuleList<Layer>;
   readonly #ops: { to: number; from: number; op: Nb201Op }[] = [];
+  /** The output channels where they differ from the input's (a node no edge reaches is zeros of them), else null. */
+  readonly #zeroShape: number | null;
 
   /** `inChannels` (default `channels`): the input's channels; edges from node 0 map them to `channels` (xautodl's InferCell). */
   constructor(sample: Sample, channels: number, options: InitOptions = {}, inChannels = channels) {
@@ -59,7 +54,13 @@ export class Nb201Cell extends Layer {
     }
     this.#zeroShape = inChannels === channels ? null : channels;
   }
-  readonly #zeroShape: number | null;
+
+  /** A node no edge reaches: zeros of the cell's output shape. */
+  private zeros(x: Tensor): Tensor {
+    if (this.#zeroShape === null) return mul(x, 0);
+    const [n, , h, w] = x.shape;
+    return zeros([n, this.#zeroShape, h, w], x.dtype);
+  }
 
   forward(x: Tensor): Tensor {
     const nodes: Tensor[] = [x];
