@@ -53,10 +53,10 @@ export interface ExperimentParts {
 
 /** Builds space and estimator from a config (loading the estimator's data). */
 export function buildParts(context: CliContext, config: ExperimentConfig): ExperimentParts {
-  const space = createSpace(config.space);
+  const space = createSpace(config.space, config.space_options);
   // NASKIT_THREADS sets libtorch's threads for estimators that train (e.g. 1 per worker when several share a machine).
   const threads = envThreads(context);
-  const estimator = estimatorDefinition(config.estimator.name).create({ ...config.estimator }, { space, dataDir: context.dataDir, ...(threads !== undefined ? { threads } : {}) });
+  const estimator = estimatorDefinition(config.estimator.name).create({ ...config.estimator }, { space, spaceOptions: config.space_options, dataDir: context.dataDir, ...(threads !== undefined ? { threads } : {}) });
   return { config, space, estimator };
 }
 

@@ -11,9 +11,10 @@ const STORAGE_HELP = 'storage URL (default NASKIT_STORAGE, else sqlite:///<cwd>/
 
 /** The space of a stored experiment, for printing architectures (`format`), or null if unknown here. */
 function spaceOf(experiment: ExperimentRecord): Space | null {
-  const name = (experiment.config as { space?: unknown } | null)?.space;
+  const config = experiment.config as { space?: unknown; space_options?: Record<string, unknown> } | null;
+  const name = config?.space;
   try {
-    return typeof name === 'string' ? createSpace(name) : null;
+    return typeof name === 'string' ? createSpace(name, config?.space_options) : null;
   } catch {
     return null;
   }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { SPACES, createSpace } from '../space/registry.js';
+import { SPACES, createSpace, spaceOptionSpecs } from '../space/registry.js';
+import { UsageError } from './errors.js';
 import type { Space } from '../space/types.js';
 import { printJson, printLine, type CliContext } from './context.js';
 
@@ -33,12 +34,25 @@ export function registerSpace(program: Command, context: CliContext): void {
     .command('info')
     .description('describe one space: size, unique architectures, choices')
     .argument('<name>', `space name (${Object.keys(SPACES).join(', ')})`)
+    .option('--options <JSON>', 'the space\'s options, e.g. \'{"depth_mult": 0.5}\' for mbconv')
     .option('--json', 'print one JSON document')
-    .action((name: string, options: { json?: boolean }) => {
-      const info = spaceInfo(createSpace(name));
+    .action((name: string, options: { json?: boolean; options?: string }) => {
+      let given: Record<string, unknown> = {};
+      if (options.options !== undefined) {
+        try {
+          given = JSON.parse(options.options) as Record<string, unknown>;
+        } catch {
+          throw new UsageError(`--options must be a JSON object, got ${JSON.stringify(options.options)}`);
+        }
+      }
+      const s = createSpace(name, given);
+      // The space's options: each one's value here (defaults filled in) and what it means.
+      const specs = spaceOptionSpecs(name);
+      const info = { ...spaceInfo(s), options: Object.fromEntries(Object.entries(specs).map(([k, spec]) => [k, { value: s.options?.[k] ?? spec.default, default: spec.default, doc: spec.doc }])) };
       if (options.json) return printJson(context, info);
       printLine(context, `${info.name}: ${info.description}`);
       printLine(context, `size: ${info.size ?? 'unbounded'}   unique: ${info.unique ?? 'not defined'}`);
+      for (const [k, o] of Object.entries(info.options)) printLine(context, `  option ${k} = ${JSON.stringify(o.value)} (default ${JSON.stringify(o.default)}): ${o.doc}`);
       for (const c of info.choices) printLine(context, `  ${c.label} (${c.kind}): ${c.values.map((v) => JSON.stringify(v)).join(' ')}`);
     });
 }

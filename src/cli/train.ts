@@ -1,38 +1,43 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { DATASET_DEFAULTS, DATASET_NAMES, loadDataset, split, subset, type DatasetName } from '../engine/data/index.js';
 import { Generator } from '../engine/ops/creation.js';
-import { Nb201Network, SmallCnn } from '../engine/models/index.js';
+import { SmallCnn, buildNetwork, trainableSpaceNames } from '../engine/models/index.js';
 import type { Layer } from '../engine/nn/module.js';
 import { profileModel } from '../engine/profile.js';
 import { manualSeed, setNumThreads } from '../engine/runtime.js';
 import { saveCheckpoint } from '../engine/checkpoint.js';
 import { trainClassifier } from '../engine/train.js';
 import { Nb201Table } from '../estimate/nb201-table.js';
-import { Nb201Space } from '../space/nb201.js';
-import { readArchitectureFile } from '../export/architecture.js';
+import { createSpace, spaceOptionSpecs } from '../space/registry.js';
+import type { Sample, Space } from '../space/types.js';
+import { ConfigError } from '../errors.js';
+import { parseArchitectureDocument } from '../export/architecture.js';
+import { Rng } from '../util/rng.js';
 import { envThreads, log, printJson, printLine, type CliContext } from './context.js';
 import { UsageError } from './errors.js';
 
-/** The spaces `naskit train` builds networks for. */
-const TRAIN_SPACES = ['cnn', 'nb201'] as const;
-type TrainSpace = (typeof TRAIN_SPACES)[number];
+/** The spaces `naskit train` builds networks for: the hand-written CNN and every trainable space. */
+const trainSpaces = (): string[] => ['cnn', ...trainableSpaceNames()];
 
-/** Defaults per space: the CNN's are tuned for MNIST-sized sets, NB201's follow its 12-epoch protocol. */
-const DEFAULTS: Record<TrainSpace, { epochs: number; batch: number; lr: number; channels: number }> = {
-  cnn: { epochs: 4, batch: 128, lr: 0.05, channels: 16 },
-  nb201: { epochs: 12, batch: 256, lr: 0.1, channels: 16 },
+/** Defaults per space: the CNN's are tuned for MNIST-sized sets, NB201's follow its 12-epoch protocol, DARTS' its evaluation (lr 0.025, batch 96). */
+const DEFAULTS: Record<string, { epochs: number; batch: number; lr: number }> = {
+  cnn: { epochs: 4, batch: 128, lr: 0.05 },
+  nb201: { epochs: 12, batch: 256, lr: 0.1 },
+  darts: { epochs: 12, batch: 96, lr: 0.025 },
 };
+const OTHER_DEFAULTS = { epochs: 12, batch: 128, lr: 0.05 };
 
 interface TrainCliOptions {
   space?: string;
   arch?: string;
-  archFile?: string;
   dataset: string;
   channels?: string;
   cells?: string;
+  options?: string;
+  archFile?: string;
   epochs?: string;
   subset?: string;
   batch?: string;
@@ -57,32 +62,80 @@ function threadCount(options: TrainCliOptions, context: CliContext): number {
   return envThreads(context) ?? availableParallelism();
 }
 
-/** --arch for nb201: an arch string, or an index into the NAS-Bench-201 table. */
-function resolveArch(arch: string | undefined, context: CliContext): string {
-  if (!arch) throw new UsageError('--space nb201 needs --arch: an arch string like |nor_conv_3x3~0|+|...| or an index 0-15624 of the NAS-Bench-201 table');
-  if (/^\d+$/.test(arch)) {
-    const table = Nb201Table.load(context.dataDir);
-    const index = Number(arch);
-    if (index >= table.size) throw new UsageError(`--arch ${arch}: the NAS-Bench-201 table has indices 0-${table.size - 1}`);
-    return table.archs[index];
+/** The space with the options of --options (JSON) and --channels/--cells (where the space has them). */
+function trainSpace(name: string, options: TrainCliOptions): Space {
+  let given: Record<string, unknown> = {};
+  if (options.options !== undefined) {
+    try {
+      given = JSON.parse(options.options) as Record<string, unknown>;
+    } catch {
+      throw new UsageError(`--options must be a JSON object such as '{"channels": 16, "layers": 8}', got ${JSON.stringify(options.options)}`);
+    }
   }
-  return arch;
+  const specs = spaceOptionSpecs(name);
+  for (const flag of ['channels', 'cells'] as const) {
+    if (options[flag] === undefined) continue;
+    if (!(flag in specs)) throw new UsageError(`--${flag} does not apply to --space ${name}; its options (--options JSON): ${Object.keys(specs).join(', ') || 'none'}`);
+    given[flag] = positiveInt(options[flag], flag, 1);
+  }
+  try {
+    return createSpace(name, given);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 /**
- * --arch-file: the exported architecture fills --space, --arch, --channels and --cells (--space, if
- * given, must agree; --arch is refused; --channels and --cells override the file's).
+ * --arch-file: an exported architecture (`naskit export NAME --format json`: its space, arch and the
+ * network's size), or a plain `{"arch", "space"?, "options"?}` file (an export of naskit search, the
+ * result.json of naskit train --out). Fills --space and --arch, and the space options unless
+ * --options, --channels or --cells are given.
  */
-function applyArchFile(options: TrainCliOptions): void {
-  const doc = readArchitectureFile(options.archFile!);
-  const model = doc.model as { kind: string; arch?: string; channels?: number; cells?: number };
-  if (!(TRAIN_SPACES as readonly string[]).includes(model.kind)) throw new UsageError(`--arch-file ${options.archFile}: its network ${JSON.stringify(model.kind)} is not trainable by naskit train; valid: ${TRAIN_SPACES.join(', ')}`);
-  if (options.space !== undefined && options.space !== model.kind) throw new UsageError(`--space ${options.space} disagrees with --arch-file ${options.archFile} (network ${model.kind}); drop --space`);
-  if (options.arch !== undefined) throw new UsageError('--arch and --arch-file are exclusive: the file holds the architecture');
-  options.space = model.kind;
-  if (model.arch !== undefined) options.arch = model.arch;
-  if (options.channels === undefined && model.channels !== undefined) options.channels = String(model.channels);
-  if (options.cells === undefined && model.cells !== undefined && model.kind === 'nb201') options.cells = String(model.cells);
+function applyArchFile(path: string, options: TrainCliOptions): void {
+  if (options.arch !== undefined) throw new UsageError('give --arch or --arch-file, not both');
+  let doc: { format?: unknown; arch?: unknown; space?: unknown; options?: unknown; network?: { options?: unknown } };
+  try {
+    doc = JSON.parse(readFileSync(path, 'utf8')) as typeof doc;
+  } catch (error) {
+    throw new UsageError(`--arch-file ${path}: cannot read it as JSON (${(error as Error).message.split('\n')[0]})`);
+  }
+  let space: string | undefined;
+  let arch: string | null;
+  let fileOptions: unknown;
+  if (doc !== null && typeof doc === 'object' && 'format' in doc) {
+    const exported = parseArchitectureDocument(doc, path);
+    const model = exported.model as { kind: string; options?: unknown; channels?: number; cells?: number };
+    space = model.kind === 'cnn' ? 'cnn' : exported.space;
+    arch = exported.arch;
+    if (model.kind === 'space') fileOptions = model.options;
+    else if (model.kind === 'nb201') fileOptions = { ...(model.channels !== undefined ? { channels: model.channels } : {}), ...(model.cells !== undefined ? { cells: model.cells } : {}) };
+    else if (model.kind === 'cnn' && model.channels !== undefined && options.channels === undefined) options.channels = String(model.channels);
+  } else {
+    if (typeof doc?.arch !== 'string') throw new UsageError(`--arch-file ${path}: needs a string field "arch" (the architecture in the space's text form)`);
+    space = typeof doc.space === 'string' ? doc.space : undefined;
+    arch = doc.arch;
+    fileOptions = doc.network?.options ?? doc.options;
+  }
+  if (space !== undefined && options.space !== undefined && space !== options.space) throw new UsageError(`--arch-file ${path}: the architecture is of space ${space}, not --space ${options.space}; drop --space`);
+  options.space ??= space;
+  if (options.space === undefined) throw new UsageError(`--arch-file ${path}: the file names no space; give --space NAME`);
+  if (arch !== null) options.arch = arch;
+  const useFile = options.options === undefined && options.channels === undefined && options.cells === undefined && typeof fileOptions === 'object' && fileOptions !== null && options.space !== 'cnn';
+  if (useFile) options.options = JSON.stringify(fileOptions);
+}
+
+/** --arch: the space's text form, `random` (drawn with --seed), or for nb201 an index into the NAS-Bench-201 table. */
+function resolveArch(space: Space, arch: string | undefined, seed: number, context: CliContext): Sample {
+  if (!arch) throw new UsageError(`--space ${space.name} needs --arch: the architecture in the space's text form (see naskit space info ${space.name}), or random${space.name === 'nb201' ? ', or an index 0-15624 of the NAS-Bench-201 table' : ''}`);
+  if (arch === 'random') return space.random(new Rng(seed));
+  if (space.name === 'nb201' && /^\d+$/.test(arch)) {
+    const table = Nb201Table.load(context.dataDir);
+    const index = Number(arch);
+    if (index >= table.size) throw new UsageError(`--arch ${arch}: the NAS-Bench-201 table has indices 0-${table.size - 1}`);
+    return space.parse(table.archs[index]);
+  }
+  return space.parse(arch);
 }
 
 /** `naskit train`: trains one architecture and reports params, FLOPs, speed and accuracies (CONTRACT.md). */
@@ -90,12 +143,13 @@ export function registerTrain(program: Command, context: CliContext): void {
   program
     .command('train')
     .description('train one architecture on an image data set and report params, FLOPs, speed and accuracy')
-    .option('--space <name>', `network family: ${TRAIN_SPACES.join(', ')} (or given by --arch-file)`)
-    .option('--arch <arch>', 'nb201: arch string or NAS-Bench-201 index')
-    .option('--arch-file <file>', 'an exported architecture (`naskit export NAME --format json`): its network, arch, channels and cells')
+    .option('--space <name>', `network family: ${trainSpaces().join(', ')} (or given by --arch-file)`)
+    .option('--arch <arch>', "architecture in the space's text form, random (drawn with --seed), or for nb201 a NAS-Bench-201 index")
+    .option('--arch-file <file>', 'an exported architecture (naskit export NAME --format json), or a JSON file with "arch" (and "space", "options"): the result.json of naskit train --out')
     .requiredOption('--dataset <name>', `data set: ${DATASET_NAMES.join(', ')}`)
-    .option('--channels <C>', 'width of the first stage (cnn 16, nb201 16)')
+    .option('--channels <C>', "width (cnn 16; a space's channels option, e.g. nb201 16, darts 16)")
     .option('--cells <N>', 'nb201: cells per stage (default 5)')
+    .option('--options <JSON>', 'the space\'s options, e.g. \'{"channels": 16, "layers": 8}\' for darts (see docs/spaces.md)')
     .option('--epochs <E>', 'training epochs (cnn 4, nb201 12)')
     .option('--subset <N>', 'train on N images of the training set (validation held out of them) and test on at most N')
     .option('--batch <B>', 'batch size (cnn 128, nb201 256)')
@@ -106,26 +160,28 @@ export function registerTrain(program: Command, context: CliContext): void {
     .option('--out <dir>', 'write model.safetensors and result.json there')
     .option('--json', 'print one JSON document')
     .action(async (options: TrainCliOptions) => {
-      if (options.archFile) applyArchFile(options);
+      // Read first: the file may name the space.
+      if (options.archFile !== undefined) applyArchFile(options.archFile, options);
       if (options.space === undefined) throw new UsageError('naskit train needs --space NAME or --arch-file FILE.json');
-      if (!(TRAIN_SPACES as readonly string[]).includes(options.space)) throw new UsageError(`--space ${JSON.stringify(options.space)} is not trainable; valid: ${TRAIN_SPACES.join(', ')}`);
+      if (!trainSpaces().includes(options.space)) throw new UsageError(`--space ${JSON.stringify(options.space)} is not trainable; valid: ${trainSpaces().join(', ')}`);
       if (!(DATASET_NAMES as readonly string[]).includes(options.dataset)) throw new UsageError(`--dataset ${JSON.stringify(options.dataset)} is unknown; valid: ${DATASET_NAMES.join(', ')}`);
-      const space = options.space as TrainSpace;
+      const space = options.space;
       const datasetName = options.dataset as DatasetName;
-      if (space === 'cnn' && options.arch) throw new UsageError('--arch applies to --space nb201 only');
-      if (space === 'cnn' && options.cells) throw new UsageError('--cells applies to --space nb201 only');
-      const defaults = DEFAULTS[space];
+      if (space === 'cnn' && options.arch) throw new UsageError('--arch does not apply to --space cnn (a fixed network)');
+      if (space === 'cnn' && (options.cells || options.options)) throw new UsageError('--cells and --options do not apply to --space cnn');
+      const defaults = DEFAULTS[space] ?? OTHER_DEFAULTS;
       const seed = Number(options.seed);
       if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${JSON.stringify(options.seed)}`);
       const epochs = positiveInt(options.epochs, 'epochs', defaults.epochs);
       const batchSize = positiveInt(options.batch, 'batch', defaults.batch);
-      const channels = positiveInt(options.channels, 'channels', defaults.channels);
-      const cells = positiveInt(options.cells, 'cells', 5);
+      const channels = positiveInt(options.channels, 'channels', 16);
       const lr = options.lr === undefined ? defaults.lr : Number(options.lr);
       if (!(lr > 0 && Number.isFinite(lr))) throw new UsageError(`--lr must be a positive number, got ${JSON.stringify(options.lr)}`);
       const subsetSize = options.subset === undefined ? null : positiveInt(options.subset, 'subset', 1);
       // Parsed before any data is read, so that a bad arch string fails at once (a SampleError: exit 2).
-      const arch = space === 'nb201' ? new Nb201Space().format(new Nb201Space().parse(resolveArch(options.arch, context))) : null;
+      const searchSpace = space === 'cnn' ? null : trainSpace(space, options);
+      const sample = searchSpace ? resolveArch(searchSpace, options.arch, seed, context) : null;
+      const arch = searchSpace && sample ? searchSpace.format(sample) : null;
 
       setNumThreads(threadCount(options, context));
       manualSeed(seed);
@@ -143,8 +199,7 @@ export function registerTrain(program: Command, context: CliContext): void {
       const { channels: inChannels, height, width } = trainSet.shape;
       const numClasses = trainSet.classes.length;
       const generator = new Generator(seed);
-      const model: Layer =
-        space === 'cnn' ? new SmallCnn({ inChannels, numClasses, channels, generator }) : new Nb201Network(arch!, { inChannels, numClasses, channels, cells, generator });
+      const model: Layer = searchSpace && sample ? buildNetwork(searchSpace, sample, { inChannels, numClasses, generator }) : new SmallCnn({ inChannels, numClasses, channels, generator });
       const profile = profileModel(model, [inChannels, height, width]);
       log(context, `train: ${space}${arch ? ` ${arch}` : ''} on ${datasetName}: ${profile.params} params, ${(profile.flops / 1e6).toFixed(2)} M FLOPs; ${parts.train.length} train / ${parts.validation.length} validation images`);
 
@@ -159,6 +214,7 @@ export function registerTrain(program: Command, context: CliContext): void {
         onEpoch: (r) => log(context, `train: epoch ${r.epoch}/${epochs} loss ${r.train_loss.toFixed(4)} val_acc ${r.val_acc.toFixed(2)}% (${r.images_per_s.toFixed(0)} images/s)`),
       });
       const report = {
+        ...(arch !== null ? { space, arch } : {}),
         params: profile.params,
         flops: profile.flops,
         epochs,
@@ -169,8 +225,9 @@ export function registerTrain(program: Command, context: CliContext): void {
       };
       if (options.out) {
         mkdirSync(options.out, { recursive: true });
-        saveCheckpoint(model, join(options.out, 'model.safetensors'), { space, arch: arch ?? '', dataset: datasetName, seed: String(seed) });
-        writeFileSync(join(options.out, 'result.json'), JSON.stringify({ space, arch, dataset: datasetName, ...report }, null, 2) + '\n');
+        const spaceOptions = JSON.stringify(searchSpace?.options ?? {});
+        saveCheckpoint(model, join(options.out, 'model.safetensors'), { space, arch: arch ?? '', options: spaceOptions, dataset: datasetName, seed: String(seed) });
+        writeFileSync(join(options.out, 'result.json'), JSON.stringify({ space, arch, options: searchSpace?.options ?? {}, dataset: datasetName, ...report }, null, 2) + '\n');
       }
       model.dispose();
       if (options.json) return printJson(context, report);

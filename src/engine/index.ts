@@ -16,6 +16,6 @@ export { saveCheckpoint, loadCheckpoint } from './checkpoint.js';
 export * from './models/index.js';
 export { profileModel, type ModelProfile } from './profile.js';
 export { trainClassifier, evaluate, evaluateAsync, type TrainConfig, type TrainData, type TrainResult, type EpochRecord, type ResumedProgress } from './train.js';
-export { buildModel, type ModelSpec } from './model-spec.js';
+export { buildModel, networkSpec, type ModelSpec } from './model-spec.js';
 export { trainInWorker, type TrainInWorkerOptions, type WorkerTrainResult } from './train-worker.js';
 export { stateDictToSafetensors, loadSafetensorsState } from './state-bytes.js';

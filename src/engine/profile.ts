@@ -8,7 +8,7 @@ import type { Tensor } from './tensor.js';
 
 /** Size and cost of a model for one input. */
 export interface ModelProfile {
-  /** Number of parameter elements (running statistics excluded). */
+  /** Number of parameter elements (running statistics and training-only heads excluded). */
   params: number;
   /** Multiply-adds of convolutions and linear layers for one input (biases count one per output). */
   flops: number;
@@ -50,5 +50,7 @@ export function profileModel(model: Layer, inputShape: readonly number[]): Model
     for (const undo of restore) undo();
     model.modules().forEach((m, i) => (m.training = modes[i]));
   }
-  return { params: model.parameterCount(), flops };
+  // A training-only part (DARTS' auxiliary head) is left out, as the papers count.
+  const main = (model as Partial<{ mainParameterCount(): number }>).mainParameterCount;
+  return { params: main ? main.call(model) : model.parameterCount(), flops };
 }

@@ -8,7 +8,9 @@ import { scope } from './memory.js';
 import { tensor } from './ops/creation.js';
 import { crossEntropy } from './ops/loss.js';
 import { argmax } from './ops/reduction.js';
-import { eq } from './ops/elementwise.js';
+import { add, eq, mul } from './ops/elementwise.js';
+import { hasAuxiliaryOutput, type AuxiliaryOutput } from './nn/auxiliary-head.js';
+import { hasEpochSchedule } from './nn/drop-path.js';
 import { sum } from './ops/reduction.js';
 import { manualSeed } from './runtime.js';
 import type { Layer } from './nn/module.js';
@@ -178,14 +180,20 @@ export async function trainClassifier(model: Layer, data: TrainData, config: Tra
     }
     for (let epoch = startEpoch; epoch < config.epochs; epoch++) {
       model.train();
+      if (hasEpochSchedule(model)) model.startEpoch(epoch, config.epochs);
       let lossSum = 0;
       let seen = 0;
       const start = performance.now();
       for await (const batch of batches.epoch(epoch)) {
         const loss = scope(() => {
           const logits = model.forward(tensor(batch.images, batch.shape));
-          const l = crossEntropy(logits, tensor(batch.labels, [batch.labels.length]), { labelSmoothing: config.labelSmoothing ?? 0 });
-          l.backward();
+          const labels = tensor(batch.labels, [batch.labels.length]);
+          const l = crossEntropy(logits, labels, { labelSmoothing: config.labelSmoothing ?? 0 });
+          // A network with an auxiliary classifier (DARTS) adds its weighted loss; the reported loss is the main one.
+          const head: AuxiliaryOutput | null = hasAuxiliaryOutput(model) ? model : null;
+          const aux = head ? head.takeAuxiliaryLogits() : null;
+          const total = head && aux ? add(l, mul(crossEntropy(aux, labels, { labelSmoothing: config.labelSmoothing ?? 0 }), head.auxiliaryWeight)) : l;
+          total.backward();
           if (config.gradClip) clipGradNorm(optimizer.params, config.gradClip);
           optimizer.step();
           optimizer.zeroGrad();

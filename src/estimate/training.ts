@@ -2,14 +2,15 @@ import { DATASET_DEFAULTS, type DatasetName } from '../engine/data/load.js';
 import type { ImageDataset } from '../engine/data/dataset.js';
 import { split, subset } from '../engine/data/split.js';
 import { stateDictToSafetensors } from '../engine/state-bytes.js';
-import { Nb201Network } from '../engine/models/nb201.js';
+import { buildNetwork } from '../engine/models/networks.js';
+import type { Layer } from '../engine/nn/module.js';
 import { Generator } from '../engine/ops/creation.js';
 import { profileModel } from '../engine/profile.js';
 import { setNumThreads } from '../engine/runtime.js';
 import { trainClassifier } from '../engine/train.js';
 import { ConfigError } from '../errors.js';
-import type { Nb201Space } from '../space/nb201.js';
-import type { Sample } from '../space/types.js';
+import { createSpace } from '../space/registry.js';
+import type { Sample, Space } from '../space/types.js';
 import { sharedDataset } from './shared-data.js';
 import type { Estimate, EstimateRequest, Estimator } from './types.js';
 
@@ -18,9 +19,12 @@ export interface TrainingOptions {
   readonly dataset: DatasetName;
   /** Epochs of each trial: the default fidelity (a strategy's fidelity overrides it). */
   readonly epochs: number;
-  /** Channels of the first stage (C) and cells per stage (N) of the NAS-Bench-201 network. */
-  readonly channels: number;
-  readonly cells: number;
+  /**
+   * Overrides of the space's `channels` and `cells` options (the network's width and depth), for
+   * spaces that have them; where absent, the space's own options hold.
+   */
+  readonly channels?: number;
+  readonly cells?: number;
   readonly batchSize: number;
   readonly lr: number;
   /** Training images per trial (drawn once, stratified, by `splitSeed`); 0 = the whole training set less the validation images. */
@@ -56,8 +60,8 @@ export interface FinalTraining {
 }
 
 /**
- * Estimates an NB201 architecture by training its network (C channels, N cells per stage) on an
- * image data set for a few epochs and returning the validation accuracy (%): real training at a
+ * Estimates an architecture of any trainable space (its network as the space's options say, see
+ * `engine/models/networks.ts`) by training it on an image data set for a few epochs and returning the validation accuracy (%): real training at a
  * chosen fidelity. Each trial's state is checkpointed after every epoch through the trial context,
  * so a trial whose worker died continues from its last epoch on another worker, with the same
  * result as if it had never stopped. The test set is read only by {@link finalTrainAndTest}.
@@ -65,12 +69,18 @@ export interface FinalTraining {
 export class TrainingEstimator implements Estimator {
   readonly name = 'train';
   private searchData: Promise<SearchData> | null = null;
+  /** The space whose options build the networks: `space`, with the `channels`/`cells` overrides applied. */
+  readonly networkSpace: Space;
 
   constructor(
-    readonly space: Nb201Space,
+    readonly space: Space,
     readonly dataDir: string,
     readonly options: TrainingOptions,
   ) {
+    const overrides: Record<string, number> = {};
+    if (options.channels !== undefined) overrides.channels = options.channels;
+    if (options.cells !== undefined) overrides.cells = options.cells;
+    this.networkSpace = Object.keys(overrides).length === 0 ? space : withOptions(space, overrides);
     if (options.threads !== null) setNumThreads(options.threads);
   }
 
@@ -128,7 +138,7 @@ export class TrainingEstimator implements Estimator {
       const profile = profileModel(model, inputShape(data.pool));
       // The validation images are part of the training data now; the per-epoch figure on them is only a log.
       const result = await trainClassifier(model, { train: data.pool, validation: data.validation, test }, this.trainConfig(this.options.finalEpochs, seed, data.pool));
-      const weights = stateDictToSafetensors(model, { space: this.space.name, arch: this.space.format(sample), dataset: this.options.dataset, channels: String(this.options.channels), cells: String(this.options.cells) });
+      const weights = stateDictToSafetensors(model, { space: this.space.name, arch: this.space.format(sample), dataset: this.options.dataset, options: JSON.stringify(this.networkSpace.options ?? {}) });
       return {
         testAccuracy: result.testAcc!,
         params: profile.params,
@@ -141,14 +151,8 @@ export class TrainingEstimator implements Estimator {
     }
   }
 
-  private network(sample: Sample, data: ImageDataset, seed: number): Nb201Network {
-    return new Nb201Network(sample, {
-      inChannels: data.shape.channels,
-      numClasses: data.classes.length,
-      channels: this.options.channels,
-      cells: this.options.cells,
-      generator: new Generator(seed),
-    });
+  private network(sample: Sample, data: ImageDataset, seed: number): Layer {
+    return buildNetwork(this.networkSpace, sample, { inChannels: data.shape.channels, numClasses: data.classes.length, generator: new Generator(seed) });
   }
 
   private trainConfig(epochs: number, seed: number, train: ImageDataset) {
@@ -182,6 +186,16 @@ export class TrainingEstimator implements Estimator {
     // A failed load is tried again by the next trial (after its clear error is stored with the failed one).
     this.searchData.catch(() => (this.searchData = null));
     return this.searchData;
+  }
+}
+
+/** `space` again with some options changed (a registered space; throws `ConfigError` naming an option it does not take). */
+function withOptions(space: Space, overrides: Readonly<Record<string, number>>): Space {
+  try {
+    return createSpace(space.name, { ...(space.options ?? {}), ...overrides });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError(error.code, `train estimator: ${Object.keys(overrides).join(' and ')} set the network's options, but: ${error.message}`);
+    throw error;
   }
 }
 

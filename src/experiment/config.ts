@@ -11,6 +11,7 @@ import { renameDeprecated } from '../util/deprecated.js';
 /** The fields of each section, for "unknown field" messages. */
 const FIELDS: Readonly<Record<string, readonly string[]>> = {
   '': ['name', 'space', 'strategy', 'estimator', 'budget', 'seed', 'final', 'export', 'workers', 'pruner'],
+  space: ['name', 'options'],
   pruner: ['name', 'warmup_steps', 'min_trials'],
   strategy: ['name', 'options'],
   budget: ['trials', 'seconds', 'wall_seconds'],
@@ -23,7 +24,10 @@ function schema() {
   const names = (record: Readonly<Record<string, unknown>>) => Object.keys(record) as [string, ...string[]];
   return z.strictObject({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be 1–100 letters, digits, ".", "_" or "-", starting with a letter or digit'),
-    space: z.enum(names(SPACES)),
+    // A name, or {name, options}; the validated config holds the name and `space_options` apart.
+    space: z.union([z.string(), z.strictObject({ name: z.string(), options: z.record(z.string(), z.unknown()).default({}) })]),
+    // The validated (stored) form of space.options; users write space: {name, options}.
+    space_options: z.record(z.string(), z.unknown()).optional(),
     strategy: z.strictObject({
       name: z.enum(names(STRATEGIES)),
       options: z.record(z.string(), z.unknown()).default({}),
@@ -58,7 +62,10 @@ function schema() {
 /** A validated experiment config with every default filled in (see docs/experiments.md). */
 export interface ExperimentConfig {
   readonly name: string;
+  /** The space's registered name. */
   readonly space: string;
+  /** The space's options as the config gives them (`space: {name, options}`); defaults are the space's own. */
+  readonly space_options: Readonly<Record<string, unknown>>;
   readonly strategy: { readonly name: string; readonly options: Readonly<Record<string, unknown>> };
   /** The estimator's section, validated by its registered schema (defaults applied). */
   readonly estimator: Readonly<Record<string, unknown>> & { readonly name: string };
@@ -81,6 +88,21 @@ export function validateConfig(input: unknown, where = 'config'): ExperimentConf
   const result = schema().safeParse(input, { reportInput: true });
   if (!result.success) throw new ConfigError('CONFIG_INVALID', `${where}: ${result.error.issues.map((i) => describeIssue(i)).join('; ')}`);
   const c = result.data;
+  const spaceName = typeof c.space === 'string' ? c.space : c.space.name;
+  if (!(spaceName in SPACES)) {
+    throw new ConfigError('CONFIG_INVALID', `${where}: ${typeof c.space === 'string' ? 'space' : 'space.name'}: must be one of ${Object.keys(SPACES).join(', ')}, got ${JSON.stringify(spaceName)}`);
+  }
+  if (typeof c.space !== 'string' && c.space_options !== undefined) {
+    throw new ConfigError('CONFIG_INVALID', `${where}: space_options: give the options once, in space.options`);
+  }
+  const spaceOptions = typeof c.space === 'string' ? (c.space_options ?? {}) : c.space.options;
+  let space;
+  try {
+    space = createSpace(spaceName, spaceOptions);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError(error.code === 'SPACE_OPTIONS_INVALID' ? 'CONFIG_INVALID' : error.code, `${where}: ${error.message}`);
+    throw error;
+  }
   let estimator: Record<string, unknown>;
   try {
     const def = estimatorDefinition(c.estimator.name);
@@ -96,13 +118,17 @@ export function validateConfig(input: unknown, where = 'config'): ExperimentConf
   }
   try {
     // The strategy's factory checks its options; a bad one is reported now, not after the first trials.
-    createStrategy(c.strategy.name, { space: createSpace(c.space), seed: c.seed }, c.strategy.options);
+    createStrategy(c.strategy.name, { space, seed: c.seed }, c.strategy.options);
   } catch (error) {
     if (error instanceof ConfigError) throw new ConfigError(error.code, `${where}: strategy.options: ${error.message}`);
     throw error;
   }
+  const { name, space: _space, space_options: _options, ...rest } = c;
   return {
-    ...c,
+    name,
+    space: spaceName,
+    space_options: spaceOptions,
+    ...rest,
     estimator: estimator as ExperimentConfig['estimator'],
     export: c.export ?? `.naskit/exports/${c.name}.json`,
   };

@@ -6,6 +6,7 @@ import type { Estimator } from '../estimate/types.js';
 import { TrainingEstimator } from '../estimate/training.js';
 import { DATASET_NAMES, type DatasetName } from '../engine/data/load.js';
 import { ENGINE_FIX, engineAvailable } from '../engine/binding.js';
+import { isTrainable, trainableSpaceNames } from '../engine/models/networks.js';
 import { Nb201Space } from '../space/nb201.js';
 import type { Sample, Space } from '../space/types.js';
 import type { Json } from '../util/json.js';
@@ -29,6 +30,8 @@ export interface ExperimentEstimator {
 export interface EstimatorContext {
   readonly space: Space;
   readonly dataDir: string;
+  /** The config's `space.options` as given (before defaults), where the config has them. */
+  readonly spaceOptions?: Readonly<Record<string, unknown>>;
   /** libtorch threads from the environment (`NASKIT_THREADS`), for estimators that train; the section's own `threads` wins. */
   readonly threads?: number;
 }
@@ -120,8 +123,8 @@ const trainSchema = z.strictObject({
   name: z.literal('train'),
   dataset: z.enum(DATASET_NAMES as unknown as [DatasetName, ...DatasetName[]]).default('cifar10'),
   epochs: z.number().int().min(1).default(2),
-  channels: z.number().int().min(1).max(256).default(8),
-  cells: z.number().int().min(1).max(10).default(1),
+  channels: z.number().int().min(1).max(256).optional(),
+  cells: z.number().int().min(1).max(10).optional(),
   batch_size: z.number().int().min(1).default(64),
   learning_rate: z.number().positive().max(10).default(0.1),
   train_images: z.number().int().min(0).default(5000),
@@ -140,18 +143,25 @@ const train: EstimatorDefinition = {
   schema: trainSchema as unknown as z.ZodType<Record<string, unknown>>,
   fields: Object.keys(trainSchema.shape),
   deprecated: { names: { lr: 'learning_rate' } },
-  description: 'trains the NAS-Bench-201 network of each architecture (C channels, N cells) for a few epochs on mnist, fashion-mnist or cifar10; the signal is the validation accuracy; the final step retrains the best on training + validation images and tests it once',
+  description: "trains each architecture's network (any trainable space, sized by the space's options) for a few epochs on mnist, fashion-mnist or cifar10; the signal is the validation accuracy; the final step retrains the best on training + validation images and tests it once",
   create(raw, context) {
     const options = raw as TrainSection;
-    const space = nb201SpaceOf(context, 'estimator.name: train builds NAS-Bench-201 networks and needs space: nb201');
+    const space = context.space;
+    if (!isTrainable(space)) {
+      throw new ConfigError('ESTIMATOR_SPACE_MISMATCH', `estimator.name: train builds each architecture's network, but naskit has no network for space ${JSON.stringify(space.name)}; trainable: ${trainableSpaceNames().join(', ')}, or a model space written with the choice primitives`);
+    }
+    // Configs written before spaces took options trained NB201 at C=8, N=1: kept for an nb201 config without space options.
+    const legacy = space.name === 'nb201' && Object.keys(context.spaceOptions ?? {}).length === 0;
+    const channels = options.channels ?? (legacy ? 8 : undefined);
+    const cells = options.cells ?? (legacy ? 1 : undefined);
     if (!engineAvailable()) throw new ConfigError('ESTIMATOR_NEEDS_ENGINE', `estimator.name: train trains networks and needs the libtorch engine, which is not available here. ${ENGINE_FIX}`);
     const threads = options.threads ?? context.threads ?? null;
     const finalEpochs = options.final_epochs ?? options.epochs;
     const estimator = new TrainingEstimator(space, context.dataDir, {
       dataset: options.dataset,
       epochs: options.epochs,
-      channels: options.channels,
-      cells: options.cells,
+      channels,
+      cells,
       batchSize: options.batch_size,
       lr: options.learning_rate,
       trainImages: options.train_images,
@@ -173,7 +183,7 @@ const train: EstimatorDefinition = {
           model: {
             space: space.name,
             arch: space.format(sample),
-            network: { family: 'nb201', channels: options.channels, cells: options.cells },
+            network: { family: space.name, options: { ...(estimator.networkSpace.options ?? {}) } },
             dataset: options.dataset,
             report: `${options.dataset}_test_accuracy`,
             test_accuracy: final.testAccuracy,

@@ -1,5 +1,6 @@
 import { SampleError } from '../errors.js';
 import { Categorical } from './choice.js';
+import type { OptionSpecs } from './options.js';
 import { ProductSpace } from './product-space.js';
 import type { Leaf, Sample } from './types.js';
 
@@ -13,6 +14,12 @@ export interface ChainSpaceOptions {
   /** Number of layers (default 12, as the ENAS macro space). */
   layers?: number;
 }
+
+/** Options of the chain space: its depth and its network's width. */
+export const CHAIN_OPTIONS: OptionSpecs = {
+  layers: { kind: 'int', default: 12, min: 1, max: 40, doc: 'layers (the space has 6 operations per layer and a skip bit per earlier layer)' },
+  channels: { kind: 'int', default: 24, min: 1, max: 512, doc: 'channels of every layer' },
+};
 
 const opLabel = (j: number): string => `layer_${j}.op`;
 const skipLabel = (j: number, i: number): string => `layer_${j}.skip_${i}`;

@@ -1,6 +1,7 @@
 import { SampleError } from '../errors.js';
 import { Categorical } from './choice.js';
 import { parseGenotypeText, type DartsGenotype } from './darts-genotype.js';
+import type { OptionSpecs } from './options.js';
 import { ProductSpace } from './product-space.js';
 import type { Rng } from '../util/rng.js';
 import type { EncodingName, Leaf, Sample, Value } from './types.js';
@@ -22,6 +23,15 @@ export type DartsCell = (typeof DARTS_CELLS)[number];
 
 /** The intermediate nodes 2…5 (0 and 1 are the cell's two inputs). */
 export const DARTS_NODES = [2, 3, 4, 5] as const;
+
+/** Options of the DARTS space: its evaluation network (DARTS' CIFAR network: 36 channels, 20 cells, auxiliary 0.4, drop-path 0.2). */
+export const DARTS_OPTIONS: OptionSpecs = {
+  channels: { kind: 'int', default: 16, min: 1, max: 256, doc: 'initial channels C (the stem has 3C)' },
+  layers: { kind: 'int', default: 8, min: 3, max: 40, doc: 'cells; reduction cells at 1/3 and 2/3 of them' },
+  auxiliary: { kind: 'boolean', default: false, doc: 'auxiliary classifier after the cell at 2/3 of the depth, in training' },
+  auxiliary_weight: { kind: 'number', default: 0.4, min: 0, max: 10, doc: 'weight of the auxiliary loss' },
+  drop_path: { kind: 'number', default: 0, min: 0, max: 0.9, doc: 'final drop-path probability, raised linearly over the epochs' },
+};
 
 /** Label of input `slot` (0 or 1) of `node` in `cell`, e.g. `normal.node_2.input_0`. */
 export const dartsInputLabel = (cell: DartsCell, node: number, slot: number): string => `${cell}.node_${node}.input_${slot}`;

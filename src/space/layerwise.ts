@@ -1,7 +1,21 @@
 import { SampleError } from '../errors.js';
 import { Categorical } from './choice.js';
+import type { OptionSpecs } from './options.js';
 import { ProductSpace } from './product-space.js';
 import type { Sample } from './types.js';
+
+/**
+ * Options of the layer-wise spaces (`mbconv`, `fbnet`): the number of searchable layers (scaled by
+ * `depth_mult`) and the network's width and input-resolution multipliers.
+ */
+export function layerwiseOptions(defaultLayers: number): OptionSpecs {
+  return {
+    layers: { kind: 'int', default: defaultLayers, min: 1, max: 64, doc: 'searchable layers before the depth multiplier' },
+    depth_mult: { kind: 'number', default: 1, min: 0.05, max: 4, doc: 'depth multiplier: the space has round(layers x depth_mult) searchable layers (at least one per stage)' },
+    width_mult: { kind: 'number', default: 1, min: 0.05, max: 4, doc: 'width multiplier of every layer (rounded to multiples of 8)' },
+    resolution_mult: { kind: 'number', default: 1, min: 0.05, max: 1, reciprocalInteger: true, doc: 'input resolution multiplier: 1, 1/2, 1/4, ... (average pooling of the input)' },
+  };
+}
 
 /** The label of searchable layer `i` in a layer-wise space. */
 export const layerLabel = (i: number): string => `layer_${i}`;

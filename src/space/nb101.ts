@@ -1,6 +1,7 @@
 import { SampleError } from '../errors.js';
 import { Categorical } from './choice.js';
 import { edgeCount, hashModule, inputOutputPaths, pruneSpec, type Nb101Spec } from './nb101-graph.js';
+import type { OptionSpecs } from './options.js';
 import { ProductSpace } from './product-space.js';
 import type { EncodingName, Leaf, Sample } from './types.js';
 
@@ -16,6 +17,13 @@ export const NB101_MAX_EDGES = 9;
 
 /** Valid 7×7 upper-triangular matrices (input reaches output, ≤ 9 edges after pruning); see the space tests. */
 const VALID_MATRICES = 1_538_083;
+
+/** Options of the NB101 space: its network (the benchmark's: 128 stem channels, 3 stacks of 3 cells). */
+export const NB101_OPTIONS: OptionSpecs = {
+  channels: { kind: 'int', default: 128, min: 1, max: 1024, doc: 'stem channels; each later stack doubles them' },
+  stacks: { kind: 'int', default: 3, min: 1, max: 6, doc: 'stacks of cells, 2x2 max pooling between them' },
+  cells_per_stack: { kind: 'int', default: 3, min: 1, max: 10, doc: 'cells per stack' },
+};
 
 const edgeLabel = (i: number, j: number): string => `edge_${i}_${j}`;
 const opLabel = (v: number): string => `op_${v}`;

@@ -1,5 +1,6 @@
 import { SampleError } from '../errors.js';
 import { Categorical } from './choice.js';
+import type { OptionSpecs } from './options.js';
 import { ProductSpace } from './product-space.js';
 import type { EncodingName, Sample } from './types.js';
 
@@ -17,6 +18,12 @@ export const NB201_EDGES: readonly (readonly [number, number])[] = [
   [3, 1],
   [3, 2],
 ];
+
+/** Options of the NB201 space: its network's width and depth (xautodl's TinyNetwork). */
+export const NB201_OPTIONS: OptionSpecs = {
+  channels: { kind: 'int', default: 16, min: 1, max: 512, doc: 'channels C of the first stage; stages have C, 2C, 4C' },
+  cells: { kind: 'int', default: 5, min: 1, max: 20, doc: 'cells N per stage' },
+};
 
 const edgeLabel = (to: number, from: number): string => `edge_${to}_${from}`;
 

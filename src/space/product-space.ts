@@ -1,6 +1,7 @@
 import { SampleError } from '../errors.js';
 import type { Rng } from '../util/rng.js';
 import { Categorical } from './choice.js';
+import type { SpaceOptions } from './options.js';
 import type { EncodingName, Leaf, Sample, Space, Value } from './types.js';
 
 /** How many draws `random`, `mutate` and `crossover` try before deciding the space is (nearly) empty. */
@@ -15,6 +16,7 @@ export abstract class ProductSpace implements Space {
   abstract readonly name: string;
   abstract readonly description: string;
   private readonly leafList: readonly Leaf[];
+  #options: SpaceOptions = Object.freeze({});
   private readonly leafByLabel: ReadonlyMap<string, Leaf>;
 
   protected constructor(leaves: readonly Leaf[]) {
@@ -25,6 +27,17 @@ export abstract class ProductSpace implements Space {
     }
     this.leafList = Object.freeze(leaves.slice());
     this.leafByLabel = byLabel;
+  }
+
+  /** The resolved options (see `Space.options`); set once by the registry's factory with {@link ProductSpace.configure}. */
+  get options(): SpaceOptions {
+    return this.#options;
+  }
+
+  /** Records the space's resolved options (its network's settings); returns this. */
+  configure(options: SpaceOptions): this {
+    this.#options = Object.freeze({ ...options });
+    return this;
   }
 
   leaves(): readonly Leaf[] {

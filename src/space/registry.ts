@@ -1,27 +1,68 @@
 import { ConfigError } from '../errors.js';
-import { Nb201Space } from './nb201.js';
-import { Nb101Space } from './nb101.js';
-import { DartsSpace } from './darts.js';
-import { ChainSpace } from './chain.js';
+import { NB201_OPTIONS, Nb201Space } from './nb201.js';
+import { NB101_OPTIONS, Nb101Space } from './nb101.js';
+import { DARTS_OPTIONS, DartsSpace } from './darts.js';
+import { CHAIN_OPTIONS, ChainSpace } from './chain.js';
 import { NatsSizeSpace } from './nats-size.js';
 import { MbconvSpace } from './mbconv.js';
 import { FbnetSpace } from './fbnet.js';
+import { layerwiseOptions } from './layerwise.js';
+import { resolveOptions, type OptionSpecs, type SpaceOptions } from './options.js';
 import type { Space } from './types.js';
 
-/** name → factory for every space the CLI and configs can name. One line per space. */
-export const SPACES: Readonly<Record<string, () => Space>> = {
-  nb201: () => new Nb201Space(),
-  nb101: () => new Nb101Space(),
-  darts: () => new DartsSpace(),
-  chain: () => new ChainSpace(),
-  'nats-size': () => new NatsSizeSpace(),
-  mbconv: () => new MbconvSpace(),
-  fbnet: () => new FbnetSpace(),
+/** The searchable layers of a layer-wise space after the depth multiplier. */
+const depth = (o: SpaceOptions): number => Math.max(1, Math.round((o.layers as number) * (o.depth_mult as number)));
+
+/** A registered space: the options it takes and its factory (given resolved options). */
+export interface SpaceDefinition {
+  readonly options: OptionSpecs;
+  create(options: SpaceOptions): Space;
+}
+
+const BUILT_IN: Readonly<Record<string, SpaceDefinition>> = {
+  nb201: { options: NB201_OPTIONS, create: (o) => new Nb201Space().configure(o) },
+  nb101: { options: NB101_OPTIONS, create: (o) => new Nb101Space().configure(o) },
+  darts: { options: DARTS_OPTIONS, create: (o) => new DartsSpace().configure(o) },
+  chain: { options: CHAIN_OPTIONS, create: (o) => new ChainSpace({ layers: o.layers as number }).configure(o) },
+  'nats-size': { options: {}, create: (o) => new NatsSizeSpace().configure(o) },
+  mbconv: { options: layerwiseOptions(21), create: (o) => new MbconvSpace({ layers: depth(o) }).configure(o) },
+  fbnet: { options: layerwiseOptions(22), create: (o) => new FbnetSpace({ layers: depth(o) }).configure(o) },
 };
 
-/** The space registered under `name`; throws a `ConfigError` naming the valid names. */
-export function createSpace(name: string): Space {
-  const make = SPACES[name];
-  if (!make) throw new ConfigError('UNKNOWN_SPACE', `unknown space ${JSON.stringify(name)}; valid: ${Object.keys(SPACES).join(', ')}`);
-  return make();
+const definitions: Record<string, SpaceDefinition> = { ...BUILT_IN };
+
+/** name → factory for every space the CLI and configs can name (options: the config's `space.options`). */
+export const SPACES: Readonly<Record<string, (options?: Readonly<Record<string, unknown>>) => Space>> = {};
+
+function addFactory(name: string): void {
+  (SPACES as Record<string, (options?: Readonly<Record<string, unknown>>) => Space>)[name] = (options) => createSpace(name, options);
+}
+for (const name of Object.keys(BUILT_IN)) addFactory(name);
+
+/** The options space `name` takes (for docs, `naskit space info` and the CLI). */
+export function spaceOptionSpecs(name: string): OptionSpecs {
+  return definition(name).options;
+}
+
+/** Registers a space (e.g. a model space written with the choice primitives) under `name`. */
+export function registerSpace(name: string, def: SpaceDefinition): void {
+  if (!/^[a-z0-9][a-z0-9_-]*$/.test(name)) throw new TypeError(`registerSpace: the name must be lower-case letters, digits, '-' or '_', got ${JSON.stringify(name)}`);
+  if (name in definitions) throw new TypeError(`registerSpace: a space ${JSON.stringify(name)} is registered already`);
+  definitions[name] = def;
+  addFactory(name);
+}
+
+function definition(name: string): SpaceDefinition {
+  const def = definitions[name];
+  if (!def) throw new ConfigError('UNKNOWN_SPACE', `unknown space ${JSON.stringify(name)}; valid: ${Object.keys(definitions).join(', ')}`);
+  return def;
+}
+
+/**
+ * The space registered under `name`, with its options (defaults filled in) recorded on it; throws a
+ * `ConfigError` naming the valid names, or `SPACE_OPTIONS_INVALID` naming a bad option.
+ */
+export function createSpace(name: string, options?: Readonly<Record<string, unknown>>): Space {
+  const def = definition(name);
+  return def.create(resolveOptions(name, def.options, options));
 }

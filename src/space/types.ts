@@ -42,6 +42,11 @@ export interface Space {
   readonly name: string;
   /** One line for `naskit space list`. */
   readonly description: string;
+  /**
+   * The space's settings with defaults filled in: its own (e.g. `layers`) and its network's (e.g.
+   * `channels`); part of what a trained architecture means. Absent or empty where there are none.
+   */
+  readonly options?: Readonly<Record<string, Value>>;
   /** The leaves in canonical order. */
   leaves(): readonly Leaf[];
   /** Number of valid architectures, or null when unbounded (float leaves). */

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SampleError } from '../../src/errors.js';
 import { ProductSpace } from '../../src/space/product-space.js';
-import { SPACES } from '../../src/space/registry.js';
+import { ModelSpace } from '../../src/space/model-space.js';
+import { cell, conv, graph, identity, inputChoice, layerChoice, maxPool, mbconv, repeat, sequential, valueChoice, zero } from '../../src/space/primitives.js';
+import { registerSpace, SPACES } from '../../src/space/registry.js';
 import type { Sample, Space } from '../../src/space/types.js';
 import { Rng } from '../../src/util/rng.js';
 
@@ -14,6 +16,25 @@ const draw = (space: Space, seed: number, n = SAMPLES): Sample[] => {
   const rng = new Rng(seed);
   return Array.from({ length: n }, () => space.random(rng));
 };
+
+// A model space written with every choice primitive goes through the same contract as the built-in spaces.
+registerSpace('model-space', {
+  options: {},
+  create: () =>
+    new ModelSpace(
+      'model-space',
+      sequential({
+        stem: conv({ out: valueChoice([8, 16], { label: 'width' }) }),
+        body: repeat(() => layerChoice({ mb: mbconv({ kernel: valueChoice([3, 5]), expansion: valueChoice([3, 6]) }), pool: maxPool() }), [1, 2, 3]),
+        cell: cell({ nodes: 3, inputs: 2, ops: { skip: identity(), conv: conv({ kernel: 3 }), none: zero() }, output: 'concat' }),
+        graph: graph([
+          { name: 'a', inputs: [0], op: conv({}) },
+          { name: 'b', inputs: inputChoice([0, 1], 1), op: identity() },
+        ]),
+        head: conv({ out: valueChoice([8, 16], { label: 'width' }), kernel: 1 }),
+      }),
+    ),
+});
 
 for (const [name, make] of Object.entries(SPACES)) {
   const space = make();

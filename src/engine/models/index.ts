@@ -1,3 +1,10 @@
-/** The models naskit trains: a small CNN and the NAS-Bench-201 network. */
+/** The models naskit trains: a small CNN and the network of every trainable space. */
 export { SmallCnn, type SmallCnnOptions } from './cnn.js';
 export { Nb201Network, Nb201Cell, nb201Operation, type Nb201NetworkOptions } from './nb201.js';
+export { DartsNetwork, DartsCell, dartsOperation, type DartsNetworkOptions } from './darts.js';
+export { Nb101Network, Nb101Cell, convBnRelu, nb101VertexChannels, type Nb101NetworkOptions } from './nb101.js';
+export { ChainNetwork, ChainLayer, chainOperation, type ChainNetworkOptions } from './chain.js';
+export { NatsSizeNetwork, NATS_SIZE_CELL, type NatsSizeNetworkOptions } from './nats-size.js';
+export { LayerwiseNetwork, PROXYLESS_BACKBONE, FBNET_BACKBONE, layerwiseBlock, scaleChannels, stageLayers, type LayerwiseBackbone, type LayerwiseStage, type LayerwiseNetworkOptions } from './layerwise.js';
+export { buildModelSpaceNetwork } from './model-space.js';
+export { buildNetwork, isTrainable, trainableSpaceNames, type NetworkIo } from './networks.js';

@@ -2,28 +2,32 @@ import { SampleError } from '../../errors.js';
 import { NB201_EDGES, Nb201Space, type Nb201Op } from '../../space/nb201.js';
 import type { Sample } from '../../space/types.js';
 import { add, mul } from '../ops/elementwise.js';
+import { zeros } from '../ops/creation.js';
 import type { Tensor } from '../tensor.js';
 import { GlobalAvgPool2d, Identity, ReLU } from '../nn/basic.js';
 import { ModuleList, Sequential } from '../nn/container.js';
 import { Conv2d } from '../nn/conv.js';
 import { Linear, type InitOptions } from '../nn/linear.js';
 import { Layer } from '../nn/module.js';
-import { Pooling, ReLUConvBN, ResNetBasicBlock, Zero } from '../nn/nas-ops.js';
+import { FactorizedReduce, Pooling, ReLUConvBN, ResNetBasicBlock, Zero } from '../nn/nas-ops.js';
 import { BatchNorm2d } from '../nn/norm.js';
 
-/** The operation of a NAS-Bench-201 edge at `c` channels, stride 1 (as xautodl's OPS table). */
-export function nb201Operation(op: Nb201Op, c: number, options: InitOptions = {}): Layer {
+/**
+ * The operation of a NAS-Bench-201 edge at `c` channels, stride 1 (as xautodl's OPS table); from
+ * `cIn` channels where they differ (NATS-Bench's size space: a skip becomes a 1x1 FactorizedReduce).
+ */
+export function nb201Operation(op: Nb201Op, c: number, options: InitOptions = {}, cIn = c): Layer {
   switch (op) {
     case 'none':
-      return new Zero(c, c, 1);
+      return new Zero(cIn, c, 1);
     case 'skip_connect':
-      return new Identity();
+      return cIn === c ? new Identity() : new FactorizedReduce(cIn, c, 1, options);
     case 'nor_conv_1x1':
-      return new ReLUConvBN(c, c, 1, 1, 0, 1, options);
+      return new ReLUConvBN(cIn, c, 1, 1, 0, 1, options);
     case 'nor_conv_3x3':
-      return new ReLUConvBN(c, c, 3, 1, 1, 1, options);
+      return new ReLUConvBN(cIn, c, 3, 1, 1, 1, options);
     case 'avg_pool_3x3':
-      return new Pooling(c, c, 1, options);
+      return new Pooling(cIn, c, 1, options);
   }
 }
 
@@ -35,16 +39,27 @@ export function nb201Operation(op: Nb201Op, c: number, options: InitOptions = {}
 export class Nb201Cell extends Layer {
   readonly edges: ModuleList<Layer>;
   readonly #ops: { to: number; from: number; op: Nb201Op }[] = [];
+  /** The output channels where they differ from the input's (a node no edge reaches is zeros of them), else null. */
+  readonly #zeroShape: number | null;
 
-  constructor(sample: Sample, channels: number, options: InitOptions = {}) {
+  /** `inChannels` (default `channels`): the input's channels; edges from node 0 map them to `channels` (xautodl's InferCell). */
+  constructor(sample: Sample, channels: number, options: InitOptions = {}, inChannels = channels) {
     super();
     const space = new Nb201Space();
     this.edges = this.registerModule('layers', new ModuleList<Layer>());
     for (const [to, from] of NB201_EDGES) {
       const op = space.op(sample, to, from);
       this.#ops.push({ to, from, op });
-      this.edges.push(nb201Operation(op, channels, options));
+      this.edges.push(nb201Operation(op, channels, options, from === 0 ? inChannels : channels));
     }
+    this.#zeroShape = inChannels === channels ? null : channels;
+  }
+
+  /** A node no edge reaches: zeros of the cell's output shape. */
+  private zeros(x: Tensor): Tensor {
+    if (this.#zeroShape === null) return mul(x, 0);
+    const [n, , h, w] = x.shape;
+    return zeros([n, this.#zeroShape, h, w], x.dtype);
   }
 
   forward(x: Tensor): Tensor {
@@ -56,7 +71,7 @@ export class Nb201Cell extends Layer {
         const y = this.edges.at(k).forward(nodes[from]);
         sum = sum === null ? y : add(sum, y);
       });
-      nodes.push(sum ?? mul(x, 0));
+      nodes.push(sum ?? this.zeros(x));
     }
     return nodes[3];
   }

@@ -7,4 +7,8 @@ export { ReLU, Dropout, Identity, Flatten, MaxPool2d, AvgPool2d, GlobalAvgPool2d
 export { Sequential, ModuleList, ModuleDict } from './container.js';
 export { LSTMCell, LSTM, Embedding, type LstmState } from './recurrent.js';
 export { ReLUConvBN, SepConv, DilConv, DualSepConv, Zero, FactorizedReduce, Pooling, ResNetBasicBlock } from './nas-ops.js';
+export { MBConv, type MBConvOptions } from './mbconv.js';
+export { DropPath, hasEpochSchedule, type EpochSchedule } from './drop-path.js';
+export { AuxiliaryHead, hasAuxiliaryOutput, type AuxiliaryOutput } from './auxiliary-head.js';
+export { DagCell, type DagVertex, type DagOutput } from './dag.js';
 export * as init from './init.js';

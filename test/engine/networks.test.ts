@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import * as E from '../../src/engine/index.js';
+import { ModelSpace } from '../../src/space/model-space.js';
+import { avgPool, cell, conv, dropout, graph, identity, inputChoice, layerChoice, maxPool, mbconv, repeat, sepConv, sequential, valueChoice, zero } from '../../src/space/primitives.js';
+import { createSpace } from '../../src/space/registry.js';
+import type { Space } from '../../src/space/types.js';
+import { Rng } from '../../src/util/rng.js';
+import { engineTest } from './helpers.js';
+
+/** Every built-in trainable space at a small size (options as a config gives them). */
+const SMALL: Readonly<Record<string, Record<string, number | boolean>>> = {
+  nb201: { channels: 4, cells: 1 },
+  darts: { channels: 4, layers: 5, auxiliary: true, drop_path: 0.2 },
+  nb101: { channels: 4, stacks: 3, cells_per_stack: 1 },
+  chain: { layers: 6, channels: 4 },
+  'nats-size': {},
+  mbconv: { depth_mult: 0.35, width_mult: 0.25 },
+  fbnet: { depth_mult: 0.35, width_mult: 0.25, resolution_mult: 0.5 },
+};
+
+engineTest('networks: every trainable built-in space is covered by the small-size table', () => {
+  assert.deepEqual([...E.trainableSpaceNames()].sort(), Object.keys(SMALL).sort());
+});
+
+/** A model space with every primitive and module type. */
+const modelSpace = (): ModelSpace =>
+  new ModelSpace(
+    'all-primitives',
+    sequential({
+      stem: conv({ out: valueChoice([4, 8]), stride: valueChoice([1, 2]) }),
+      body: repeat(() => layerChoice({ mb: mbconv({ kernel: valueChoice([3, 5]), expansion: valueChoice([1, 3]) }), sep: sepConv({ kernel: 5 }), avg: avgPool() }), [0, 1, 2]),
+      cell: cell({ nodes: 3, inputs: 1, ops: { skip: identity(), conv: conv({ kernel: 3, dilation: 2 }), none: zero(), pool: maxPool() }, output: 'concat' }),
+      graph: graph([
+        { name: 'a', inputs: [0], op: dropout(0.1) },
+        { name: 'b', inputs: inputChoice([0, 1], 2), op: conv({ kernel: 1 }) },
+      ], 'sum'),
+      head: conv({ out: valueChoice([6, 12]), kernel: 1 }),
+    }),
+  );
+
+const SPACES_UNDER_TEST: [string, () => Space][] = [...Object.entries(SMALL).map(([name, options]): [string, () => Space] => [name, () => createSpace(name, options)]), ['a model space', modelSpace]];
+
+for (const [name, make] of SPACES_UNDER_TEST) {
+  engineTest(`networks: ${name} builds, runs forward and backward for 20 random architectures`, () => {
+    const space = make();
+    const rng = new Rng(12);
+    const gen = new E.Generator(3);
+    for (let i = 0; i < 20; i++) {
+      const sample = space.random(rng);
+      const arch = space.format(sample);
+      const net = E.buildNetwork(space, sample, { inChannels: 3, numClasses: 5, generator: gen });
+      E.scope(() => {
+        net.train();
+        const x = E.randn([2, 3, 16, 16], { generator: gen });
+        const logits = net.forward(x);
+        assert.deepEqual(logits.shape, [2, 5], `${name} ${arch}`);
+        const loss = E.crossEntropy(logits, E.tensor(Int32Array.from([1, 4]), [2]));
+        assert.ok(Number.isFinite(loss.item()), `${name} ${arch}: loss ${loss.item()}`);
+        loss.backward();
+        // Every parameter used in the forward pass gets a finite gradient; the classifier's bias always a non-zero one
+        // (an architecture may compute a constant, e.g. a cell of 'none' edges, and leave the rest at zero).
+        const params = net.namedParameters();
+        const withGrad = params.filter(([, p]) => p.grad !== null);
+        assert.ok(withGrad.length > 1, `${name} ${arch}: no gradients`);
+        for (const [key, p] of withGrad) assert.ok(Number.isFinite(E.sum(E.abs(p.grad!)).item()), `${name} ${arch}: gradient of ${key} not finite`);
+        const bias = params.at(-1)!;
+        assert.ok(bias[0].endsWith('bias') && bias[1].grad !== null && E.sum(E.abs(bias[1].grad)).item() > 0, `${name} ${arch}: the classifier ${bias[0]} has no gradient`);
+        net.eval();
+        assert.deepEqual(net.forward(x).shape, [2, 5]);
+      });
+      net.zeroGrad();
+      net.dispose();
+    }
+  });
+}
+
+engineTest('networks: a ModelSpec of any space builds the same network in another place (same weights)', () => {
+  for (const [name, options] of Object.entries(SMALL)) {
+    const space = createSpace(name, options);
+    const sample = space.random(new Rng(5));
+    const spec = E.networkSpec(space, space.format(sample), { inChannels: 3, numClasses: 5, seed: 9 });
+    const cloned = structuredClone(spec);
+    const a = E.buildModel(spec);
+    const b = E.buildModel(cloned);
+    const sa = a.stateDict();
+    const sb = b.stateDict();
+    assert.deepEqual([...sa.keys()], [...sb.keys()], name);
+    for (const [key, t] of sa) assert.deepEqual(t.toArray(), sb.get(key)!.toArray(), `${name}: ${key}`);
+    a.dispose();
+    b.dispose();
+  }
+});
