@@ -73,6 +73,8 @@ function configOf(experiment: ExperimentRecord): Config {
 /** Reads an experiment's documents through a store, with one space per experiment kept for formatting. */
 export class DashboardApi {
   private readonly spaces = new Map<string, Space | null>();
+  /** Architecture text by space and canonical key: validating and formatting 10,000 samples on every page load is most of its cost. */
+  private readonly archTexts = new Map<Space, Map<string, string>>();
 
   constructor(readonly store: Store) {}
 
@@ -115,7 +117,7 @@ export class DashboardApi {
     const { now } = await this.store.trialSummary(e.id);
     const records = since === null ? await this.store.trials(e.id) : await this.store.trialsSince(e.id, since);
     const space = this.spaceOf(e);
-    return { cursor: now - CURSOR_OVERLAP_MS, trials: records.map((t) => trialRow(space, t)) };
+    return { cursor: now - CURSOR_OVERLAP_MS, trials: records.map((t) => trialRow(t, this.archText(space, t))) };
   }
 
   /** One trial in full: its row, params, attributes, and its architecture as graphs. */
@@ -125,7 +127,8 @@ export class DashboardApi {
     const t = (await this.store.trials(e.id)).find((x) => x.number === number);
     if (!t) throw new NotFound(`experiment ${e.name} has no trial ${number}`);
     const spaceName = typeof configOf(e)?.space === 'string' ? (configOf(e)!.space as string) : '';
-    return { ...trialRow(this.spaceOf(e), t), params: t.params as Json, user_attrs: t.userAttrs as Json, seed: t.seed, attempts: t.attempts, graph: archGraph(spaceName, t.sample) };
+    const space = this.spaceOf(e);
+    return { ...trialRow(t, this.archText(space, t)), params: t.params as Json, user_attrs: t.userAttrs as Json, seed: t.seed, attempts: t.attempts, graph: archGraph(spaceName, t.sample) };
   }
 
   /**
@@ -138,6 +141,15 @@ export class DashboardApi {
       .filter((t) => t.state === 'complete' && t.values !== null && t.values.length >= 2)
       .map((t) => ({ number: t.number, values: t.values! }));
     return { points, front: paretoFront(points.map((p) => p.values)).map((i) => points[i].number).sort((a, b) => a - b) };
+  }
+
+  private archText(space: Space | null, t: TrialRecord): string {
+    if (!space) return JSON.stringify(t.sample);
+    let texts = this.archTexts.get(space);
+    if (!texts) this.archTexts.set(space, (texts = new Map()));
+    let text = texts.get(t.key);
+    if (text === undefined) texts.set(t.key, (text = archText(space, t)));
+    return text;
   }
 
   private spaceOf(e: ExperimentRecord): Space | null {
@@ -189,12 +201,12 @@ function progressOf(budget: Json, finished: number, cost: number, elapsed: numbe
   return shares.length ? Math.min(1, Math.max(...shares)) : null;
 }
 
-function trialRow(space: Space | null, t: TrialRecord): TrialRow {
+function trialRow(t: TrialRecord, arch: string): TrialRow {
   const cost = t.userAttrs.cost_seconds;
   return {
     number: t.number,
     state: t.state,
-    arch: archText(space, t),
+    arch,
     choices: t.sample,
     value: t.value,
     values: t.values,

@@ -27,22 +27,28 @@ export function ParallelCoordinates({ trials, choices }: { trials: readonly Tria
       hi = Math.max(hi, t.value!);
     }
     const span = hi - lo || 1;
-    const yOf = (axis: number, v: Json): number => {
-      const values = axes[axis].values;
-      const k = values.findIndex((w) => w === v);
-      const h = height - top - bottom;
-      return values.length === 1 ? top + h / 2 : top + (h * (k < 0 ? 0 : k)) / (values.length - 1);
-    };
-    const yValue = (v: number) => top + (height - top - bottom) * (1 - (v - lo) / span);
-    ctx.lineWidth = 1;
+    // Each axis's position of each value, looked up by the value's JSON text.
+    const h = height - top - bottom;
+    const positions = axes.map((a) => new Map(a.values.map((v, k) => [JSON.stringify(v), a.values.length === 1 ? top + h / 2 : top + (h * k) / (a.values.length - 1)])));
+    const yOf = (axis: number, v: Json): number => positions[axis].get(JSON.stringify(v)) ?? top;
+    const yValue = (v: number) => top + h * (1 - (v - lo) / span);
     // Coloured by rank, not by value: one poor outlier would otherwise paint every other line alike.
+    // Lines are drawn in BUCKETS paths of one colour each, worst first: thousands of trials stay cheap.
+    const BUCKETS = 24;
     const ranked = [...done].sort((a, b) => a.value! - b.value!);
-    for (const [rank, t] of ranked.entries()) {
-      const c = ranked.length > 1 ? rank / (ranked.length - 1) : 1;
+    ctx.lineWidth = 1;
+    for (let b = 0; b < BUCKETS; b++) {
+      const from = Math.floor((b * ranked.length) / BUCKETS);
+      const to = Math.floor(((b + 1) * ranked.length) / BUCKETS);
+      if (from === to) continue;
+      const c = (b + 0.5) / BUCKETS;
       ctx.strokeStyle = ramp(c, 0.08 + 0.6 * c * c);
       ctx.beginPath();
-      axes.forEach((a, i) => (i === 0 ? ctx.moveTo(x(i), yOf(i, t.choices[a.label] ?? null)) : ctx.lineTo(x(i), yOf(i, t.choices[a.label] ?? null))));
-      ctx.lineTo(x(n - 1), yValue(t.value!));
+      for (let r = from; r < to; r++) {
+        const t = ranked[r];
+        axes.forEach((a, i) => (i === 0 ? ctx.moveTo(x(i), yOf(i, t.choices[a.label] ?? null)) : ctx.lineTo(x(i), yOf(i, t.choices[a.label] ?? null))));
+        ctx.lineTo(x(n - 1), yValue(t.value!));
+      }
       ctx.stroke();
     }
     ctx.font = '11px system-ui, sans-serif';

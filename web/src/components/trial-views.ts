@@ -54,7 +54,7 @@ function Fields({ t }: { t: TrialDetail }) {
     <dt>value</dt><dd>${num(t.value, 3)}</dd>
     ${t.values ? html`<dt>objectives</dt><dd>${t.values.map((v) => num(v, 3)).join(', ')}</dd>` : null}
     <dt>fidelity</dt><dd>${t.fidelity ?? '—'}</dd>
-    <dt>cost</dt><dd>${num(t.cost, 1)} s</dd>
+    <dt>cost</dt><dd>${t.cost === null ? "—" : `${num(t.cost, 1)} s`}</dd>
     <dt>worker</dt><dd>${t.worker ?? '—'}</dd>
     <dt>started</dt><dd>${clock(t.started)}</dd>
     <dt>run time</dt><dd>${duration(run)}</dd>

@@ -110,8 +110,9 @@ export function TrialsTable({ trials, selected, checked, onSelect, onCheck }: Tr
       <div style=${{ height: `${virtualizer.getTotalSize()}px`, position: 'relative' }}>
         ${virtualizer.getVirtualItems().map((item) => {
           const t = rows[item.index];
+          // Unkeyed on purpose: Preact then reuses the row elements in place while scrolling
+          // (new text, same nodes) instead of building every row anew.
           return html`<div
-            key=${t.number}
             class=${`row${t.number === selected ? ' selected' : ''}`}
             style=${{ transform: `translateY(${item.start}px)`, height: `${ROW_HEIGHT}px` }}
             data-testid="trial-row"
