@@ -90,11 +90,13 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
 
     const path = url.pathname;
     if (!path.startsWith('/api/')) return sendAsset(res, assetsDir, path);
+    const sinceText = url.searchParams.get('since');
+    const since = sinceText === null ? null : Number(sinceText);
+    if (since !== null && !Number.isFinite(since)) return sendJson(res, 400, { error: `dashboard: since=${JSON.stringify(sinceText)} is not a number; pass the cursor of an earlier trials batch` });
     try {
       if (path === '/api/experiments') return sendJson(res, 200, { storage: options.store.url, experiments: await api.experiments() });
       if (path === '/api/events') {
-        const since = url.searchParams.get('since');
-        const stop = followLive(api, res, { experiment: url.searchParams.get('experiment'), since: since === null ? null : Number(since), intervalMs });
+        const stop = followLive(api, res, { experiment: url.searchParams.get('experiment'), since, intervalMs });
         streams.add(stop);
         req.on('close', () => {
           stop();
@@ -107,10 +109,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         const name = decodeURIComponent(m[1]);
         if (m[2] === '/pareto') return sendJson(res, 200, await api.pareto(name));
         if (m[3] !== undefined) return sendJson(res, 200, await api.trial(name, Number(m[3])));
-        if (m[2] !== undefined) {
-          const since = url.searchParams.get('since');
-          return sendJson(res, 200, await api.trials(name, since === null ? null : Number(since)));
-        }
+        if (m[2] !== undefined) return sendJson(res, 200, await api.trials(name, since));
         return sendJson(res, 200, await api.detail(name));
       }
       return sendJson(res, 404, { error: `dashboard: no API ${path}` });

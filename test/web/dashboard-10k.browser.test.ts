@@ -61,6 +61,7 @@ describe(`dashboard with ${TRIALS} trials`, { skip: skip ?? false }, () => {
   let store: SqliteStore;
 
   before(async () => {
+    const started = Date.now();
     store = SqliteStore.open(url);
     const space = new Nb201Space();
     const tabular = new TabularEstimator(Nb201Table.load(dataDir()), space);
@@ -76,6 +77,7 @@ describe(`dashboard with ${TRIALS} trials`, { skip: skip ?? false }, () => {
       await store.finishTrial(made.trial.id, worker, { state: 'complete', value: q.value, userAttrs: { cost_seconds: q.costSeconds }, observation: { value: q.value } });
       seen = made.seq + 1;
     }
+    process.stderr.write(`naskit dashboard 10k: ${TRIALS} trials written in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   });
   after(async () => {
     await store?.close();

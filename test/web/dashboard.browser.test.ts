@@ -32,7 +32,7 @@ const TABULAR = `name: nb201-live
 space: nb201
 strategy: {name: rea, options: {population: 20, sample_size: 5}}
 estimator: {name: tabular, benchmark: nb201, dataset: cifar10, signal: valid_12ep, delay_ms: 15}
-budget: {trials: 400}
+budget: {trials: 250}
 seed: 1
 `;
 
@@ -40,7 +40,7 @@ seed: 1
 const TRAINING = `name: mnist-live
 space: nb201
 strategy: {name: random}
-estimator: {name: train, dataset: mnist, epochs: 4, channels: 4, cells: 1, train_images: 256, validation_images: 128, test_images: 256, batch_size: 64, threads: 1}
+estimator: {name: train, dataset: mnist, epochs: 3, channels: 4, cells: 1, train_images: 256, validation_images: 128, test_images: 256, batch_size: 64, threads: 1}
 budget: {trials: 2}
 seed: 0
 `;
@@ -178,8 +178,8 @@ describe('dashboard in Chromium', { skip: skip ?? false }, () => {
         assert.ok(page.url().endsWith('#/e/nb201-live/t/3'));
 
         assert.equal((await exited(search)).code, 0, 'the search ended well');
-        await until(async () => (await page.getByTestId('trial-count').textContent()) === '400 of 400');
-        await until(async () => (await points(page, 'best-so-far')) === 400);
+        await until(async () => (await page.getByTestId('trial-count').textContent()) === '250 of 250');
+        await until(async () => (await points(page, 'best-so-far')) === 250);
         if (target.name === 'sqlite') await shot(page, 'experiment', true);
 
         // Sort by value: the best first, then the worst first.
@@ -200,13 +200,13 @@ describe('dashboard in Chromium', { skip: skip ?? false }, () => {
         await page.getByTestId('state-filter').selectOption('complete');
         assert.ok((await visibleRows(page)).every((r) => r.state === 'complete'));
         await page.getByTestId('state-filter').selectOption('');
-        assert.equal((await count(page)).shown, 400);
+        assert.equal((await count(page)).shown, 250);
 
         if (!training) {
           // A trained trial: its learning curve, one point per epoch, and the two trials side by side.
           assert.equal((await exited(children[1])).code, 0, 'the training search ended well');
           await page.goto(`${base}#/e/mnist-live/t/0`);
-          await until(async () => (await points(page, 'trial-curve')) === 4);
+          await until(async () => (await points(page, 'trial-curve')) === 3);
           await page.getByTestId('trial-panel').locator('[data-testid=arch-graph]').waitFor();
           if (target.name === 'sqlite') await page.getByTestId('trial-panel').screenshot({ path: join(shotsDir, 'trial.png') });
           for (const n of [0, 1]) await page.locator(`[data-testid=trial-row][data-number="${n}"] input[type=checkbox]`).check();
@@ -243,7 +243,7 @@ describe('dashboard in Chromium', { skip: skip ?? false }, () => {
             await pgExec(`ALTER SCHEMA "${target.schema}_away" RENAME TO "${target.schema}"`);
           }
           await page.getByTestId('storage-banner').waitFor({ state: 'detached', timeout: 15_000 });
-          assert.equal((await count(page)).total, 400, 'the page kept and shows its data');
+          assert.equal((await count(page)).total, 250, 'the page kept and shows its data');
         }
         await page.close();
       } finally {

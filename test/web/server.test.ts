@@ -122,6 +122,7 @@ test('API: experiments with progress, best and live workers; detail, trials, cha
   assert.equal(missing.status, 404);
   assert.match(missing.body.error, /no experiment "nope" in memory:; experiments there: api/);
   assert.equal((await getJson(`${base}/api/experiments/api/trials/99`)).status, 404);
+  assert.equal((await getJson(`${base}/api/experiments/api/trials?since=yesterday`)).status, 400);
 });
 
 test('read-only and local: GET only, a foreign Host refused, no file outside the bundle, a CSP that allows only this server', async () => {
