@@ -126,6 +126,11 @@ export class MemoryStore implements Store {
     return this.list(experimentId).map(snapshot);
   }
 
+  async trialByNumber(experimentId: number, number: number): Promise<TrialRecord | null> {
+    const trial = this.list(experimentId).find((t) => t.number === number);
+    return trial ? snapshot(trial) : null;
+  }
+
   async trialsSince(experimentId: number, since: number): Promise<TrialRecord[]> {
     const changed = (t: MutableTrial) => t.state === 'queued' || t.state === 'running' || (t.started ?? -Infinity) >= since || (t.finished ?? -Infinity) >= since;
     return this.list(experimentId).filter(changed).map(snapshot);

@@ -242,6 +242,11 @@ export class PostgresStore implements Store {
     return rows.map((r) => trialFromRow(r, curves.get(Number(r.id)) ?? {}));
   }
 
+  async trialByNumber(experimentId: number, number: number): Promise<TrialRecord | null> {
+    const rows = await this.query('read', `SELECT *, ${CURVE} FROM trials WHERE experiment_id = $1 AND number = $2`, [experimentId, number]);
+    return rows.length ? trialFromRow(rows[0], curveOf(rows[0])) : null;
+  }
+
   async trialsSince(experimentId: number, since: number): Promise<TrialRecord[]> {
     const rows = await this.query('read', `SELECT *, ${CURVE} FROM trials WHERE experiment_id = $1 AND ${changedSinceSql('$2', '$2')} ORDER BY number`, [experimentId, since]);
     return rows.map((r) => trialFromRow(r, curveOf(r)));

@@ -226,6 +226,13 @@ export class SqliteStore implements Store {
     });
   }
 
+  async trialByNumber(experimentId: number, number: number): Promise<TrialRecord | null> {
+    return this.guard('read', () => {
+      const row = this.db.prepare('SELECT id FROM trials WHERE experiment_id = ? AND number = ?').get(experimentId, number) as Row | undefined;
+      return row ? this.trialById(Number(row.id)) : null;
+    });
+  }
+
   async trialsSince(experimentId: number, since: number): Promise<TrialRecord[]> {
     return this.guard('read', () => {
       const changed = changedSinceSql('?', '?');

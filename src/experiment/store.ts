@@ -185,6 +185,8 @@ export interface Store {
   requeueStale(experimentId: number, staleMs: number, isDead?: (worker: string) => boolean): Promise<number>;
   /** Every trial of an experiment, by number. */
   trials(experimentId: number): Promise<TrialRecord[]>;
+  /** The experiment's trial of that number, or null. */
+  trialByNumber(experimentId: number, number: number): Promise<TrialRecord | null>;
   /**
    * The trials that started or finished at or after `since` (epoch ms, the storage's clock), plus
    * every open (queued or running) trial, by number: what changed since a reader last looked.

@@ -1,4 +1,3 @@
-import { StorageError } from '../errors.js';
 import type { ExperimentRecord, Store, TrialRecord, TrialState, TrialSummary } from '../experiment/store.js';
 import { createSpace } from '../space/registry.js';
 import { paretoFront } from '../strategy/pareto.js';
@@ -123,8 +122,7 @@ export class DashboardApi {
   /** One trial in full: its row, params, attributes, and its architecture as graphs. */
   async trial(name: string, number: number): Promise<TrialRow & { params: Json; user_attrs: Json; seed: number; attempts: number; graph: ArchGraph }> {
     const e = await this.experiment(name);
-    // The store has no single-trial read by number; a trial page is opened by a person, not in a loop.
-    const t = (await this.store.trials(e.id)).find((x) => x.number === number);
+    const t = await this.store.trialByNumber(e.id, number);
     if (!t) throw new NotFound(`experiment ${e.name} has no trial ${number}`);
     const spaceName = typeof configOf(e)?.space === 'string' ? (configOf(e)!.space as string) : '';
     const space = this.spaceOf(e);
@@ -229,9 +227,4 @@ function archText(space: Space | null, t: TrialRecord): string {
   } catch {
     return JSON.stringify(t.sample);
   }
-}
-
-/** Whether an error means the storage cannot be read right now (the page shows a banner and retries). */
-export function isStorageDown(error: unknown): boolean {
-  return error instanceof StorageError || (error instanceof Error && !(error instanceof NotFound));
 }

@@ -218,6 +218,8 @@ for (const target of TARGETS) {
       assert.deepEqual(changed.map((t) => [t.number, t.state]), [[1, 'failed'], [2, 'running']], 'not the trial finished before the cursor');
       assert.deepEqual(changed[1].intermediate, { '1': 0.5 });
       assert.deepEqual((await store.trialsSince(e.id, 0)).map((t) => t.number), [0, 1, 2]);
+      assert.deepEqual(await store.trialByNumber(e.id, 2), (await store.trials(e.id))[2], 'one trial, with its curve');
+      assert.equal(await store.trialByNumber(e.id, 3), null);
       assert.equal(await store.requeueStale(e.id, 0, () => true), 1);
       assert.deepEqual((await store.trialsSince(e.id, Date.now() + 3_600_000)).map((t) => [t.number, t.state]), [[2, 'queued']], 'open trials are always in');
       summary = await store.trialSummary(e.id);
