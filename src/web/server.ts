@@ -71,7 +71,6 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const api = new DashboardApi(options.store);
   const intervalMs = options.intervalMs ?? 1_000;
   const streams = new Set<() => void>();
-  let port = 0;
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => sendJson(res, 500, { error: error instanceof Error ? error.message.split('\n')[0] : String(error) }));
@@ -127,7 +126,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       resolve();
     });
   });
-  port = (server.address() as AddressInfo).port;
+  const port = (server.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${shownHost}:${port}/${token ? `?token=${encodeURIComponent(token)}` : ''}`,

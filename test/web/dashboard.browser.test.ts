@@ -28,11 +28,13 @@ if (skip) process.stderr.write(`naskit: ${skip}\n`);
 const shotsDir = resolve(process.env.NASKIT_DASHBOARD_SHOTS ?? tempDir('naskit-shots-'));
 mkdirSync(shotsDir, { recursive: true });
 
+const BUDGET = 300;
+
 const TABULAR = `name: nb201-live
 space: nb201
 strategy: {name: rea, options: {population: 20, sample_size: 5}}
-estimator: {name: tabular, benchmark: nb201, dataset: cifar10, signal: valid_12ep, delay_ms: 15}
-budget: {trials: 250}
+estimator: {name: tabular, benchmark: nb201, dataset: cifar10, signal: valid_12ep, delay_ms: 25}
+budget: {trials: ${BUDGET}}
 seed: 1
 `;
 
@@ -143,22 +145,25 @@ describe('dashboard in Chromium', { skip: skip ?? false }, () => {
       const training = engineMissing();
       if (training && process.env.NASKIT_REQUIRE_ENGINE === '1') throw new Error(`NASKIT_REQUIRE_ENGINE=1 but the engine is missing: ${training}`);
       if (training) t.diagnostic(`no learning curves checked: ${training.split(';')[0]}`);
-      // The store is created by the first search; the dashboard opens it after.
-      const search = naskitChild(['search', writeConfig(cwd, TABULAR, 'tabular.yaml'), '--storage', target.url], cwd, { NASKIT_STORAGE: '' });
-      children.push(search);
-      let searchErr = '';
-      search.stderr!.on('data', (b: Buffer) => (searchErr += b.toString()));
-      search.once('exit', (code) => code !== 0 && t.diagnostic(`search exited ${code}: ${searchErr.trim().split('\n').pop()}`));
-      const store = await waitForStore(target.url);
-      if (!training) children.push(naskitChild(['search', writeConfig(cwd, TRAINING, 'train.yaml'), '--storage', target.url], cwd, { NASKIT_STORAGE: '', NASKIT_THREADS: '1' }));
+      // The dashboard and the page come first, on an empty storage; the searches start once the page is open.
+      const store = await openStore(target.url);
       let dashboard: Dashboard | null = null;
       try {
         dashboard = await startDashboard({ store, port: 0, intervalMs: 300 });
         const base = dashboard.url;
         const page = await newPage();
-
         await page.goto(base);
-        await page.locator('[data-testid=experiment-row][data-name=nb201-live]').waitFor();
+        await page.getByText('no experiments in this storage yet').waitFor();
+
+        const search = naskitChild(['search', writeConfig(cwd, TABULAR, 'tabular.yaml'), '--storage', target.url], cwd, { NASKIT_STORAGE: '' });
+        children.push(search);
+        let searchErr = '';
+        search.stderr!.on('data', (b: Buffer) => (searchErr += b.toString()));
+        search.once('exit', (code) => code !== 0 && t.diagnostic(`search exited ${code}: ${searchErr.trim().split('\n').pop()}`));
+        if (!training) children.push(naskitChild(['search', writeConfig(cwd, TRAINING, 'train.yaml'), '--storage', target.url], cwd, { NASKIT_STORAGE: '', NASKIT_THREADS: '1' }));
+
+        // The list follows the storage: the new experiments appear without a reload.
+        await page.locator('[data-testid=experiment-row][data-name=nb201-live]').waitFor({ timeout: 30_000 });
         if (!training) await page.locator('[data-testid=experiment-row][data-name=mnist-live]').waitFor({ timeout: 30_000 });
         if (target.name === 'sqlite') await page.locator('main').screenshot({ path: join(shotsDir, 'experiments.png') });
 
@@ -167,6 +172,7 @@ describe('dashboard in Chromium', { skip: skip ?? false }, () => {
         await until(async () => (await points(page, 'best-so-far')) >= 5);
         const before = await points(page, 'best-so-far');
         const firstCount = (await count(page)).total;
+        assert.ok(before + 30 <= BUDGET, `the search was nearly over (${before} trials) before the page could watch it grow`);
         await until(async () => (await points(page, 'best-so-far')) >= before + 30);
         assert.ok((await count(page)).total > firstCount, 'the table grew');
         assert.ok((await page.$$('[data-testid=trial-row]')).length > 5, 'rows shown');
@@ -179,8 +185,8 @@ describe('dashboard in Chromium', { skip: skip ?? false }, () => {
         assert.ok(page.url().endsWith('#/e/nb201-live/t/3'));
 
         assert.equal((await exited(search)).code, 0, 'the search ended well');
-        await until(async () => (await page.getByTestId('trial-count').textContent()) === '250 of 250');
-        await until(async () => (await points(page, 'best-so-far')) === 250);
+        await until(async () => (await page.getByTestId('trial-count').textContent()) === `${BUDGET} of ${BUDGET}`);
+        await until(async () => (await points(page, 'best-so-far')) === BUDGET);
         if (target.name === 'sqlite') await shot(page, 'experiment', true);
 
         // Sort by value: the best first, then the worst first.
@@ -201,7 +207,7 @@ describe('dashboard in Chromium', { skip: skip ?? false }, () => {
         await page.getByTestId('state-filter').selectOption('complete');
         assert.ok((await visibleRows(page)).every((r) => r.state === 'complete'));
         await page.getByTestId('state-filter').selectOption('');
-        assert.equal((await count(page)).shown, 250);
+        assert.equal((await count(page)).shown, BUDGET);
 
         if (!training) {
           // A trained trial: its learning curve, one point per epoch, and the two trials side by side.
@@ -244,7 +250,7 @@ describe('dashboard in Chromium', { skip: skip ?? false }, () => {
             await pgExec(`ALTER SCHEMA "${target.schema}_away" RENAME TO "${target.schema}"`);
           }
           await page.getByTestId('storage-banner').waitFor({ state: 'detached', timeout: 15_000 });
-          assert.equal((await count(page)).total, 250, 'the page kept and shows its data');
+          assert.equal((await count(page)).total, BUDGET, 'the page kept and shows its data');
         }
         await page.close();
       } finally {
@@ -255,19 +261,3 @@ describe('dashboard in Chromium', { skip: skip ?? false }, () => {
     });
   }
 });
-
-/** Opens the store once the first search has created it (its schema, for PostgreSQL). */
-async function waitForStore(url: string): Promise<Store> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      const store = await openStore(url);
-      if ((await store.listExperiments()).length) return store;
-      await store.close();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-    if (Date.now() > deadline) throw new Error(`no experiment appeared in ${url}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
