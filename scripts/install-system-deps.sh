@@ -3,13 +3,14 @@
 #   libtorch-dev   the tensor engine (real training); npm ci builds the addon against it
 #   python3-torch  PyTorch, the engine's reference in tests and benchmarks
 #   python3-onnx   the ONNX project's checker, a second opinion on exported models in tests
+#   chromium       Debian's browser, for the dashboard's end-to-end tests (playwright-core drives it)
 # and, without installing anything, V8's v8-fast-api-calls.h for the engine's fast calls
 # (scripts/fetch-v8-fast-api-header.sh). Safe to run again: installed packages are left alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in libtorch-dev python3-torch python3-onnx; do
+for pkg in libtorch-dev python3-torch python3-onnx chromium; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -eq 0 ]; then

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { projectRoot } from '../util/paths.js';
 import { defaultContext, type CliContext } from './context.js';
 import { registerBench } from './bench.js';
+import { registerDashboard } from './dashboard.js';
 import { registerDoctor } from './doctor.js';
 import { describeError, exitCodeOf } from './errors.js';
 import { registerSpace } from './space.js';
@@ -25,6 +26,7 @@ const COMMANDS: ((program: Command, context: CliContext) => void)[] = [
   registerTrain,
   registerExport,
   registerPredict,
+  registerDashboard,
 ];
 
 function version(): string {

@@ -22,6 +22,8 @@ export {
   type TrialOutcome,
   type TrialRecord,
   type TrialState,
+  type TrialSummary,
   type WorkerInfo,
+  type WorkerSeen,
 } from './store.js';
 export { localDeadCheck, processAlive, workerInfo } from './worker-id.js';

@@ -1,7 +1,7 @@
 import { StorageError } from '../errors.js';
 import type { Json } from '../util/json.js';
 import { assertFinishable } from './trial-rules.js';
-import type { AskView, ExperimentRecord, NewTrial, StoredEvent, Store, TrialOutcome, TrialRecord, WorkerInfo } from './store.js';
+import { TRIAL_STATES, type AskView, type ExperimentRecord, type NewTrial, type StoredEvent, type Store, type TrialOutcome, type TrialRecord, type TrialState, type TrialSummary, type WorkerInfo, type WorkerSeen } from './store.js';
 
 type MutableTrial = { -readonly [K in keyof TrialRecord]: TrialRecord[K] };
 
@@ -124,6 +124,33 @@ export class MemoryStore implements Store {
 
   async trials(experimentId: number): Promise<TrialRecord[]> {
     return this.list(experimentId).map(snapshot);
+  }
+
+  async trialByNumber(experimentId: number, number: number): Promise<TrialRecord | null> {
+    const trial = this.list(experimentId).find((t) => t.number === number);
+    return trial ? snapshot(trial) : null;
+  }
+
+  async trialsSince(experimentId: number, since: number): Promise<TrialRecord[]> {
+    const changed = (t: MutableTrial) => t.state === 'queued' || t.state === 'running' || (t.started ?? -Infinity) >= since || (t.finished ?? -Infinity) >= since;
+    return this.list(experimentId).filter(changed).map(snapshot);
+  }
+
+  async trialSummary(experimentId: number): Promise<TrialSummary> {
+    const counts = Object.fromEntries(TRIAL_STATES.map((s) => [s, 0])) as Record<TrialState, number>;
+    const workers = new Map<string, WorkerSeen>();
+    let best: number | null = null;
+    let cost = 0;
+    for (const t of this.list(experimentId)) {
+      counts[t.state]++;
+      if (t.state === 'complete' && t.value !== null && (best === null || t.value > best)) best = t.value;
+      if (t.finished !== null) cost += typeof t.userAttrs.cost_seconds === 'number' ? t.userAttrs.cost_seconds : 0;
+      if (t.state === 'running' && t.worker !== null) {
+        const seen = workers.get(t.worker);
+        if (!seen || (t.heartbeat ?? -Infinity) > (seen.heartbeat ?? -Infinity)) workers.set(t.worker, { id: t.worker, heartbeat: t.heartbeat });
+      }
+    }
+    return { counts, best, workers: [...workers.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)), costSeconds: cost, now: Date.now() };
   }
 
   async events(experimentId: number, afterSeq = -1): Promise<StoredEvent[]> {

@@ -2,8 +2,8 @@ import pg from 'pg';
 import { NaskitError, StorageError } from '../errors.js';
 import type { Json } from '../util/json.js';
 import { MIGRATIONS } from './migrations.js';
-import { CallerError, callDecide, costOf, eventFromRow, experimentExists, experimentFromRow, groupIntermediate, jsonText, schemaTooNew, trialFromRow, type Row } from './rows.js';
-import { SCHEMA_VERSION, type AskView, type ExperimentRecord, type NewTrial, type StoredEvent, type Store, type TrialOutcome, type TrialRecord, type WorkerInfo } from './store.js';
+import { CallerError, callDecide, changedSinceSql, costOf, eventFromRow, experimentExists, experimentFromRow, groupIntermediate, jsonText, schemaTooNew, summaryFromRows, trialFromRow, type Row } from './rows.js';
+import { SCHEMA_VERSION, type AskView, type ExperimentRecord, type NewTrial, type StoredEvent, type Store, type TrialOutcome, type TrialRecord, type TrialSummary, type WorkerInfo } from './store.js';
 import { assertFinishable } from './trial-rules.js';
 
 /** The database server's clock in epoch milliseconds: one clock for workers on many machines. */
@@ -240,6 +240,33 @@ export class PostgresStore implements Store {
       await this.query('read', 'SELECT i.* FROM trial_intermediate i JOIN trials t ON t.id = i.trial_id WHERE t.experiment_id = $1 ORDER BY i.step', [experimentId]),
     );
     return rows.map((r) => trialFromRow(r, curves.get(Number(r.id)) ?? {}));
+  }
+
+  async trialByNumber(experimentId: number, number: number): Promise<TrialRecord | null> {
+    const rows = await this.query('read', `SELECT *, ${CURVE} FROM trials WHERE experiment_id = $1 AND number = $2`, [experimentId, number]);
+    return rows.length ? trialFromRow(rows[0], curveOf(rows[0])) : null;
+  }
+
+  async trialsSince(experimentId: number, since: number): Promise<TrialRecord[]> {
+    const rows = await this.query('read', `SELECT *, ${CURVE} FROM trials WHERE experiment_id = $1 AND ${changedSinceSql('$2', '$2')} ORDER BY number`, [experimentId, since]);
+    return rows.map((r) => trialFromRow(r, curveOf(r)));
+  }
+
+  async trialSummary(experimentId: number): Promise<TrialSummary> {
+    // One statement, so the counts, best and workers are of one snapshot.
+    const rows = await this.query(
+      'read',
+      `SELECT e.cost_total, ${NOW} AS now,
+         (SELECT json_agg(json_build_object('state', s.state, 'n', s.n)) FROM (SELECT state, COUNT(*) AS n FROM trials WHERE experiment_id = e.id GROUP BY state) s) AS states,
+         (SELECT MAX(value) FROM trials WHERE experiment_id = e.id AND state = 'complete') AS best,
+         (SELECT json_agg(json_build_object('worker', w.worker, 'heartbeat', w.heartbeat)) FROM
+           (SELECT worker, MAX(heartbeat) AS heartbeat FROM trials WHERE experiment_id = e.id AND state = 'running' AND worker IS NOT NULL GROUP BY worker) w) AS workers
+       FROM experiments e WHERE e.id = $1`,
+      [experimentId],
+    );
+    if (!rows.length) throw new StorageError('NO_EXPERIMENT', `${this.url}: no experiment with id ${experimentId}`);
+    const r = rows[0];
+    return summaryFromRows((r.states as Row[] | null) ?? [], r.best, (r.workers as Row[] | null) ?? [], r.cost_total, r.now);
   }
 
   async events(experimentId: number, afterSeq = -1): Promise<StoredEvent[]> {

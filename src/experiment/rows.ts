@@ -1,6 +1,6 @@
 import { StorageError } from '../errors.js';
 import type { Json } from '../util/json.js';
-import type { ExperimentRecord, ExperimentStatus, StoredEvent, TrialRecord, TrialState } from './store.js';
+import { TRIAL_STATES, type ExperimentRecord, type ExperimentStatus, type StoredEvent, type TrialRecord, type TrialState, type TrialSummary } from './store.js';
 
 /** A row as both SQL drivers return it (PostgreSQL BIGINT arrives as a string). */
 export type Row = Record<string, unknown>;
@@ -111,4 +111,19 @@ export function callDecide<V, T>(decide: (view: V) => T, view: V): T {
   } catch (error) {
     throw new CallerError(error);
   }
+}
+
+/** The condition of `Store.trialsSince` on a `trials` row (placeholders: `since` twice). */
+export function changedSinceSql(param1: string, param2: string): string {
+  return `(state IN ('queued', 'running') OR started >= ${param1} OR finished >= ${param2})`;
+}
+
+/** Assembles a {@link TrialSummary} from the rows of its aggregate queries (the same for both SQL stores). */
+export function summaryFromRows(stateRows: readonly Row[], best: unknown, workerRows: readonly Row[], cost: unknown, now: unknown): TrialSummary {
+  const counts = Object.fromEntries(TRIAL_STATES.map((s) => [s, 0])) as Record<TrialState, number>;
+  for (const r of stateRows) counts[String(r.state) as TrialState] = num(r.n);
+  const workers = workerRows.map((r) => ({ id: String(r.worker), heartbeat: numOrNull(r.heartbeat) }));
+  // Sorted here, not by SQL: SQLite and PostgreSQL collate text differently.
+  workers.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { counts, best: numOrNull(best), workers, costSeconds: num(cost ?? 0), now: num(now) };
 }

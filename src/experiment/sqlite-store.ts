@@ -4,8 +4,8 @@ import Database from 'better-sqlite3';
 import { NaskitError, StorageError } from '../errors.js';
 import type { Json } from '../util/json.js';
 import { MIGRATIONS } from './migrations.js';
-import { CallerError, callDecide, costOf, eventFromRow, experimentExists, experimentFromRow, groupIntermediate, jsonText, schemaTooNew, trialFromRow, type Row } from './rows.js';
-import { SCHEMA_VERSION, type AskView, type ExperimentRecord, type NewTrial, type StoredEvent, type Store, type TrialOutcome, type TrialRecord, type WorkerInfo } from './store.js';
+import { CallerError, callDecide, changedSinceSql, costOf, eventFromRow, experimentExists, experimentFromRow, groupIntermediate, jsonText, schemaTooNew, summaryFromRows, trialFromRow, type Row } from './rows.js';
+import { SCHEMA_VERSION, type AskView, type ExperimentRecord, type NewTrial, type StoredEvent, type Store, type TrialOutcome, type TrialRecord, type TrialSummary, type WorkerInfo } from './store.js';
 import { assertFinishable } from './trial-rules.js';
 
 /** Options of {@link SqliteStore.open}. */
@@ -224,6 +224,38 @@ export class SqliteStore implements Store {
       );
       return rows.map((r) => trialFromRow(r, curves.get(Number(r.id)) ?? {}));
     });
+  }
+
+  async trialByNumber(experimentId: number, number: number): Promise<TrialRecord | null> {
+    return this.guard('read', () => {
+      const row = this.db.prepare('SELECT id FROM trials WHERE experiment_id = ? AND number = ?').get(experimentId, number) as Row | undefined;
+      return row ? this.trialById(Number(row.id)) : null;
+    });
+  }
+
+  async trialsSince(experimentId: number, since: number): Promise<TrialRecord[]> {
+    return this.guard('read', () => {
+      const changed = changedSinceSql('?', '?');
+      const rows = this.db.prepare(`SELECT * FROM trials WHERE experiment_id = ? AND ${changed} ORDER BY number`).all(experimentId, since, since) as Row[];
+      const curves = groupIntermediate(
+        this.db.prepare(`SELECT i.* FROM trial_intermediate i JOIN trials t ON t.id = i.trial_id WHERE t.experiment_id = ? AND ${changed.replace(/\b(state|started|finished)\b/g, 't.$1')} ORDER BY i.step`).all(experimentId, since, since) as Row[],
+      );
+      return rows.map((r) => trialFromRow(r, curves.get(Number(r.id)) ?? {}));
+    });
+  }
+
+  async trialSummary(experimentId: number): Promise<TrialSummary> {
+    return this.guard('read', () =>
+      // One read transaction: the counts, best and workers are of one moment.
+      this.db.transaction(() => {
+        const exp = this.db.prepare('SELECT cost_total FROM experiments WHERE id = ?').get(experimentId) as Row | undefined;
+        if (!exp) throw new StorageError('NO_EXPERIMENT', `${this.url}: no experiment with id ${experimentId}`);
+        const states = this.db.prepare('SELECT state, COUNT(*) AS n FROM trials WHERE experiment_id = ? GROUP BY state').all(experimentId) as Row[];
+        const best = this.db.prepare("SELECT MAX(value) AS best FROM trials WHERE experiment_id = ? AND state = 'complete'").get(experimentId) as Row;
+        const workers = this.db.prepare("SELECT worker, MAX(heartbeat) AS heartbeat FROM trials WHERE experiment_id = ? AND state = 'running' AND worker IS NOT NULL GROUP BY worker").all(experimentId) as Row[];
+        return summaryFromRows(states, best.best, workers, exp.cost_total, Date.now());
+      })(),
+    );
   }
 
   async events(experimentId: number, afterSeq = -1): Promise<StoredEvent[]> {

@@ -111,6 +111,26 @@ export interface TrialOutcome {
   readonly observation: Json;
 }
 
+/** A worker seen on a running trial, with its latest heartbeat (storage clock, epoch ms). */
+export interface WorkerSeen {
+  readonly id: string;
+  readonly heartbeat: number | null;
+}
+
+/** An experiment's trials in aggregate, computed by the storage (the dashboard's overview). */
+export interface TrialSummary {
+  /** Trials per state. */
+  readonly counts: Readonly<Record<TrialState, number>>;
+  /** The highest value of a complete trial, or null. */
+  readonly best: number | null;
+  /** Workers holding running trials, each once, with their latest heartbeat. */
+  readonly workers: readonly WorkerSeen[];
+  /** Sum of `userAttrs.cost_seconds` of finished trials. */
+  readonly costSeconds: number;
+  /** The storage's clock now (epoch ms): compare heartbeats and `trialsSince` cursors with it, not with the caller's. */
+  readonly now: number;
+}
+
 /**
  * The storage behind experiments: only what the trial lifecycle needs. Every implementation
  * (memory, SQLite, PostgreSQL) passes the one conformance suite in test/experiment/.
@@ -166,6 +186,15 @@ export interface Store {
   requeueStale(experimentId: number, staleMs: number, isDead?: (worker: string) => boolean): Promise<number>;
   /** Every trial of an experiment, by number. */
   trials(experimentId: number): Promise<TrialRecord[]>;
+  /** The experiment's trial of that number, or null. */
+  trialByNumber(experimentId: number, number: number): Promise<TrialRecord | null>;
+  /**
+   * The trials that started or finished at or after `since` (epoch ms, the storage's clock), plus
+   * every open (queued or running) trial, by number: what changed since a reader last looked.
+   */
+  trialsSince(experimentId: number, since: number): Promise<TrialRecord[]>;
+  /** The experiment's trials in aggregate (counts, best value, live workers, cost), and the storage's clock. */
+  trialSummary(experimentId: number): Promise<TrialSummary>;
   /** The log after `afterSeq` (−1 for all), in order. */
   events(experimentId: number, afterSeq?: number): Promise<StoredEvent[]>;
   /** Releases the connection (or file); the store is unusable after. */

@@ -201,6 +201,38 @@ for (const target of TARGETS) {
       assert.equal(await store.saveCheckpoint(t.id, B, second), false, 'finished trials take no checkpoint');
     });
 
+    test('dashboard reads: trialsSince (changed since a time of the storage clock, plus open trials) and trialSummary', async () => {
+      const store = await open();
+      const e = await store.createExperiment({ name: uniqueName('dash'), config: {}, seed: 0 });
+      const ask = async (w: WorkerInfo) => (await store.askTrial(e.id, -1, w, (v) => newTrial(v.trialCount)))!.trial;
+      const [t0, t1, t2] = [await ask(A), await ask(A), await ask(B)];
+      let summary = await store.trialSummary(e.id);
+      assert.deepEqual(summary.counts, { queued: 0, running: 3, complete: 0, failed: 0, pruned: 0 });
+      assert.deepEqual(summary.workers.map((w) => w.id), [A.id, B.id]);
+      assert.ok(summary.workers.every((w) => w.heartbeat !== null && Math.abs(w.heartbeat - summary.now) < 60_000));
+      assert.equal(summary.best, null);
+      assert.ok(Math.abs(summary.now - Date.now()) < 60_000);
+      await store.finishTrial(t0.id, A, complete(0, 5, 2));
+      const cursor = (await store.trialSummary(e.id)).now;
+      await sleep(20);
+      await store.finishTrial(t1.id, A, { state: 'failed', value: null, error: 'boom', userAttrs: { cost_seconds: 1 }, observation: { trial: 1, state: 'failed' } });
+      await store.reportIntermediate(t2.id, 1, 0.5);
+      const changed = await store.trialsSince(e.id, cursor + 1);
+      assert.deepEqual(changed.map((t) => [t.number, t.state]), [[1, 'failed'], [2, 'running']], 'not the trial finished before the cursor');
+      assert.deepEqual(changed[1].intermediate, { '1': 0.5 });
+      assert.deepEqual((await store.trialsSince(e.id, 0)).map((t) => t.number), [0, 1, 2]);
+      assert.deepEqual(await store.trialByNumber(e.id, 2), (await store.trials(e.id))[2], 'one trial, with its curve');
+      assert.equal(await store.trialByNumber(e.id, 3), null);
+      assert.equal(await store.requeueStale(e.id, 0, () => true), 1);
+      assert.deepEqual((await store.trialsSince(e.id, Date.now() + 3_600_000)).map((t) => [t.number, t.state]), [[2, 'queued']], 'open trials are always in');
+      summary = await store.trialSummary(e.id);
+      assert.deepEqual(summary.counts, { queued: 1, running: 0, complete: 1, failed: 1, pruned: 0 });
+      assert.equal(summary.best, 5);
+      assert.equal(summary.costSeconds, 3);
+      assert.deepEqual(summary.workers, []);
+      await assert.rejects(store.trialSummary(987_654), (err: unknown) => err instanceof StorageError && err.code === 'NO_EXPERIMENT');
+    });
+
     test('concurrent asks: one number each, a gapless log, and never more trials than the budget', async () => {
       const first = await open();
       const second = target.shared ? await open() : first;
