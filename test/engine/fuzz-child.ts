@@ -156,7 +156,10 @@ const show = (a: unknown): string => (a instanceof E.Tensor ? `Tensor(${a.isDisp
 
 function classify(call: string, error: unknown): void {
   if (error instanceof NaskitError && typeof error.code === 'string' && error.code !== '') return count(`${error.constructor.name} ${error.code}`);
-  if (error instanceof TypeError || error instanceof RangeError) return count(error.constructor.name);
+  if (error instanceof TypeError || error instanceof RangeError) {
+    if (trace) console.error('  ->', error.constructor.name, error.message.slice(0, 200));
+    return count(error.constructor.name);
+  }
   const e = error as Error;
   count(`other ${e?.constructor?.name}`);
   if (bad.length < 20) bad.push({ call, error: String(e?.constructor?.name), message: String(e?.message ?? e).slice(0, 300) });
