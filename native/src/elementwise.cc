@@ -85,7 +85,7 @@ void LeakyRelu(Frame& f) { f.Return(at::leaky_relu(f.Tensor(0), f.Number(1))); }
 void Where(Frame& f) { f.Return(at::where(f.Tensor(0).to(at::kBool), f.Tensor(1), f.Tensor(2))); }
 
 /** toDtype(a, dtype); a frame op. */
-void ToDtype(Frame& f) { f.Return(f.Tensor(0).to(DtypeFromCode(static_cast<int>(f.Int(1))))); }
+void ToDtype(Frame& f) { f.Return(f.Tensor(0).to(DtypeFromCode(f.Int(1)))); }
 
 /** timeAddLoop(a, b, n): microseconds per at::add call made from C++ (libtorch's own cost, for benchmarks). */
 Napi::Value TimeAddLoop(const Napi::CallbackInfo& info) {

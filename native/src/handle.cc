@@ -1,6 +1,7 @@
 #include "handle.h"
 
 #include <ATen/Parallel.h>
+#include <algorithm>
 #include <cmath>
 #include <type_traits>
 #include <utility>
@@ -152,10 +153,16 @@ double NumberArg(const Napi::CallbackInfo& info, size_t i) {
   return value;
 }
 
+namespace {
+/** Whether d is an integer that a double holds exactly (the test of Frame::Int). */
+bool ExactInteger(double d) { return d >= -9007199254740992.0 && d <= 9007199254740992.0 && static_cast<double>(static_cast<int64_t>(d)) == d; }
+}  // namespace
+
 int64_t IntArg(const Napi::CallbackInfo& info, size_t i) {
-  int64_t value;
-  if (napi_get_value_int64(info.Env(), info[i], &value) != napi_ok) Raise("BAD_ARGUMENT", "argument " + std::to_string(i) + " must be an integer");
-  return value;
+  // Not napi_get_value_int64: it truncates 2.5 to 2 and turns NaN and infinities into 0.
+  double value;
+  if (napi_get_value_double(info.Env(), info[i], &value) != napi_ok || !ExactInteger(value)) Raise("BAD_ARGUMENT", "argument " + std::to_string(i) + " must be an integer");
+  return static_cast<int64_t>(value);
 }
 
 bool BoolArg(const Napi::CallbackInfo& info, size_t i) {
@@ -166,15 +173,18 @@ bool BoolArg(const Napi::CallbackInfo& info, size_t i) {
 std::vector<int64_t> IntListArg(const Napi::CallbackInfo& info, size_t i) {
   if (!info[i].IsArray()) Raise("BAD_ARGUMENT", "argument " + std::to_string(i) + " must be an array of integers");
   Napi::Array array = info[i].As<Napi::Array>();
-  std::vector<int64_t> out(array.Length());
-  for (uint32_t k = 0; k < array.Length(); k++) {
+  const uint32_t length = array.Length();
+  std::vector<int64_t> out;
+  // Grown as elements pass their check: a sparse array of length 2^32 - 1 fails at its first hole
+  // instead of allocating 32 GB first.
+  out.reserve(std::min<uint32_t>(length, 16));
+  for (uint32_t k = 0; k < length; k++) {
     Napi::Value v = array.Get(k);
     // The same test as Frame::Int: Int64Value() would turn 2.5 into 2 and NaN into 0.
-    const double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : 0.5;
-    if (!(d >= -9007199254740992.0 && d <= 9007199254740992.0) || static_cast<double>(static_cast<int64_t>(d)) != d) {
+    if (!v.IsNumber() || !ExactInteger(v.As<Napi::Number>().DoubleValue())) {
       Raise("BAD_ARGUMENT", "element " + std::to_string(k) + " of argument " + std::to_string(i) + " must be an integer");
     }
-    out[k] = static_cast<int64_t>(d);
+    out.push_back(static_cast<int64_t>(v.As<Napi::Number>().DoubleValue()));
   }
   return out;
 }
@@ -217,7 +227,7 @@ c10::optional<at::Generator> GeneratorArg(const Napi::CallbackInfo& info, size_t
   return *info[i].As<Napi::External<at::Generator>>().Data();
 }
 
-at::ScalarType DtypeFromCode(int code) {
+at::ScalarType DtypeFromCode(int64_t code) {
   switch (code) {
     case 0: return at::kFloat;
     case 1: return at::kDouble;
@@ -229,7 +239,7 @@ at::ScalarType DtypeFromCode(int code) {
   }
 }
 
-at::ScalarType DtypeArg(const Napi::CallbackInfo& info, size_t i) { return DtypeFromCode(static_cast<int>(IntArg(info, i))); }
+at::ScalarType DtypeArg(const Napi::CallbackInfo& info, size_t i) { return DtypeFromCode(IntArg(info, i)); }
 
 namespace {
 
@@ -353,9 +363,12 @@ void Item(Frame& f) {
   f.ReturnNumber(t.item<double>());
 }
 
+constexpr int64_t kMaxThreads = 4096;
+
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   const int64_t n = IntArg(info, 0);
-  if (n < 1) Raise("BAD_ARGUMENT", "setNumThreads needs a positive integer");
+  // at::set_num_threads takes an int: a larger count would be cut to its low 32 bits.
+  if (n < 1 || n > kMaxThreads) Raise("BAD_ARGUMENT", "setNumThreads needs an integer from 1 to " + std::to_string(kMaxThreads) + ", got " + std::to_string(n));
   at::set_num_threads(static_cast<int>(n));
   return info.Env().Undefined();
 }

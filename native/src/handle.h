@@ -170,7 +170,8 @@ inline int DtypeCode(at::ScalarType type) {
     default: return -1;
   }
 }
-at::ScalarType DtypeFromCode(int code);
+/** The dtype of a code (BAD_DTYPE for any other integer: no narrowing cast before the check). */
+at::ScalarType DtypeFromCode(int64_t code);
 
 using Callback = Napi::Value (*)(const Napi::CallbackInfo&);
 

@@ -51,6 +51,15 @@ E.scope(() => {
   results['zeros [NaN]'] = outcome(() => n.zeros([NaN], 0));
   results['reshape [3, 2.0000001]'] = outcome(() => n.reshape(h(x), [3, 2.0000001]));
   results['permute [1.5, 0]'] = outcome(() => n.permute(h(x), [1.5, 0]));
+  // IntArg had the same truncation (napi_get_value_int64), and dtype codes and thread counts were
+  // cut to 32 bits before their check (2^32 was dtype 0, float32; 2^32 + 1 threads were 1).
+  results['eye 2.5'] = outcome(() => n.eye(2.5, 0));
+  results['randperm NaN'] = outcome(() => n.randperm(NaN, null));
+  results['topk k Infinity'] = outcome(() => n.topk(h(x), Infinity, 0));
+  results['zeros dtype 2^32'] = outcome(() => n.zeros([2], 2 ** 32));
+  const threads = n.getNumThreads();
+  results['setNumThreads 2^32 + 1'] = outcome(() => n.setNumThreads(2 ** 32 + 1));
+  results['thread count unchanged'] = outcome(() => n.getNumThreads() === threads);
   results['zeros [2, 3] (good)'] = outcome(() => { const t = E.Tensor.fromHandle(n.zeros([2, 3], 0)); return t.shape; });
 
   // fromArray: the product of the shape wrapped around (2^32 * 2^32 = 0 elements in 64 bits).
@@ -97,6 +106,8 @@ E.scope(() => {
   bothTiers('adamStep moment [3, 1]', n.adamStep, good, () => adam(g, E.zeros([3, 1]), v, 1));
   bothTiers('adamStep step 0', n.adamStep, good, () => adam(g, m, v, 0));
   bothTiers('adamStep step 2.5', n.adamStep, good, () => adam(g, m, v, 2.5));
+  bothTiers('toDtype code 2^32', n.toDtype, () => n.dispose(n.toDtype(h(x), 1)), () => n.toDtype(h(x), 2 ** 32));
+  bothTiers('toDtype code 2.5', n.toDtype, () => n.dispose(n.toDtype(h(x), 1)), () => n.toDtype(h(x), 2.5));
   const sgdGood = () => n.sgdStep(h(p), h(g), null, 0.1, 0, 0, 0, false, true);
   bothTiers('sgdStep gradient [1] for parameter [3]', n.sgdStep, sgdGood, () => n.sgdStep(h(p), h(E.ones([1])), null, 0.1, 0, 0, 0, false, true));
   results['parameter after the refused steps is finite'] = outcome(() => p.toArray().every(Number.isFinite));

@@ -31,6 +31,12 @@ const EXPECTED: Record<string, { ok: boolean; error?: string; code?: string; val
   'zeros [NaN]': native('BAD_ARGUMENT'),
   'reshape [3, 2.0000001]': native('BAD_ARGUMENT'),
   'permute [1.5, 0]': native('BAD_ARGUMENT'),
+  'eye 2.5': native('BAD_ARGUMENT'),
+  'randperm NaN': native('BAD_ARGUMENT'),
+  'topk k Infinity': native('BAD_ARGUMENT'),
+  'zeros dtype 2^32': native('BAD_DTYPE'),
+  'setNumThreads 2^32 + 1': native('BAD_ARGUMENT'),
+  'thread count unchanged': ok(true),
   'zeros [2, 3] (good)': ok([2, 3]),
   'fromArray [2^32, 2^32] of 0 elements': native('BAD_SHAPE'),
   'fromArray [-2, -3] of 6 elements': native('BAD_SHAPE'),
@@ -67,6 +73,8 @@ const BOTH_TIERS: Record<string, string> = {
   'adamStep step 0': 'BAD_ARGUMENT',
   'adamStep step 2.5': 'BAD_ARGUMENT',
   'sgdStep gradient [1] for parameter [3]': 'SHAPE_MISMATCH',
+  'toDtype code 2^32': 'BAD_DTYPE',
+  'toDtype code 2.5': 'BAD_ARGUMENT',
 };
 for (const [name, code] of Object.entries(BOTH_TIERS)) {
   EXPECTED[`${name} (interpreted)`] = native(code);

@@ -155,7 +155,10 @@ const trace = process.env.NASKIT_FUZZ_TRACE === '1'; // prints each call before 
 const show = (a: unknown): string => (a instanceof E.Tensor ? `Tensor(${a.isDisposed ? 'disposed' : `${a.dtype} [${a.shape}]`})` : ArrayBuffer.isView(a) ? `${a.constructor.name}(${(a as Uint8Array).length})` : typeof a === 'symbol' || typeof a === 'bigint' ? String(a) : Array.isArray(a) ? `[${a.map(show).join(', ')}]` : JSON.stringify(a) ?? String(a));
 
 function classify(call: string, error: unknown): void {
-  if (error instanceof NaskitError && typeof error.code === 'string' && error.code !== '') return count(`${error.constructor.name} ${error.code}`);
+  if (error instanceof NaskitError && typeof error.code === 'string' && error.code !== '') {
+    if (trace) console.error('  ->', error.constructor.name, error.code, error.message.slice(0, 200));
+    return count(`${error.constructor.name} ${error.code}`);
+  }
   if (error instanceof TypeError || error instanceof RangeError) {
     if (trace) console.error('  ->', error.constructor.name, error.message.slice(0, 200));
     return count(error.constructor.name);
