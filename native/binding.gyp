@@ -12,7 +12,8 @@
         "src/nn_ops.cc",
         "src/autograd.cc",
         "src/inplace.cc",
-        "src/fast_calls.cc"
+        "src/fast_calls.cc",
+        "src/test_hooks.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

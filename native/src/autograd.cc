@@ -32,7 +32,7 @@ void SetGrad(Frame& f) {
 
 /** backward(a, gradient|null, retainGraph, createGraph) */
 Napi::Value Backward(const Napi::CallbackInfo& info) {
-  at::Tensor& a = TensorArg(info, 0);
+  const at::Tensor a = TensorArg(info, 0);
   auto gradient = OptTensorArg(info, 1);
   a.backward(gradient ? *gradient : at::Tensor(), BoolArg(info, 2), BoolArg(info, 3));
   return info.Env().Undefined();

@@ -13,7 +13,7 @@ Napi::Value FromArray(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsTypedArray()) Raise("BAD_ARGUMENT", "fromArray needs a Float32Array, Float64Array, Int32Array or Uint8Array");
   Napi::TypedArray array = info[0].As<Napi::TypedArray>();
-  std::vector<int64_t> shape = IntListArg(info, 1);
+  std::vector<int64_t> shape = IntListArg(info, 1);  // checked below: the product must not wrap
   at::ScalarType dtype;
   switch (array.TypedArrayType()) {
     case napi_float32_array: dtype = at::kFloat; break;
@@ -22,8 +22,7 @@ Napi::Value FromArray(const Napi::CallbackInfo& info) {
     case napi_uint8_array: dtype = at::kByte; break;
     default: Raise("BAD_DTYPE", "fromArray: unsupported typed array; use Float32Array, Float64Array, Int32Array or Uint8Array");
   }
-  int64_t numel = 1;
-  for (int64_t s : shape) numel *= s;
+  const int64_t numel = CheckedNumel(shape, "fromArray");
   if (numel != static_cast<int64_t>(array.ElementLength())) {
     Raise("SHAPE_MISMATCH", "fromArray: shape holds " + std::to_string(numel) + " elements but the array has " + std::to_string(array.ElementLength()));
   }
@@ -31,25 +30,25 @@ Napi::Value FromArray(const Napi::CallbackInfo& info) {
   return Wrap(env, at::from_blob(data, shape, Options(dtype)).clone());
 }
 
-Napi::Value Zeros(const Napi::CallbackInfo& info) { return Wrap(info.Env(), at::zeros(IntListArg(info, 0), Options(DtypeArg(info, 1)))); }
-Napi::Value Ones(const Napi::CallbackInfo& info) { return Wrap(info.Env(), at::ones(IntListArg(info, 0), Options(DtypeArg(info, 1)))); }
+Napi::Value Zeros(const Napi::CallbackInfo& info) { return Wrap(info.Env(), at::zeros(ShapeArg(info, 0), Options(DtypeArg(info, 1)))); }
+Napi::Value Ones(const Napi::CallbackInfo& info) { return Wrap(info.Env(), at::ones(ShapeArg(info, 0), Options(DtypeArg(info, 1)))); }
 Napi::Value Full(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(), at::full(IntListArg(info, 0), NumberArg(info, 1), Options(DtypeArg(info, 2))));
+  return Wrap(info.Env(), at::full(ShapeArg(info, 0), NumberArg(info, 1), Options(DtypeArg(info, 2))));
 }
 
 /** randn(shape, generator|null, dtype) */
 Napi::Value Randn(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(), at::randn(IntListArg(info, 0), GeneratorArg(info, 1), Options(DtypeArg(info, 2))));
+  return Wrap(info.Env(), at::randn(ShapeArg(info, 0), GeneratorArg(info, 1), Options(DtypeArg(info, 2))));
 }
 
 /** rand(shape, generator|null, dtype): uniform in [0, 1). */
 Napi::Value Rand(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(), at::rand(IntListArg(info, 0), GeneratorArg(info, 1), Options(DtypeArg(info, 2))));
+  return Wrap(info.Env(), at::rand(ShapeArg(info, 0), GeneratorArg(info, 1), Options(DtypeArg(info, 2))));
 }
 
 /** randint(low, high, shape, generator|null): int64 in [low, high). */
 Napi::Value Randint(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(), at::randint(IntArg(info, 0), IntArg(info, 1), IntListArg(info, 2), GeneratorArg(info, 3), Options(at::kLong)));
+  return Wrap(info.Env(), at::randint(IntArg(info, 0), IntArg(info, 1), ShapeArg(info, 2), GeneratorArg(info, 3), Options(at::kLong)));
 }
 
 /** randperm(n, generator|null): int64. */
@@ -72,7 +71,9 @@ void FinalizeGenerator(Napi::Env, at::Generator* generator) { delete generator; 
 /** newGenerator(seed): a CPU generator of its own, so that draws do not depend on other code's. */
 Napi::Value NewGenerator(const Napi::CallbackInfo& info) {
   auto* generator = new at::Generator(at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(IntArg(info, 0))));
-  return Napi::External<at::Generator>::New(info.Env(), generator, FinalizeGenerator);
+  auto external = Napi::External<at::Generator>::New(info.Env(), generator, FinalizeGenerator);
+  TagGenerator(info.Env(), external);
+  return external;
 }
 
 }  // namespace

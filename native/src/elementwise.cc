@@ -85,12 +85,12 @@ void LeakyRelu(Frame& f) { f.Return(at::leaky_relu(f.Tensor(0), f.Number(1))); }
 void Where(Frame& f) { f.Return(at::where(f.Tensor(0).to(at::kBool), f.Tensor(1), f.Tensor(2))); }
 
 /** toDtype(a, dtype); a frame op. */
-void ToDtype(Frame& f) { f.Return(f.Tensor(0).to(DtypeFromCode(static_cast<int>(f.Int(1))))); }
+void ToDtype(Frame& f) { f.Return(f.Tensor(0).to(DtypeFromCode(f.Int(1)))); }
 
 /** timeAddLoop(a, b, n): microseconds per at::add call made from C++ (libtorch's own cost, for benchmarks). */
 Napi::Value TimeAddLoop(const Napi::CallbackInfo& info) {
-  const at::Tensor& a = TensorArg(info, 0);
-  const at::Tensor& b = TensorArg(info, 1);
+  const at::Tensor a = TensorArg(info, 0);
+  const at::Tensor b = TensorArg(info, 1);
   const int64_t n = IntArg(info, 2);
   const auto start = std::chrono::steady_clock::now();
   for (int64_t k = 0; k < n; k++) at::add(a, b);

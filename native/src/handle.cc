@@ -1,7 +1,10 @@
 #include "handle.h"
 
 #include <ATen/Parallel.h>
+#include <algorithm>
 #include <cmath>
+#include <type_traits>
+#include <utility>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -9,8 +12,6 @@
 
 namespace naskit {
 namespace {
-
-constexpr size_t kMetaLength = 16;  // [dtype, ndim, size_0 .. size_13]
 
 int64_t BytesOf(const at::Tensor& t) { return t.defined() ? t.numel() * static_cast<int64_t>(t.element_size()) : 0; }
 
@@ -56,6 +57,10 @@ void WriteMeta(State& state, const at::Tensor& tensor) {
   const c10::IntArrayRef sizes = tensor.sizes();  // one call (size(d) wraps and checks d each time)
   const size_t ndim = sizes.size();
   if (ndim > kMetaLength - 2) Raise("SHAPE_RANK", "tensors of more than 14 dimensions are not supported");
+  for (size_t d = 0; d < ndim; d++) {
+    // The meta buffer holds int32 sizes: a larger one would reach JS wrapped around.
+    if (sizes[d] > INT32_MAX) Raise("BAD_SHAPE", "dimension " + std::to_string(d) + " has " + std::to_string(sizes[d]) + " elements; naskit's tensors have at most 2^31 - 1 per dimension");
+  }
   meta[0] = DtypeCode(tensor.scalar_type());
   meta[1] = static_cast<int32_t>(ndim);
   for (size_t d = 0; d < ndim; d++) meta[2 + d] = static_cast<int32_t>(sizes[d]);
@@ -111,7 +116,10 @@ void ExportNapiFrameFunction(Napi::Env env, Napi::Object exports, const char* na
   PublishFrameFunction(env, exports, name, fn, arity);
 }
 
-at::Tensor& TensorArg(const Napi::CallbackInfo& info, size_t i) {
+// A reference into the slot table would dangle once NewHandle grows it (see handle.h).
+static_assert(!std::is_reference_v<decltype(TensorArg(std::declval<const Napi::CallbackInfo&>(), 0))>, "TensorArg must return by value");
+
+at::Tensor TensorArg(const Napi::CallbackInfo& info, size_t i) {
   const char* why = nullptr;
   Slot* slot = Lookup(GetState(info.Env()), info.Env(), info[i], &why);
   if (slot == nullptr) Raise(why, HandleProblem(why, i));
@@ -145,10 +153,16 @@ double NumberArg(const Napi::CallbackInfo& info, size_t i) {
   return value;
 }
 
+namespace {
+/** Whether d is an integer that a double holds exactly (the test of Frame::Int). */
+bool ExactInteger(double d) { return d >= -9007199254740992.0 && d <= 9007199254740992.0 && static_cast<double>(static_cast<int64_t>(d)) == d; }
+}  // namespace
+
 int64_t IntArg(const Napi::CallbackInfo& info, size_t i) {
-  int64_t value;
-  if (napi_get_value_int64(info.Env(), info[i], &value) != napi_ok) Raise("BAD_ARGUMENT", "argument " + std::to_string(i) + " must be an integer");
-  return value;
+  // Not napi_get_value_int64: it truncates 2.5 to 2 and turns NaN and infinities into 0.
+  double value;
+  if (napi_get_value_double(info.Env(), info[i], &value) != napi_ok || !ExactInteger(value)) Raise("BAD_ARGUMENT", "argument " + std::to_string(i) + " must be an integer");
+  return static_cast<int64_t>(value);
 }
 
 bool BoolArg(const Napi::CallbackInfo& info, size_t i) {
@@ -159,22 +173,61 @@ bool BoolArg(const Napi::CallbackInfo& info, size_t i) {
 std::vector<int64_t> IntListArg(const Napi::CallbackInfo& info, size_t i) {
   if (!info[i].IsArray()) Raise("BAD_ARGUMENT", "argument " + std::to_string(i) + " must be an array of integers");
   Napi::Array array = info[i].As<Napi::Array>();
-  std::vector<int64_t> out(array.Length());
-  for (uint32_t k = 0; k < array.Length(); k++) {
+  const uint32_t length = array.Length();
+  std::vector<int64_t> out;
+  // Grown as elements pass their check: a sparse array of length 2^32 - 1 fails at its first hole
+  // instead of allocating 32 GB first.
+  out.reserve(std::min<uint32_t>(length, 16));
+  for (uint32_t k = 0; k < length; k++) {
     Napi::Value v = array.Get(k);
-    if (!v.IsNumber()) Raise("BAD_ARGUMENT", "element " + std::to_string(k) + " of argument " + std::to_string(i) + " must be an integer");
-    out[k] = v.As<Napi::Number>().Int64Value();
+    // The same test as Frame::Int: Int64Value() would turn 2.5 into 2 and NaN into 0.
+    if (!v.IsNumber() || !ExactInteger(v.As<Napi::Number>().DoubleValue())) {
+      Raise("BAD_ARGUMENT", "element " + std::to_string(k) + " of argument " + std::to_string(i) + " must be an integer");
+    }
+    out.push_back(static_cast<int64_t>(v.As<Napi::Number>().DoubleValue()));
   }
   return out;
 }
 
+int64_t CheckedNumel(const std::vector<int64_t>& shape, const char* what) {
+  int64_t numel = 1;
+  for (size_t d = 0; d < shape.size(); d++) {
+    if (shape[d] < 0) Raise("BAD_SHAPE", std::string(what) + ": size " + std::to_string(shape[d]) + " of dimension " + std::to_string(d) + " is negative");
+  }
+  for (int64_t s : shape) {
+    if (s == 0) return 0;  // an empty tensor, whatever the other sizes
+  }
+  for (int64_t s : shape) {
+    if (__builtin_mul_overflow(numel, s, &numel)) Raise("BAD_SHAPE", std::string(what) + ": the shape's element count does not fit in 64 bits");
+  }
+  return numel;
+}
+
+std::vector<int64_t> ShapeArg(const Napi::CallbackInfo& info, size_t i) {
+  std::vector<int64_t> shape = IntListArg(info, i);
+  CheckedNumel(shape, ("argument " + std::to_string(i)).c_str());
+  return shape;
+}
+
+namespace {
+/** Marks an External as a naskit generator, so that GeneratorArg refuses any other External. */
+const napi_type_tag kGeneratorTag = {0x6e61736b69745f67ULL, 0x656e657261746f72ULL};  // "naskit_generator"
+}  // namespace
+
+void TagGenerator(Napi::Env env, napi_value external) {
+  if (napi_type_tag_object(env, external, &kGeneratorTag) != napi_ok) Raise("ENGINE_STATE", "cannot tag a generator");
+}
+
 c10::optional<at::Generator> GeneratorArg(const Napi::CallbackInfo& info, size_t i) {
   if (i >= info.Length() || info[i].IsNull() || info[i].IsUndefined()) return c10::nullopt;
-  if (!info[i].IsExternal()) Raise("BAD_ARGUMENT", "argument " + std::to_string(i) + " must be a Generator handle or null");
+  bool tagged = false;
+  if (!info[i].IsExternal() || napi_check_object_type_tag(info.Env(), info[i], &kGeneratorTag, &tagged) != napi_ok || !tagged) {
+    Raise("BAD_ARGUMENT", "argument " + std::to_string(i) + " must be a Generator handle (engine().newGenerator) or null");
+  }
   return *info[i].As<Napi::External<at::Generator>>().Data();
 }
 
-at::ScalarType DtypeFromCode(int code) {
+at::ScalarType DtypeFromCode(int64_t code) {
   switch (code) {
     case 0: return at::kFloat;
     case 1: return at::kDouble;
@@ -186,7 +239,7 @@ at::ScalarType DtypeFromCode(int code) {
   }
 }
 
-at::ScalarType DtypeArg(const Napi::CallbackInfo& info, size_t i) { return DtypeFromCode(static_cast<int>(IntArg(info, i))); }
+at::ScalarType DtypeArg(const Napi::CallbackInfo& info, size_t i) { return DtypeFromCode(IntArg(info, i)); }
 
 namespace {
 
@@ -204,6 +257,12 @@ Napi::Value Install(const Napi::CallbackInfo& info) {
 Napi::Value Settle(const Napi::CallbackInfo& info) {
   State& state = GetState(info.Env());
   state.frame[kStatusSlot] = 0;
+  bool detached = false;
+  napi_value buffer = state.frameRef.Value().ArrayBuffer();
+  if (napi_is_detached_arraybuffer(info.Env(), buffer, &detached) == napi_ok && detached) {
+    state.pending = false;
+    Fail(info.Env(), "ENGINE_STATE", "the engine's call frame (engine().frameBuffer) was detached or transferred by other code; the engine cannot run ops on this thread any more (start a new process or worker)");
+  }
   ReportMemory(info.Env(), state);
   if (state.pending) {
     state.pending = false;
@@ -271,10 +330,18 @@ Napi::Value ToArray(const Napi::CallbackInfo& info) {
       return out;
     }
     case at::kLong: {
-      // JS has no int64 typed array that converts to numbers cheaply; int32 covers indices and labels.
-      at::Tensor narrow = t.to(at::kInt);
+      // JS has no int64 typed array that converts to numbers cheaply; int32 covers indices and
+      // labels. A value beyond int32 is refused rather than wrapped.
+      const int64_t* in = t.data_ptr<int64_t>();
+      for (size_t k = 0; k < n; k++) {
+        if (in[k] != static_cast<int32_t>(in[k])) {
+          Raise("INT64_RANGE", "toArray: element " + std::to_string(k) + " of this int64 tensor is " + std::to_string(in[k]) +
+                                   ", outside int32's range, which is how int64 is read into JS; cast it to float64 first (exact up to 2^53)");
+        }
+      }
       auto out = Napi::Int32Array::New(env, n);
-      if (n) std::memcpy(out.Data(), narrow.data_ptr<int32_t>(), n * sizeof(int32_t));
+      int32_t* dst = out.Data();
+      for (size_t k = 0; k < n; k++) dst[k] = static_cast<int32_t>(in[k]);
       return out;
     }
     case at::kBool:
@@ -296,9 +363,12 @@ void Item(Frame& f) {
   f.ReturnNumber(t.item<double>());
 }
 
+constexpr int64_t kMaxThreads = 4096;
+
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   const int64_t n = IntArg(info, 0);
-  if (n < 1) Raise("BAD_ARGUMENT", "setNumThreads needs a positive integer");
+  // at::set_num_threads takes an int: a larger count would be cut to its low 32 bits.
+  if (n < 1 || n > kMaxThreads) Raise("BAD_ARGUMENT", "setNumThreads needs an integer from 1 to " + std::to_string(kMaxThreads) + ", got " + std::to_string(n));
   at::set_num_threads(static_cast<int>(n));
   return info.Env().Undefined();
 }
@@ -334,13 +404,13 @@ void RegisterHandle(Napi::Env env, Napi::Object exports) {
   TuneAllocator();
   State* state = new State();
   env.SetInstanceData<State>(state);
-  // The references keep both buffers alive, so their data pointers stay valid.
-  Napi::Int32Array meta = Napi::Int32Array::New(env, kMetaLength);
-  Napi::Float64Array frame = Napi::Float64Array::New(env, kFrameLength);
+  // External views of the state's own memory (handle.h): detaching them cannot free it.
+  Napi::ArrayBuffer metaMemory = Napi::ArrayBuffer::New(env, state->metaData, sizeof(state->metaData));
+  Napi::ArrayBuffer frameMemory = Napi::ArrayBuffer::New(env, state->frameData, sizeof(state->frameData));
+  Napi::Int32Array meta = Napi::Int32Array::New(env, kMetaLength, metaMemory, 0);
+  Napi::Float64Array frame = Napi::Float64Array::New(env, kFrameLength, frameMemory, 0);
   state->metaRef = Napi::Persistent(meta);
-  state->meta = meta.Data();
   state->frameRef = Napi::Persistent(frame);
-  state->frame = frame.Data();
   exports.Set("metaBuffer", meta);
   exports.Set("frameBuffer", frame);
 #if NASKIT_FAST_CALLS

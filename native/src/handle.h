@@ -39,16 +39,28 @@ constexpr size_t kStatusSlot = kFrameLength - 1;
 /** Status bits a frame op leaves when binding.ts must call settle() after it. */
 constexpr double kErrorPending = 1;
 constexpr double kMemoryReportDue = 2;
+/**
+ * What binding.ts writes into the status slot before every frame op. An op finding anything else
+ * runs nothing and fails with ENGINE_STATE: its arguments were not written by binding.ts, e.g.
+ * because user code detached the frame's ArrayBuffer (its writes then go nowhere, and the frame
+ * would still hold the previous call's arguments).
+ */
+constexpr double kCallArmed = 4;
+constexpr size_t kMetaLength = 16;  // [dtype, ndim, size_0 .. size_13]
 
 /** Per-environment state (one per Node thread that loads the addon). */
 struct State {
   Napi::FunctionReference errorFactory;
   // The meta buffer and the call frame belong to the addon (made when it loads, exported to
-  // binding.ts), so that no op can run before they exist and every binding shares them.
+  // binding.ts), so that no op can run before they exist and every binding shares them. Their
+  // memory is the state's own (the JS arrays are external views of it): user code that detaches
+  // or transfers a JS array cannot free what the ops read and write.
+  double frameData[kFrameLength] = {};
+  int32_t metaData[kMetaLength] = {};
   Napi::Reference<Napi::Int32Array> metaRef;
-  int32_t* meta = nullptr;  // [dtype, ndim, size_0 .. size_13] of the last new handle
+  int32_t* meta = metaData;  // [dtype, ndim, size_0 .. size_13] of the last new handle
   Napi::Reference<Napi::Float64Array> frameRef;
-  double* frame = nullptr;  // the call frame (kFrameLength doubles)
+  double* frame = frameData;  // the call frame (kFrameLength doubles)
   MemoryStats stats;
   std::vector<Slot> slots;
   std::vector<uint32_t> freeSlots;
@@ -126,13 +138,23 @@ inline bool MemoryReportDue(const State& state) {
 void ReportMemory(Napi::Env env, State& state);
 
 // Argument readers for JS arguments: each checks the JS type and raises an OpError naming the argument.
-at::Tensor& TensorArg(const Napi::CallbackInfo& info, size_t i);
+// TensorArg returns the tensor by value (a reference-count increment), never a reference into the
+// slot table: NewHandle may grow the table and move every slot, so a reference held across a
+// Wrap() would dangle.
+at::Tensor TensorArg(const Napi::CallbackInfo& info, size_t i);
 std::optional<at::Tensor> OptTensorArg(const Napi::CallbackInfo& info, size_t i);
 std::vector<at::Tensor> TensorListArg(const Napi::CallbackInfo& info, size_t i);
 double NumberArg(const Napi::CallbackInfo& info, size_t i);
 int64_t IntArg(const Napi::CallbackInfo& info, size_t i);
 bool BoolArg(const Napi::CallbackInfo& info, size_t i);
+/** A list of integers (refuses fractions, NaN and values beyond 2^53, as Frame::Int does). */
 std::vector<int64_t> IntListArg(const Napi::CallbackInfo& info, size_t i);
+/** The sizes of a tensor to allocate: non-negative integers whose product fits in int64 (BAD_SHAPE). */
+std::vector<int64_t> ShapeArg(const Napi::CallbackInfo& info, size_t i);
+/** The element count of `shape`, refusing negative sizes and a product beyond int64 (BAD_SHAPE). */
+int64_t CheckedNumel(const std::vector<int64_t>& shape, const char* what);
+/** Tags a new generator External (GeneratorArg checks the tag). */
+void TagGenerator(Napi::Env env, napi_value external);
 c10::optional<at::Generator> GeneratorArg(const Napi::CallbackInfo& info, size_t i);
 at::ScalarType DtypeArg(const Napi::CallbackInfo& info, size_t i);
 
@@ -148,7 +170,8 @@ inline int DtypeCode(at::ScalarType type) {
     default: return -1;
   }
 }
-at::ScalarType DtypeFromCode(int code);
+/** The dtype of a code (BAD_DTYPE for any other integer: no narrowing cast before the check). */
+at::ScalarType DtypeFromCode(int64_t code);
 
 using Callback = Napi::Value (*)(const Napi::CallbackInfo&);
 
@@ -164,8 +187,13 @@ Napi::Value Guarded(const Napi::CallbackInfo& info) {
     Fail(info.Env(), e.code(), e.what());
   } catch (const c10::Error& e) {
     Fail(info.Env(), "TORCH_ERROR", e.what_without_backtrace());
+  } catch (const std::bad_alloc&) {
+    Fail(info.Env(), "OUT_OF_MEMORY", "the engine ran out of memory (std::bad_alloc)");
   } catch (const std::exception& e) {
     Fail(info.Env(), "NATIVE_ERROR", e.what());
+  } catch (...) {
+    // Anything else would reach node-addon-api's wrapper, which only catches Napi::Error: an abort.
+    Fail(info.Env(), "NATIVE_ERROR", "an unknown C++ exception");
   }
   ReportMemory(info.Env(), GetState(info.Env()));
   return result;
@@ -188,7 +216,11 @@ void Export(Napi::Env env, Napi::Object exports, const char* name) {
 class Frame {
  public:
   explicit Frame(State& state) : state_(state), values_(state.frame) {}
-  /** The tensor of a live handle in slot i. */
+  /**
+   * The tensor of a live handle in slot i, by reference (a copy would cost two atomic updates per
+   * argument). Safe because no frame op holds it across a NewHandle: Return() takes its tensor by
+   * value, so the copy is made before the slot table can grow.
+   */
   at::Tensor& Tensor(size_t i) const {
     const char* why = nullptr;
     Slot* slot = LookupHandle(state_, values_[i], &why);
@@ -241,6 +273,11 @@ inline void SetPending(State& state, const char* code, const char* message) noex
 template <FrameCallback F>
 void RunFrameQuietly(State& state) noexcept {
   state.pending = false;  // an error is only ever this op's own
+  if (state.frame[kStatusSlot] != kCallArmed) {
+    SetPending(state, "ENGINE_STATE", "a frame op ran without its arguments: the engine's call frame (engine().frameBuffer) was detached or transferred by other code, or the op was called outside src/engine/binding.ts; the engine cannot run ops on this thread any more (start a new process or worker)");
+    state.frame[kStatusSlot] = kErrorPending;
+    return;
+  }
   try {
     Frame frame(state);
     F(frame);
@@ -248,13 +285,15 @@ void RunFrameQuietly(State& state) noexcept {
     SetPending(state, e.code(), e.what());
   } catch (const c10::Error& e) {
     SetPending(state, "TORCH_ERROR", e.what_without_backtrace());
+  } catch (const std::bad_alloc&) {
+    SetPending(state, "OUT_OF_MEMORY", "the engine ran out of memory (std::bad_alloc)");
   } catch (const std::exception& e) {
     SetPending(state, "NATIVE_ERROR", e.what());
   } catch (...) {
     SetPending(state, "NATIVE_ERROR", "an unknown C++ exception");
   }
   const bool reportDue = MemoryReportDue(state);
-  if (state.pending || reportDue) state.frame[kStatusSlot] = (state.pending ? kErrorPending : 0) + (reportDue ? kMemoryReportDue : 0);
+  state.frame[kStatusSlot] = (state.pending ? kErrorPending : 0) + (reportDue ? kMemoryReportDue : 0);
 }
 
 /** A frame op as a raw Node-API callback (where V8 fast calls are not built or not usable). */
@@ -298,5 +337,6 @@ void RegisterShape(Napi::Env env, Napi::Object exports);
 void RegisterNnOps(Napi::Env env, Napi::Object exports);
 void RegisterAutograd(Napi::Env env, Napi::Object exports);
 void RegisterInplace(Napi::Env env, Napi::Object exports);
+void RegisterTestHooks(Napi::Env env, Napi::Object exports);
 
 }  // namespace naskit

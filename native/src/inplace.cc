@@ -5,6 +5,13 @@
 namespace naskit {
 namespace {
 
+/** Refuses a tensor whose shape is not the parameter's (an optimizer update must not broadcast). */
+void SameShape(const at::Tensor& param, const at::Tensor& t, const char* op, const char* what) {
+  if (!t.sizes().equals(param.sizes())) {
+    Raise("SHAPE_MISMATCH", std::string(op) + ": the " + what + " has shape " + c10::str(t.sizes()) + ", the parameter " + c10::str(param.sizes()));
+  }
+}
+
 /**
  * inplace(code, a, b|null, c|null, value): the update a <- f(a, b, c, value); with b null, `value`
  * is the operand. Frame ops (see Frame in handle.h): inplace, sgdStep, adamStep.
@@ -72,6 +79,8 @@ void SgdStep(Frame& f) {
   auto buf = f.OptTensor(2);
   const double lr = f.Number(3), momentum = f.Number(4), dampening = f.Number(5), decay = f.Number(6);
   const bool nesterov = f.Bool(7), first = f.Bool(8);
+  SameShape(p, g, "sgdStep", "gradient");
+  if (buf) SameShape(p, *buf, "sgdStep", "momentum buffer");
   if (decay != 0) g = g.add(p, decay);
   if (momentum != 0 && buf) {
     if (first) buf->copy_(g);
@@ -93,15 +102,20 @@ void AdamStep(Frame& f) {
   at::Tensor& v = f.Tensor(3);
   const double lr = f.Number(4), beta1 = f.Number(5), beta2 = f.Number(6), eps = f.Number(7), decay = f.Number(8);
   const bool decoupled = f.Bool(9);
-  const double step = f.Number(10);
+  const int64_t step = f.Int(10);
+  // Adam's bias corrections divide by 1 - beta^step: step 0 would divide by zero (NaN weights).
+  if (step < 1) Raise("BAD_ARGUMENT", "adamStep: step must be a positive integer (the 1-based count of updates), got " + std::to_string(step));
+  SameShape(p, g, "adamStep", "gradient");
+  SameShape(p, m, "adamStep", "first moment");
+  SameShape(p, v, "adamStep", "second moment");
   if (decay != 0) {
     if (decoupled) p.mul_(1 - lr * decay);
     else g = g.add(p, decay);
   }
   m.lerp_(g, 1 - beta1);
   v.mul_(beta2).addcmul_(g, g, 1 - beta2);
-  const double bias1 = 1 - std::pow(beta1, step);
-  const double bias2 = 1 - std::pow(beta2, step);
+  const double bias1 = 1 - std::pow(beta1, static_cast<double>(step));
+  const double bias2 = 1 - std::pow(beta2, static_cast<double>(step));
   at::Tensor denom = (v.sqrt() / std::sqrt(bias2)).add_(eps);
   p.addcdiv_(m, denom, -lr / bias1);
 }

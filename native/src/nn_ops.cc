@@ -47,7 +47,7 @@ void BatchNorm(Frame& f) {
  * generator the mask is drawn here the way ATen's CPU dropout draws it (bernoulli(1 - p) / (1 - p)).
  */
 Napi::Value Dropout(const Napi::CallbackInfo& info) {
-  const at::Tensor& x = TensorArg(info, 0);
+  const at::Tensor x = TensorArg(info, 0);
   const double p = NumberArg(info, 1);
   const bool training = BoolArg(info, 2);
   auto generator = GeneratorArg(info, 3);
@@ -89,7 +89,7 @@ void Mse(Frame& f) { f.Return(at::mse_loss(f.Tensor(0), f.Tensor(1), ReductionAr
  * `hard` returns the one-hot argmax in the forward pass and the soft gradient (straight-through).
  */
 Napi::Value GumbelSoftmax(const Napi::CallbackInfo& info) {
-  const at::Tensor& logits = TensorArg(info, 0);
+  const at::Tensor logits = TensorArg(info, 0);
   const double tau = NumberArg(info, 1);
   const bool hard = BoolArg(info, 2);
   const int64_t dim = IntArg(info, 3);

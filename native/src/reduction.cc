@@ -8,7 +8,7 @@ namespace {
 Napi::Value Reduce(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const int64_t code = IntArg(info, 0);
-  const at::Tensor& a = TensorArg(info, 1);
+  const at::Tensor a = TensorArg(info, 1);
   const bool all = info[2].IsNull() || info[2].IsUndefined();
   std::vector<int64_t> dims = all ? std::vector<int64_t>() : IntListArg(info, 2);
   const bool keepdim = BoolArg(info, 3);
@@ -25,7 +25,7 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
 Napi::Value Extreme(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const int64_t code = IntArg(info, 0);
-  const at::Tensor& a = TensorArg(info, 1);
+  const at::Tensor a = TensorArg(info, 1);
   const bool all = info[2].IsNull() || info[2].IsUndefined();
   const bool keepdim = BoolArg(info, 3);
   if (all) {

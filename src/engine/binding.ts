@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { markAsUntransferable } from 'node:worker_threads';
 import { NativeError } from '../errors.js';
 import { projectRoot } from '../util/paths.js';
 
@@ -128,7 +129,23 @@ export interface NativeEngine {
   normalInPlace(a: H, mean: number, std: number, generator: G): void;
   sgdStep(param: H, grad: H, buffer: H | null, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean, first: boolean): void;
   adamStep(param: H, grad: H, m: H, v: H, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, decoupled: boolean, step: number): void;
+  /** @internal Hooks for the boundary tests (native/src/test_hooks.cc); not for programs. */
+  readonly testHooks: {
+    /** Throws C++ exception `kind` (0 OpError, 1 c10::Error, 2 std::bad_alloc, 3 std::logic_error, 4 a non-std one) from an op with JS arguments. */
+    throwGuarded(kind: number): void;
+    /** The same from a frame op (raw: arm the frame and settle by hand, see {@link CALL_ARMED}). */
+    throwFrame: FrameFunction;
+    /** An External that is not a generator. */
+    foreignExternal(): NativeGenerator;
+  };
 }
+
+/**
+ * What a wrapper writes into the frame's status slot before calling its op (native/src/handle.h,
+ * kCallArmed). The op runs only when it finds it, so an op whose arguments did not reach the frame
+ * (its buffer detached by other code) fails with `ENGINE_STATE` instead of reading stale ones.
+ */
+export const CALL_ARMED = 4;
 
 /** Where the build puts the addon, relative to the project root. */
 export const ADDON_PATH = join('native', 'build', 'Release', 'naskit_engine.node');
@@ -154,7 +171,7 @@ type FrameOp =
   | 'setRequiresGrad' | 'requiresGrad' | 'isLeaf' | 'gradOf' | 'setGrad';
 
 /** A frame op as the addon exports it: no arguments; it carries the arity it reads. */
-type FrameFunction = (() => void) & { readonly frameArity?: number };
+export type FrameFunction = (() => void) & { readonly frameArity?: number };
 
 /** The addon's exports before {@link frameOps} wraps the frame ops. */
 export type RawEngine = Omit<NativeEngine, FrameOp> & Record<FrameOp, FrameFunction>;
@@ -172,73 +189,74 @@ const flag = (b: boolean): number => (b ? 1 : 0);
 function frameOps(n: Record<FrameOp, FrameFunction>, settle: () => void, F: Float64Array): Pick<NativeEngine, FrameOp> {
   // A frame op cannot throw where it runs as a V8 fast call: it leaves a nonzero status in the
   // frame's last slot instead, and settle() throws its error (or reports native memory to V8).
-  // Each reader below checks the status.
+  // Each reader below checks the status. Each wrapper arms the status before its call (CALL_ARMED).
   const STATUS = F.length - 1;
+  const ARMED = CALL_ARMED;
   const done = (): void => { if (F[STATUS] !== 0) settle(); };
   const value = (): number => { if (F[STATUS] !== 0) settle(); return F[0]; };
   const tensor = (): H => value() as H;
   return {
-    meta: (a) => { F[0] = a; n.meta(); done(); },
-    dispose: (a) => { F[0] = a; n.dispose(); done(); },
-    item: (a) => { F[0] = a; n.item(); return value(); },
-    isAlive: (a) => { F[0] = a; n.isAlive(); return value() !== 0; },
-    binary: (code, a, b, alpha) => { F[0] = code; F[1] = a; F[2] = b; F[3] = alpha; n.binary(); return tensor(); },
-    binaryScalar: (code, a, b, alpha) => { F[0] = code; F[1] = a; F[2] = b; F[3] = alpha; n.binaryScalar(); return tensor(); },
-    unary: (code, a) => { F[0] = code; F[1] = a; n.unary(); return tensor(); },
-    leakyRelu: (a, slope) => { F[0] = a; F[1] = slope; n.leakyRelu(); return tensor(); },
-    where: (condition, a, b) => { F[0] = condition; F[1] = a; F[2] = b; n.where(); return tensor(); },
-    toDtype: (a, dtype) => { F[0] = a; F[1] = dtype; n.toDtype(); return tensor(); },
-    norm: (a, p) => { F[0] = a; F[1] = p; n.norm(); return tensor(); },
-    logsumexp: (a, dim, keepdim) => { F[0] = a; F[1] = dim; F[2] = flag(keepdim); n.logsumexp(); return tensor(); },
-    transpose: (a, dim0, dim1) => { F[0] = a; F[1] = dim0; F[2] = dim1; n.transpose(); return tensor(); },
-    flatten: (a, start, end) => { F[0] = a; F[1] = start; F[2] = end; n.flatten(); return tensor(); },
-    unsqueeze: (a, dim) => { F[0] = a; F[1] = dim; n.unsqueeze(); return tensor(); },
-    contiguous: (a) => { F[0] = a; n.contiguous(); return tensor(); },
-    clone: (a) => { F[0] = a; n.clone(); return tensor(); },
-    detach: (a) => { F[0] = a; n.detach(); return tensor(); },
-    alias: (a) => { F[0] = a; n.alias(); return tensor(); },
-    narrow: (a, dim, start, length) => { F[0] = a; F[1] = dim; F[2] = start; F[3] = length; n.narrow(); return tensor(); },
-    select: (a, dim, index) => { F[0] = a; F[1] = dim; F[2] = index; n.select(); return tensor(); },
-    indexSelect: (a, dim, indices) => { F[0] = a; F[1] = dim; F[2] = indices; n.indexSelect(); return tensor(); },
-    gather: (a, dim, indices) => { F[0] = a; F[1] = dim; F[2] = indices; n.gather(); return tensor(); },
-    maskedFill: (a, mask, value) => { F[0] = a; F[1] = mask; F[2] = value; n.maskedFill(); return tensor(); },
-    matmul: (a, b) => { F[0] = a; F[1] = b; n.matmul(); return tensor(); },
-    linear: (x, weight, bias) => { F[0] = x; F[1] = weight; F[2] = opt(bias); n.linear(); return tensor(); },
+    meta: (a) => { F[0] = a; F[STATUS] = ARMED; n.meta(); done(); },
+    dispose: (a) => { F[0] = a; F[STATUS] = ARMED; n.dispose(); done(); },
+    item: (a) => { F[0] = a; F[STATUS] = ARMED; n.item(); return value(); },
+    isAlive: (a) => { F[0] = a; F[STATUS] = ARMED; n.isAlive(); return value() !== 0; },
+    binary: (code, a, b, alpha) => { F[0] = code; F[1] = a; F[2] = b; F[3] = alpha; F[STATUS] = ARMED; n.binary(); return tensor(); },
+    binaryScalar: (code, a, b, alpha) => { F[0] = code; F[1] = a; F[2] = b; F[3] = alpha; F[STATUS] = ARMED; n.binaryScalar(); return tensor(); },
+    unary: (code, a) => { F[0] = code; F[1] = a; F[STATUS] = ARMED; n.unary(); return tensor(); },
+    leakyRelu: (a, slope) => { F[0] = a; F[1] = slope; F[STATUS] = ARMED; n.leakyRelu(); return tensor(); },
+    where: (condition, a, b) => { F[0] = condition; F[1] = a; F[2] = b; F[STATUS] = ARMED; n.where(); return tensor(); },
+    toDtype: (a, dtype) => { F[0] = a; F[1] = dtype; F[STATUS] = ARMED; n.toDtype(); return tensor(); },
+    norm: (a, p) => { F[0] = a; F[1] = p; F[STATUS] = ARMED; n.norm(); return tensor(); },
+    logsumexp: (a, dim, keepdim) => { F[0] = a; F[1] = dim; F[2] = flag(keepdim); F[STATUS] = ARMED; n.logsumexp(); return tensor(); },
+    transpose: (a, dim0, dim1) => { F[0] = a; F[1] = dim0; F[2] = dim1; F[STATUS] = ARMED; n.transpose(); return tensor(); },
+    flatten: (a, start, end) => { F[0] = a; F[1] = start; F[2] = end; F[STATUS] = ARMED; n.flatten(); return tensor(); },
+    unsqueeze: (a, dim) => { F[0] = a; F[1] = dim; F[STATUS] = ARMED; n.unsqueeze(); return tensor(); },
+    contiguous: (a) => { F[0] = a; F[STATUS] = ARMED; n.contiguous(); return tensor(); },
+    clone: (a) => { F[0] = a; F[STATUS] = ARMED; n.clone(); return tensor(); },
+    detach: (a) => { F[0] = a; F[STATUS] = ARMED; n.detach(); return tensor(); },
+    alias: (a) => { F[0] = a; F[STATUS] = ARMED; n.alias(); return tensor(); },
+    narrow: (a, dim, start, length) => { F[0] = a; F[1] = dim; F[2] = start; F[3] = length; F[STATUS] = ARMED; n.narrow(); return tensor(); },
+    select: (a, dim, index) => { F[0] = a; F[1] = dim; F[2] = index; F[STATUS] = ARMED; n.select(); return tensor(); },
+    indexSelect: (a, dim, indices) => { F[0] = a; F[1] = dim; F[2] = indices; F[STATUS] = ARMED; n.indexSelect(); return tensor(); },
+    gather: (a, dim, indices) => { F[0] = a; F[1] = dim; F[2] = indices; F[STATUS] = ARMED; n.gather(); return tensor(); },
+    maskedFill: (a, mask, value) => { F[0] = a; F[1] = mask; F[2] = value; F[STATUS] = ARMED; n.maskedFill(); return tensor(); },
+    matmul: (a, b) => { F[0] = a; F[1] = b; F[STATUS] = ARMED; n.matmul(); return tensor(); },
+    linear: (x, weight, bias) => { F[0] = x; F[1] = weight; F[2] = opt(bias); F[STATUS] = ARMED; n.linear(); return tensor(); },
     batchNorm: (x, weight, bias, runningMean, runningVar, training, momentum, eps) => {
       F[0] = x; F[1] = opt(weight); F[2] = opt(bias); F[3] = opt(runningMean); F[4] = opt(runningVar);
       F[5] = flag(training); F[6] = momentum; F[7] = eps;
-      n.batchNorm();
+      F[STATUS] = ARMED; n.batchNorm();
       return tensor();
     },
-    softmax: (x, dim) => { F[0] = x; F[1] = dim; n.softmax(); return tensor(); },
-    logSoftmax: (x, dim) => { F[0] = x; F[1] = dim; n.logSoftmax(); return tensor(); },
+    softmax: (x, dim) => { F[0] = x; F[1] = dim; F[STATUS] = ARMED; n.softmax(); return tensor(); },
+    logSoftmax: (x, dim) => { F[0] = x; F[1] = dim; F[STATUS] = ARMED; n.logSoftmax(); return tensor(); },
     crossEntropy: (logits, targets, labelSmoothing, reduction) => {
       F[0] = logits; F[1] = targets; F[2] = labelSmoothing; F[3] = reduction;
-      n.crossEntropy();
+      F[STATUS] = ARMED; n.crossEntropy();
       return tensor();
     },
-    nllLoss: (logProbs, targets, reduction) => { F[0] = logProbs; F[1] = targets; F[2] = reduction; n.nllLoss(); return tensor(); },
-    mse: (a, b, reduction) => { F[0] = a; F[1] = b; F[2] = reduction; n.mse(); return tensor(); },
-    embedding: (weight, indices) => { F[0] = weight; F[1] = indices; n.embedding(); return tensor(); },
-    oneHot: (indices, numClasses) => { F[0] = indices; F[1] = numClasses; n.oneHot(); return tensor(); },
-    inplace: (code, a, b, c, value) => { F[0] = code; F[1] = a; F[2] = opt(b); F[3] = opt(c); F[4] = value; n.inplace(); done(); },
+    nllLoss: (logProbs, targets, reduction) => { F[0] = logProbs; F[1] = targets; F[2] = reduction; F[STATUS] = ARMED; n.nllLoss(); return tensor(); },
+    mse: (a, b, reduction) => { F[0] = a; F[1] = b; F[2] = reduction; F[STATUS] = ARMED; n.mse(); return tensor(); },
+    embedding: (weight, indices) => { F[0] = weight; F[1] = indices; F[STATUS] = ARMED; n.embedding(); return tensor(); },
+    oneHot: (indices, numClasses) => { F[0] = indices; F[1] = numClasses; F[STATUS] = ARMED; n.oneHot(); return tensor(); },
+    inplace: (code, a, b, c, value) => { F[0] = code; F[1] = a; F[2] = opt(b); F[3] = opt(c); F[4] = value; F[STATUS] = ARMED; n.inplace(); done(); },
     sgdStep: (param, grad, buffer, lr, momentum, dampening, weightDecay, nesterov, first) => {
       F[0] = param; F[1] = grad; F[2] = opt(buffer); F[3] = lr; F[4] = momentum; F[5] = dampening; F[6] = weightDecay;
       F[7] = flag(nesterov); F[8] = flag(first);
-      n.sgdStep();
+      F[STATUS] = ARMED; n.sgdStep();
       done();
     },
     adamStep: (param, grad, m, v, lr, beta1, beta2, eps, weightDecay, decoupled, step) => {
       F[0] = param; F[1] = grad; F[2] = m; F[3] = v; F[4] = lr; F[5] = beta1; F[6] = beta2; F[7] = eps; F[8] = weightDecay;
       F[9] = flag(decoupled); F[10] = step;
-      n.adamStep();
+      F[STATUS] = ARMED; n.adamStep();
       done();
     },
-    setRequiresGrad: (a, value) => { F[0] = a; F[1] = flag(value); n.setRequiresGrad(); done(); },
-    requiresGrad: (a) => { F[0] = a; n.requiresGrad(); return value() !== 0; },
-    isLeaf: (a) => { F[0] = a; n.isLeaf(); return value() !== 0; },
-    gradOf: (a) => { F[0] = a; n.gradOf(); const g = value(); return g === 0 ? null : (g as H); },
-    setGrad: (a, grad) => { F[0] = a; F[1] = opt(grad); n.setGrad(); done(); },
+    setRequiresGrad: (a, value) => { F[0] = a; F[1] = flag(value); F[STATUS] = ARMED; n.setRequiresGrad(); done(); },
+    requiresGrad: (a) => { F[0] = a; F[STATUS] = ARMED; n.requiresGrad(); return value() !== 0; },
+    isLeaf: (a) => { F[0] = a; F[STATUS] = ARMED; n.isLeaf(); return value() !== 0; },
+    gradOf: (a) => { F[0] = a; F[STATUS] = ARMED; n.gradOf(); const g = value(); return g === 0 ? null : (g as H); },
+    setGrad: (a, grad) => { F[0] = a; F[1] = opt(grad); F[STATUS] = ARMED; n.setGrad(); done(); },
   };
 }
 
@@ -291,6 +309,11 @@ export function loadEngineFrom(path: string): NativeEngine {
   }
   const engine = withFrameOps(raw, path);
   engine.install((code, message) => new NativeError(code, message));
+  // Transferring either buffer (postMessage, structuredClone) would detach it and stop the engine
+  // on this thread: clone them instead. (A byte stream can still detach them; the ops then fail
+  // with ENGINE_STATE, docs/engine.md, "The native boundary".)
+  markAsUntransferable(engine.frameBuffer.buffer);
+  markAsUntransferable(engine.metaBuffer.buffer);
   metaBuffer = engine.metaBuffer;
   return engine;
 }

@@ -27,7 +27,11 @@ export class Tensor implements Tracked {
   /** @internal Wraps the handle a native op just returned (its dtype and shape are in the meta buffer). */
   constructor(handle: NativeHandle) {
     this.#handle = handle;
-    this.dtype = DTYPES[metaBuffer[0]];
+    const dtype = DTYPES[metaBuffer[0]];
+    // Undefined only when other code detached the meta buffer (a byte stream can): refuse rather
+    // than make a tensor without a dtype and shape.
+    if (dtype === undefined) throw new NativeError('ENGINE_STATE', 'the engine\'s meta buffer was detached by other code; the engine cannot make tensors on this thread any more (start a new process or worker)');
+    this.dtype = dtype;
     const ndim = metaBuffer[1];
     const shape = new Array<number>(ndim);
     for (let d = 0; d < ndim; d++) shape[d] = metaBuffer[2 + d];

@@ -122,7 +122,8 @@ engineTest('fast calls: a frame op called before the binding installs its error 
   const script = `
     const { createRequire } = await import('node:module');
     const raw = createRequire(import.meta.url)(${JSON.stringify(addonPath)});
-    raw.unary(); // an all-zero frame: code 0 on handle 0, which is no tensor
+    raw.frameBuffer[15] = 4; // armed, as binding.ts's wrappers do (CALL_ARMED)
+    raw.unary(); // an otherwise all-zero frame: code 0 on handle 0, which is no tensor
     const status = raw.frameBuffer[15];
     let message = null;
     try { raw.settle(); } catch (e) { message = e.message; }
