@@ -11,6 +11,7 @@ import { registerTrain } from './train.js';
 import { registerInspect } from './inspect.js';
 import { registerResume, registerSearch } from './search.js';
 import { registerWorker } from './worker.js';
+import { registerOneShot } from './oneshot.js';
 
 /** Every subcommand's registration, one line each. */
 const COMMANDS: ((program: Command, context: CliContext) => void)[] = [
@@ -22,6 +23,7 @@ const COMMANDS: ((program: Command, context: CliContext) => void)[] = [
   registerInspect,
   registerWorker,
   registerTrain,
+  registerOneShot,
 ];
 
 function version(): string {
