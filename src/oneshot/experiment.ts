@@ -38,6 +38,9 @@ export interface OneShotRunContext {
   readonly log: (line: string) => void;
 }
 
+/** A running epoch trial without a heartbeat for this long belongs to a dead search. */
+const STALE_MS = 120_000;
+
 /** Writes a file whole or not at all. */
 function writeAtomically(path: string, data: string): void {
   const tmp = `${path}.${process.pid}.tmp`;
@@ -64,8 +67,9 @@ export async function runOneShotExperiment(run: OneShotRunContext): Promise<OneS
   if (experiment.status === 'finished' && experiment.result) return experiment.result as unknown as OneShotExperimentResult;
   const space = createSpace(config.space);
   const settings = settingsOf(config);
-  // Trials of dead processes (a killed search) come back to this one; a live one is left alone.
-  await store.requeueStale(experiment.id, Number.MAX_SAFE_INTEGER, run.isDead);
+  // Trials of dead processes (a killed search) come back to this one: on this host at once, elsewhere
+  // after two minutes without a heartbeat (a live search sends one every 10 s). A live one is left alone.
+  await store.requeueStale(experiment.id, STALE_MS, run.isDead);
   const open: TrialRecord[] = [];
   for (let t = await store.claimQueued(experiment.id, worker); t; t = await store.claimQueued(experiment.id, worker)) open.push(t);
   const running = (await store.trials(experiment.id)).filter((t) => t.state === 'running' && t.worker !== worker.id);

@@ -14,7 +14,7 @@ import type { Tensor } from '../../src/engine/tensor.js';
 import type { Nb201Op } from '../../src/space/nb201.js';
 import { Nb201Space, NB201_OPS } from '../../src/space/nb201.js';
 import { Rng } from '../../src/util/rng.js';
-import { ArchParameters, Darts, hardEdges, lossOf, MixedOp, Nb201Supernet, nb201CellSpec, softEdges, unrolledArchGradient, type TensorBatch } from '../../src/oneshot/index.js';
+import { ArchParameters, Darts, DartsPlus, SDarts, hardEdges, lossOf, MixedOp, Nb201Supernet, nb201CellSpec, softEdges, unrolledArchGradient, type TensorBatch } from '../../src/oneshot/index.js';
 import { engineTest } from '../engine/helpers.js';
 
 const spec = nb201CellSpec();
@@ -186,4 +186,42 @@ engineTest('softEdges splits a weight matrix into per-edge rows', () => {
     assert.equal(edges.length, 6);
     assert.deepEqual(edges[2].weights.toArray(), w.toArray().slice(10, 15));
   });
+});
+
+engineTest('SDARTS perturbs the weight step within ±ε; the adversarial perturbation raises the training loss', () => {
+  setNumThreads(1);
+  scope(() => {
+    const gen = new Generator(21);
+    const net = new Nb201Supernet(spec, { channels: 4, cells: 1, numClasses: 4, generator: gen });
+    const arch = new ArchParameters(spec, { generator: gen });
+    const batch: TensorBatch = { x: randn([8, 3, 8, 8], { generator: gen }), y: randint(0, 4, [8], gen) };
+    const ctx = { epoch: 5, epochs: 10, generator: gen, weightLr: 0.025, weightDecay: 3e-4 };
+    const clean = softmax(arch.alpha.get('normal')!, -1).toArray();
+    const cleanLoss = lossOf(net, new Darts(spec).weights(arch, ctx, true), batch).loss.item();
+    for (const perturbation of ['random', 'adversarial'] as const) {
+      const method = new SDarts(spec, perturbation, 0.3, 5);
+      const eps = method.epsilonAt(ctx);
+      assert.ok(Math.abs(eps - 0.165) < 1e-9, `ε halfway is ${eps}`);
+      const w = method.trainingWeights(net, arch, batch, ctx);
+      const perturbed = w.normal.edges.flatMap((e) => e.weights.toArray());
+      const delta = perturbed.map((v, i) => v - clean[i]);
+      assert.ok(Math.max(...delta.map(Math.abs)) <= eps + 1e-6, `${perturbation}: |δ| ${Math.max(...delta.map(Math.abs))} > ε ${eps}`);
+      assert.ok(Math.max(...delta.map(Math.abs)) > eps / 4, `${perturbation}: δ is too small to be a perturbation`);
+      if (perturbation === 'adversarial') {
+        const loss = lossOf(net, w, batch).loss.item();
+        assert.ok(loss > cleanLoss, `adversarial loss ${loss} should exceed the clean ${cleanLoss}`);
+      }
+    }
+    net.dispose();
+    arch.dispose();
+  });
+});
+
+test('DARTS+ stops at the skip limit (returning the last cell below it) or when the cell is stable', () => {
+  const method = new DartsPlus(spec, 2, 3);
+  const view = (epoch: number, genotype: string, skipCount: number) => ({ epoch, genotype, skipCount });
+  assert.equal(method.stop([view(1, 'a', 0), view(2, 'b', 1)]), null);
+  assert.deepEqual(method.stop([view(1, 'a', 0), view(2, 'b', 1), view(3, 'c', 2)]), { reason: '2 skip connections at epoch 3 (limit 2)', resultEpoch: 2 });
+  assert.equal(method.stop([view(1, 'a', 0), view(2, 'b', 0), view(3, 'b', 0), view(4, 'b', 0)]), null);
+  assert.equal(method.stop([view(1, 'a', 0), view(2, 'b', 0), view(3, 'b', 0), view(4, 'b', 0), view(5, 'b', 0)])?.resultEpoch, 5);
 });
