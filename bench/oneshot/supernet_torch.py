@@ -31,7 +31,8 @@ class SearchCell(nn.Module):
             terms = []
             for e, (t, f) in enumerate(EDGES):
                 if t == to:
-                    terms.append(sum(op(nodes[f]) * weights[e, k] for k, op in enumerate(self.edges[e])))
+                    # `none` adds weight * 0 and passes no gradient: skipped, as naskit's MixedOp does.
+                    terms.append(sum(op(nodes[f]) * weights[e, k] for k, op in enumerate(self.edges[e]) if OPS[k] != 'none'))
             nodes.append(sum(terms))
         return nodes[-1]
 

@@ -4,6 +4,7 @@ import { cat, contiguous, narrow, reshape, select, transpose } from '../engine/o
 import type { Tensor } from '../engine/tensor.js';
 import { ModuleList } from '../engine/nn/container.js';
 import { Module, type Layer } from '../engine/nn/module.js';
+import { Zero } from '../engine/nn/nas-ops.js';
 
 /** Builds one candidate operation of an edge: `op` from `cIn` to `cOut` channels at `stride`. */
 export type OperationFactory = (op: string, cIn: number, cOut: number, stride: number) => Layer;
@@ -55,10 +56,13 @@ export class MixedOp extends Module {
     if (sample.active >= 0) return mul(this.ops.at(sample.active).forward(x), select(sample.weights, 0, sample.active));
     let sum: Tensor | null = null;
     for (let k = 0; k < this.operations.length; k++) {
-      const y = mul(this.ops.at(k).forward(x), select(sample.weights, 0, k));
+      const op = this.ops.at(k);
+      // `none` adds w·0 and passes no gradient to anything (α's share of it is 0): skipping it is exact.
+      if (op instanceof Zero && op.stride === 1 && op.cIn === op.cOut) continue;
+      const y = mul(op.forward(x), select(sample.weights, 0, k));
       sum = sum === null ? y : add(sum, y);
     }
-    return sum!;
+    return sum ?? mul(x, 0);
   }
 }
 
