@@ -34,6 +34,8 @@ export interface CellSpec {
   skipCount(sample: Sample): number;
   /** The sample's official text form. */
   format(sample: Sample): string;
+  /** The sample of a text form (a `SampleError` when it is not one of the space). */
+  parse(text: string): Sample;
 }
 
 /** One edge of a cell. */
@@ -82,6 +84,9 @@ export function nb201CellSpec(): CellSpec {
     },
     format(sample) {
       return space.format(sample);
+    },
+    parse(text) {
+      return space.parse(text);
     },
   };
 }

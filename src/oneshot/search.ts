@@ -214,7 +214,7 @@ export async function runOneShotSearch(settings: OneShotSettings, trainSet: Imag
         schedule.step();
         await yieldToEventLoop();
       }
-      const sample = spec.derive(method.probabilities(arch));
+      const sample = spec.derive(method.strengths(arch));
       const seconds = (performance.now() - start) / 1000;
       const record: OneShotEpoch = {
         epoch: epoch + 1,
@@ -242,7 +242,7 @@ export async function runOneShotSearch(settings: OneShotSettings, trainSet: Imag
     if (progress.history.length === 0) throw new RangeError('one-shot search: no epoch was run');
     const resultEpoch = progress.stopped?.resultEpoch ?? progress.history.length;
     const result = progress.history[resultEpoch - 1];
-    const sample = specOf().derive(result.probabilities);
+    const sample = spec.parse(result.genotype);
     return {
       method: settings.method,
       space: settings.space,

@@ -122,6 +122,14 @@ export class OneShotMethod {
     return arch.softmaxValues();
   }
 
+  /**
+   * The per-edge operation strengths a cell is derived from (default: the probabilities). Only
+   * their order matters within an edge; across edges (DARTS' top-2 inputs per node) their size does.
+   */
+  strengths(arch: ArchParameters): Record<string, number[][]> {
+    return this.probabilities(arch);
+  }
+
   /** The temperature of Gumbel sampling at an epoch, or null for methods without one. */
   temperature(_ctx: Pick<StepContext, 'epoch' | 'epochs'>): number | null {
     return null;

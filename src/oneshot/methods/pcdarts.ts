@@ -1,5 +1,7 @@
+import { scope } from '../../engine/memory.js';
+import type { ArchParameters } from '../arch.js';
 import type { CellSpec } from '../cell-spec.js';
-import { OneShotMethod } from './method.js';
+import { edgeNormalization, OneShotMethod } from './method.js';
 
 /**
  * PC-DARTS (Xu et al.: "PC-DARTS: Partial Channel Connections for Memory-Efficient Architecture
@@ -15,5 +17,18 @@ export class PcDarts extends OneShotMethod {
     override readonly partial = 4,
   ) {
     super('pcdarts', spec);
+  }
+
+  /** softmax(α) of each edge times its normalised β, as PC-DARTS derives its cells. */
+  override strengths(arch: ArchParameters): Record<string, number[][]> {
+    const probabilities = this.probabilities(arch);
+    return scope(() => {
+      const out: Record<string, number[][]> = {};
+      for (const [kind, rows] of Object.entries(probabilities)) {
+        const scale = edgeNormalization(this.spec, arch.beta!.get(kind)!.detach()).map((t) => t.item());
+        out[kind] = rows.map((row, e) => row.map((p) => p * scale[e]));
+      }
+      return out;
+    });
   }
 }
