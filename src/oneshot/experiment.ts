@@ -119,7 +119,7 @@ export async function runOneShotExperiment(run: OneShotRunContext): Promise<OneS
       onEpoch: async (record, state) => {
         records.set(record.epoch, record);
         const sample = space.parse(record.genotype);
-        const asked = await store.askTrial(experiment.id, Number.MAX_SAFE_INTEGER, worker, (view) => ({
+        const asked = await store.askTrial(experiment.id, Number.MAX_SAFE_INTEGER, worker, () => ({
           sample: sample as unknown as Json,
           key: space.key(sample),
           fidelity: null,

@@ -102,7 +102,7 @@ export class OneShotMethod {
   }
 
   /** The weights the weight step trains with (SDARTS perturbs them); α never gets a gradient here. */
-  trainingWeights(net: Supernet, arch: ArchParameters, _batch: TensorBatch, ctx: StepContext): ArchWeights {
+  trainingWeights(_net: Supernet, arch: ArchParameters, _batch: TensorBatch, ctx: StepContext): ArchWeights {
     return this.weights(arch, ctx, true);
   }
 
