@@ -9,7 +9,7 @@
  * Each search is saved as JSON under bench/results/oneshot/, so the run can be resumed and
  * `--report` rebuilds the Markdown. Needs a quiet machine: timings are part of the result.
  *
- *   npx tsc -p . && node dist/bench/oneshot/run.js [--methods darts,gdas] [--seeds 3] [--epochs 6]
+ *   npx tsc -p . && node dist/bench/oneshot/run.js [--methods darts,gdas] [--seeds 3] [--epochs 6] [--method-epochs gdas=25,snas=25]
  *     [--subset 20000] [--channels 16] [--cells 1] [--budget-minutes 15] [--long 30] [--threads T] [--report]
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -30,6 +30,8 @@ const flag = (name: string, fallback: string): string => (args.includes(`--${nam
 const methods = flag('methods', ONESHOT_METHODS.join(',')).split(',') as OneShotMethodName[];
 const seeds = Number(flag('seeds', '3'));
 const epochs = Number(flag('epochs', '6'));
+/** Per-method epochs (`gdas=25,snas=25`): the cheap sampling methods fit more epochs in the budget. */
+const methodEpochs = new Map(flag('method-epochs', '').split(',').filter(Boolean).map((kv) => [kv.split('=')[0], Number(kv.split('=')[1])]));
 const subset = Number(flag('subset', '20000'));
 const channels = Number(flag('channels', '16'));
 const cells = Number(flag('cells', '1'));
@@ -149,7 +151,7 @@ function report(): void {
     if (rs.length === 0) continue;
     const s = rs[0].settings;
     lines.push(study === 'budget' ? `## Each method within the budget` : `## The longer budget: DARTS' collapse and its remedies`, '');
-    lines.push(`Supernet C=${s.channels}, N=${s.cells}; ${s.subset} training images (${Math.floor(s.subset / 2)} for the weights, ${Math.ceil(s.subset / 2)} for α); batch ${s.batchSize}; ${s.epochs} epochs planned.`, '');
+    lines.push(`Supernet C=${s.channels}, N=${s.cells}; ${s.subset} training images (${Math.ceil(s.subset / 2)} for the weights, ${Math.floor(s.subset / 2)} for α); batch ${s.batchSize}; epochs planned per method: ${[...new Set(rs.map((r) => `${r.method} ${r.settings.epochs}`))].join(', ')}.`, '');
     lines.push('| method | seeds | median | per seed | epochs | search s | stopped | after each epoch |', '|---|---|---|---|---|---|---|---|', ...methodRows(rs), '');
   }
   lines.push('## Published (NAS-Bench-201 paper)', '', 'Dong & Yang, "NAS-Bench-201: Extending the Scope of Reproducible Neural Architecture Search", ICLR 2020, Table 5, CIFAR-10 test accuracy of the searched cells (full-size search on a GPU, not this reduced setting):', '', '| method | CIFAR-10 test |', '|---|---|', ...PUBLISHED.map(([m, v]) => `| ${m} | ${v} |`), '');
@@ -161,7 +163,7 @@ function report(): void {
 
 if (!args.includes('--report')) {
   setNumThreads(threads);
-  for (const method of methods) for (let seed = 0; seed < seeds; seed++) await search('budget', method, seed, epochs, budgetSeconds);
+  for (const method of methods) for (let seed = 0; seed < seeds; seed++) await search('budget', method, seed, methodEpochs.get(method) ?? epochs, budgetSeconds);
   if (longEpochs > 0) for (const method of ['darts', 'dartsplus', 'pcdarts', 'sdarts'] as const) for (let seed = 0; seed < seeds; seed++) await search('long', method, seed, longEpochs, Number.POSITIVE_INFINITY);
 }
 report();
