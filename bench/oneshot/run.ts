@@ -10,7 +10,7 @@
  * `--report` rebuilds the Markdown. Needs a quiet machine: timings are part of the result.
  *
  *   npx tsc -p . && node dist/bench/oneshot/run.js [--methods darts,gdas] [--seeds 3] [--epochs 6] [--method-epochs gdas=25,snas=25]
- *     [--subset 20000] [--channels 16] [--cells 1] [--budget-minutes 15] [--long 30] [--threads T] [--report]
+ *     [--subset 20000] [--channels 16] [--cells 1] [--budget-minutes 15] [--long 30] [--threads T] [--out DIR] [--report]
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -38,8 +38,10 @@ const cells = Number(flag('cells', '1'));
 const budgetSeconds = Number(flag('budget-minutes', '15')) * 60;
 const longEpochs = args.includes('--long') ? Number(flag('long', '30')) : 0;
 const threads = Number(flag('threads', String(availableParallelism())));
-const OUT = join(projectRoot(), 'bench', 'results', 'oneshot');
-const REPORT = join(projectRoot(), 'bench', 'results', 'oneshot.md');
+/** Where the per-search JSON, the report and the PNG go (default bench/results/; another folder for trial runs). */
+const RESULTS = flag('out', join(projectRoot(), 'bench', 'results'));
+const OUT = join(RESULTS, 'oneshot');
+const REPORT = join(RESULTS, 'oneshot.md');
 const REPORT_NAME = 'cifar10_test_200ep_mean';
 
 /** Published NAS-Bench-201 rows (CIFAR-10 test accuracy, %), from Dong & Yang, "NAS-Bench-201", ICLR 2020, Table 5 (200-epoch training of the searched cell, mean ± std over runs). */
@@ -121,14 +123,14 @@ function methodRows(runs: Run[]): string[] {
 }
 
 function alphaPlot(run: Run): string {
-  const png = join(projectRoot(), 'bench', 'results', `oneshot-${run.method}-alpha.png`);
+  const png = join(RESULTS, `oneshot-${run.method}-alpha.png`);
   const series = NB201_OPS.map((op, k) => ({
     name: op,
     kind: 'line' as const,
     marker: 2,
     points: run.history.map((h) => ({ x: h.epoch, y: h.probabilities.normal.reduce((s, row) => s + row[k], 0) / h.probabilities.normal.length })),
   }));
-  writePlot({ title: `${run.method} on NB201 (CIFAR-10), seed ${run.seed}: softmax(α) per operation, mean over the 6 edges`, xLabel: 'epoch', yLabel: 'mean operation weight', series, yRange: [0, 1] }, png);
+  writePlot({ title: `${run.method} on NB201 (CIFAR-10), seed ${run.seed}: softmax(α) per operation, mean over the 6 edges`, xLabel: 'epoch', yLabel: 'mean operation weight', series }, png);
   return png;
 }
 
