@@ -13,6 +13,7 @@ import { registerInspect } from './inspect.js';
 import { registerResume, registerSearch } from './search.js';
 import { registerWorker } from './worker.js';
 import { registerExport, registerPredict } from './export.js';
+import { registerOneShot } from './oneshot.js';
 
 /** Every subcommand's registration, one line each. */
 const COMMANDS: ((program: Command, context: CliContext) => void)[] = [
@@ -27,6 +28,7 @@ const COMMANDS: ((program: Command, context: CliContext) => void)[] = [
   registerExport,
   registerPredict,
   registerDashboard,
+  registerOneShot,
 ];
 
 function version(): string {

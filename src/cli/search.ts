@@ -5,6 +5,7 @@ import type { Json } from '../util/json.js';
 import { log, type CliContext } from './context.js';
 import { UsageError } from './errors.js';
 import { buildParts, requireExperiment, runToEnd, storedConfig, withStore } from './experiment-session.js';
+import { isOneShotExperiment, readOneShotConfigFile, runOneShotToEnd, searchOneShot } from './oneshot-search.js';
 
 /**
  * `naskit search CONFIG.yaml`: creates the experiment, runs it to its budget, reports and exports the
@@ -19,6 +20,9 @@ export function registerSearch(program: Command, context: CliContext): void {
     .option('--name <name>', "experiment name (overrides the config's name)")
     .option('--json', 'print one JSON document')
     .action(async (path: string, flags: { storage?: string; name?: string; json?: boolean }) => {
+      // A config with a `oneshot:` section is a one-shot search (docs/oneshot.md).
+      const oneShot = readOneShotConfigFile(path);
+      if (oneShot !== null) return searchOneShot(context, path, oneShot, flags);
       let config = loadConfig(path);
       if (flags.name !== undefined) config = validateConfig({ ...config, name: flags.name }, path);
       // Build the parts before creating anything, so a bad estimator or missing data leaves no experiment behind.
@@ -54,7 +58,9 @@ export function registerResume(program: Command, context: CliContext): void {
     .option('--json', 'print one JSON document')
     .action(async (name: string, flags: { storage?: string; json?: boolean }) => {
       await withStore(context, flags.storage, async (store) => {
-        await runToEnd(context, store, await requireExperiment(store, name), flags.json === true);
+        const experiment = await requireExperiment(store, name);
+        if (isOneShotExperiment(experiment)) await runOneShotToEnd(context, store, experiment, flags.json === true);
+        else await runToEnd(context, store, experiment, flags.json === true);
       });
     });
 }

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { log, printJson, type CliContext } from './context.js';
+import { UsageError } from './errors.js';
+import { isOneShotExperiment } from './oneshot-search.js';
 import { buildParts, requireExperiment, storedConfig, withStore, work } from './experiment-session.js';
 
 /**
@@ -18,6 +20,7 @@ export function registerWorker(program: Command, context: CliContext): void {
     .action(async (flags: { experiment: string; storage?: string; host?: string; json?: boolean }) => {
       await withStore(context, flags.storage, async (store) => {
         const experiment = await requireExperiment(store, flags.experiment);
+        if (isOneShotExperiment(experiment)) throw new UsageError(`experiment ${experiment.name} is a one-shot search, which one process runs; continue it with \`naskit resume ${experiment.name}\``);
         const parts = buildParts(context, storedConfig(experiment));
         const summary = await work(context, store, experiment, parts, flags.json === true, flags.host);
         if (flags.json) return printJson(context, { experiment: experiment.name, pid: process.pid, ...summary });

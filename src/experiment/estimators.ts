@@ -212,7 +212,7 @@ export function estimatorDefinition(name: unknown): EstimatorDefinition {
   if (typeof name === 'string' && NOT_YET.includes(name)) {
     throw new ConfigError(
       'ESTIMATOR_NOT_AVAILABLE',
-      `estimator.name: ${JSON.stringify(name)} (weight sharing) is not available in experiments yet; use estimator.name: train (real training) or tabular (benchmark nb201)`,
+      `estimator.name: ${JSON.stringify(name)} (weight sharing as an estimator) is not available yet; for a differentiable one-shot search (DARTS, GDAS, ...) replace strategy and estimator by a oneshot: section (docs/oneshot.md), or use estimator.name: train (real training) or tabular (benchmark nb201)`,
     );
   }
   const def = typeof name === 'string' ? ESTIMATORS[name] : undefined;
