@@ -42,8 +42,8 @@ before(() => {
 
 after(() => rmSync(work, { recursive: true, force: true }));
 
-test('package: the tarball holds the built library, its declarations, the CLI and the engine sources, nothing else', () => {
-  for (const f of ['package.json', 'README.md', 'bin/naskit.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/engine/index.js', 'dist/src/engine/index.d.ts', 'dist/src/cli/main.js', 'native/binding.gyp', 'native/src/addon.cc', 'scripts/build-native.mjs']) {
+test('package: the tarball holds the built library, its declarations, the CLI, the dashboard bundle and the engine sources, nothing else', () => {
+  for (const f of ['package.json', 'README.md', 'bin/naskit.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/engine/index.js', 'dist/src/engine/index.d.ts', 'dist/src/cli/main.js', 'native/binding.gyp', 'native/src/addon.cc', 'scripts/build-native.mjs', 'dist/web/index.html', 'dist/web/app.js']) {
     assert.ok(files.includes(f), `missing from the tarball: ${f}`);
   }
   const stray = files.filter((f) => f.startsWith('dist/test/') || f.startsWith('dist/bench/') || f.startsWith('src/') || f.startsWith('test/') || f.startsWith('native/build/') || f.startsWith('docs/api/') || f.endsWith('.map') || f.includes('node_modules/'));
