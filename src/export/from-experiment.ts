@@ -7,6 +7,7 @@ import { decodeSafetensors, type SafetensorsFile } from '../engine/safetensors.j
 import type { ExperimentResult } from '../experiment/final.js';
 import type { ExperimentRecord } from '../experiment/store.js';
 import type { ArchitectureDocument } from './architecture.js';
+import type { Value } from '../space/types.js';
 import { datasetPreprocessing } from './preprocessing.js';
 
 /** An experiment's final model: its architecture document and, when it was trained, its weights. */
@@ -55,9 +56,15 @@ export function experimentModel(experiment: ExperimentRecord): ExperimentModel {
   if (file.network?.family) {
     if (!dataset || !(DATASET_NAMES as readonly string[]).includes(dataset)) throw new DataError('EXPORT_MISSING', `experiment ${name}: its export file ${result.export} names no known data set (${dataset})`);
     preprocessing = datasetPreprocessing(dataset as DatasetName);
-    // The network's family is a ModelSpec kind and its other fields are the spec's (nb201: channels, cells).
-    const { family, ...fields } = file.network;
-    model = { kind: family, arch, inChannels: preprocessing.input.channels, numClasses: preprocessing.classes.length, ...fields, seed: 0 } as ModelSpec;
+    const io = { inChannels: preprocessing.input.channels, numClasses: preprocessing.classes.length, seed: 0 };
+    const { family, options, ...fields } = file.network;
+    if (options && typeof options === 'object') {
+      // The train estimator's final step: the space (family) and the options its network was built with (any trainable space).
+      model = { kind: 'space', space: family, options: options as Record<string, Value>, arch, ...io };
+    } else {
+      // Older export files: the family is a ModelSpec kind and the other fields are its (nb201: channels, cells).
+      model = { kind: family, arch, ...io, ...fields } as ModelSpec;
+    }
   } else {
     // A tabular search: the benchmark's own network (C=16, N=5) of the data set it was looked up on.
     model = { kind: 'nb201', arch, inChannels: 3, numClasses: TABLE_CLASSES[dataset ?? 'cifar10'] ?? 10, channels: 16, cells: 5, seed: 0 };

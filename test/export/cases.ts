@@ -4,7 +4,12 @@ import * as nn from '../../src/engine/nn/index.js';
 import type { Module } from '../../src/engine/nn/module.js';
 import type { Tensor } from '../../src/engine/tensor.js';
 import type { ModuleType } from '../../src/export/index.js';
+import { DartsSpace } from '../../src/space/darts.js';
+import { Nb101Space } from '../../src/space/nb101.js';
 import { Nb201Space } from '../../src/space/nb201.js';
+import { createSpace } from '../../src/space/registry.js';
+import type { Sample } from '../../src/space/types.js';
+import { Rng } from '../../src/util/rng.js';
 
 /** One module to export alone, applied to images of `input` ([C, H, W]). */
 /** A case whose input is not a batch of images: fixed dims, its type, and how the engine's forward is called. */
@@ -29,6 +34,27 @@ export interface HandlerCase {
 const ARCH = '|nor_conv_3x3~0|+|avg_pool_3x3~0|skip_connect~1|+|none~0|nor_conv_1x1~1|avg_pool_3x3~2|';
 const { Conv2d, BatchNorm2d, Linear, ReLU, Dropout, Identity, Flatten, MaxPool2d, AvgPool2d, GlobalAvgPool2d, Sequential } = nn;
 const { ReLUConvBN, SepConv, DilConv, DualSepConv, Zero, FactorizedReduce, Pooling, ResNetBasicBlock } = nn;
+
+/** A random architecture of a registered space (its network at the given options), drawn from `seed`. */
+const drawn = (name: string, options: Record<string, number | boolean>, seed: number): { arch: string; sample: Sample } => {
+  const space = createSpace(name, options);
+  const sample = space.random(new Rng(seed));
+  return { arch: space.format(sample), sample };
+};
+
+/** An NB101 cell with every kind of vertex input (projection, earlier vertices cut to fewer channels) and an output projection. */
+const NB101_CELL = new Nb101Space().parse(JSON.stringify({
+  matrix: [
+    [0, 1, 1, 0, 0, 0, 1],
+    [0, 0, 0, 1, 0, 0, 0],
+    [0, 0, 0, 1, 1, 0, 0],
+    [0, 0, 0, 0, 0, 0, 1],
+    [0, 0, 0, 0, 0, 1, 0],
+    [0, 0, 0, 0, 0, 0, 1],
+    [0, 0, 0, 0, 0, 0, 0],
+  ],
+  ops: ['input', 'conv3x3-bn-relu', 'maxpool3x3', 'conv1x1-bn-relu', 'conv3x3-bn-relu', 'maxpool3x3', 'output'],
+}));
 
 /** The table: each handler against the engine's own forward pass, several settings each. */
 export const CASES: readonly HandlerCase[] = [
@@ -75,6 +101,35 @@ export const CASES: readonly HandlerCase[] = [
   { name: 'Nb201Cell', type: models.Nb201Cell, input: [4, 6, 6], build: (g) => new models.Nb201Cell(new Nb201Space().parse(ARCH), 4, { generator: g }) },
   { name: 'Nb201Cell whose node 1 has only none', type: models.Nb201Cell, input: [4, 6, 6], build: (g) => new models.Nb201Cell(new Nb201Space().parse('|none~0|+|nor_conv_3x3~0|skip_connect~1|+|none~0|none~1|avg_pool_3x3~2|'), 4, { generator: g }) },
   { name: 'Nb201Network', type: models.Nb201Network, input: [3, 16, 16], build: (g) => new models.Nb201Network(ARCH, { channels: 4, cells: 1, generator: g }) },
+  { name: 'MBConv expansion 6, 5x5, residual', type: nn.MBConv, input: [4, 7, 7], build: (g) => new nn.MBConv(4, 4, 5, 6, 1, { generator: g }) },
+  { name: 'MBConv expansion 1 (no expand), stride 2, wider', type: nn.MBConv, input: [4, 9, 9], build: (g) => new nn.MBConv(4, 6, 3, 1, 2, { generator: g }) },
+  { name: 'MBConv expansion 3, groups 2', type: nn.MBConv, input: [4, 6, 6], build: (g) => new nn.MBConv(4, 8, 3, 3, 1, { groups: 2, generator: g }) },
+  { name: 'DropPath (identity in evaluation)', type: nn.DropPath, input: [3, 5, 5], build: () => new Sequential(new nn.DropPath(0.3), new ReLU()) },
+  { name: 'AuxiliaryHead, 8x8 input', type: nn.AuxiliaryHead, input: [4, 8, 8], build: (g) => new nn.AuxiliaryHead(4, 5, { generator: g }) },
+  { name: 'AuxiliaryHead, 7x5 input (overlapping adaptive windows)', type: nn.AuxiliaryHead, input: [3, 7, 5], build: (g) => new nn.AuxiliaryHead(3, 4, { generator: g }) },
+  {
+    name: 'DagCell, concat output, identity and zero edges',
+    type: nn.DagCell,
+    input: [3, 6, 6],
+    build: (g) =>
+      new nn.DagCell([
+        { edges: [{ from: 0, op: new ReLUConvBN(3, 3, 3, 1, 1, 1, { generator: g }) }], op: new Identity() },
+        { edges: [{ from: 0, op: new Identity() }, { from: 1, op: new MaxPool2d(3, 1, 1) }], op: new ReLU() },
+        { edges: [{ from: 1, op: new Zero(3, 3, 1) }, { from: 2, op: new SepConv(3, 3, 3, 1, 1, 1, { generator: g }) }], op: new Identity() },
+      ], 'concat'),
+  },
+  { name: 'DagCell, sum output', type: nn.DagCell, input: [3, 5, 5], build: (g) => new nn.DagCell([{ edges: [{ from: 0, op: new Conv2d(3, 3, 1, { generator: g }) }], op: new ReLU() }, { edges: [{ from: 0, op: new Identity() }, { from: 1, op: new Identity() }], op: new AvgPool2d(3, 1, 1, false) }], 'sum') },
+  { name: 'DagCell, last output', type: nn.DagCell, input: [3, 5, 5], build: (g) => new nn.DagCell([{ edges: [{ from: 0, op: new Conv2d(3, 3, 3, { padding: 1, generator: g }) }], op: new Identity() }, { edges: [{ from: 1, op: new ReLU() }], op: new Identity() }], 'last') },
+  { name: 'DartsCell normal (alone: both inputs the same)', type: models.DartsCell, input: [6, 6, 6], build: (g) => new models.DartsCell(new DartsSpace().genotype(drawn('darts', {}, 1).sample).normal, 6, 6, 4, false, false, { generator: g }) },
+  { name: 'DartsCell reduction', type: models.DartsCell, input: [4, 8, 8], build: (g) => new models.DartsCell(new DartsSpace().genotype(drawn('darts', {}, 2).sample).reduce, 4, 4, 3, true, false, { generator: g }) },
+  { name: 'DartsNetwork with an auxiliary head (left out, as in evaluation)', type: models.DartsNetwork, input: [3, 12, 12], build: (g) => new models.DartsNetwork(drawn('darts', {}, 3).arch, { channels: 2, layers: 4, auxiliary: true, dropPath: 0.2, numClasses: 5, generator: g }) },
+  { name: 'Nb101Cell (projections, channels cut, output projection)', type: models.Nb101Cell, input: [4, 6, 6], build: (g) => new models.Nb101Cell(new Nb101Space().prunedSpec(NB101_CELL)!, 4, 7, { generator: g }) },
+  { name: 'Nb101Network', type: models.Nb101Network, input: [3, 12, 12], build: (g) => new models.Nb101Network(NB101_CELL, { channels: 3, stacks: 2, cellsPerStack: 1, numClasses: 5, generator: g }) },
+  { name: 'ChainLayer without skips', type: models.ChainLayer, input: [4, 6, 6], build: (g) => new models.ChainLayer('sepconv5x5', 4, [], { generator: g }) },
+  { name: 'ChainNetwork, 7 layers (two halvings, skips across them)', type: models.ChainNetwork, input: [3, 13, 13], build: (g) => new models.ChainNetwork(drawn('chain', { layers: 7 }, 4).arch, { channels: 3, numClasses: 5, generator: g }) },
+  { name: 'NatsSizeNetwork', type: models.NatsSizeNetwork, input: [3, 12, 12], build: (g) => new models.NatsSizeNetwork(drawn('nats-size', {}, 5).arch, { numClasses: 5, generator: g }) },
+  { name: 'LayerwiseNetwork (MBConv space, halved resolution)', type: models.LayerwiseNetwork, input: [3, 12, 12], build: (g) => new models.LayerwiseNetwork(['k3_e3', 'skip', 'k5_e6', 'k3_e1', 'skip', 'k7_e3'], models.PROXYLESS_BACKBONE, { widthMult: 0.25, resolutionDivisor: 2, numClasses: 5, generator: g }) },
+  { name: 'LayerwiseNetwork (FBNet blocks, grouped)', type: models.LayerwiseNetwork, input: [1, 9, 9], build: (g) => new models.LayerwiseNetwork(['k3_e1', 'k3_e1_g2', 'k5_e6', 'skip', 'k3_e3', 'k5_e1_g2', 'skip'], models.FBNET_BACKBONE, { widthMult: 0.25, inChannels: 1, numClasses: 5, generator: g }) },
   { name: 'SmallCnn', type: models.SmallCnn, input: [1, 12, 12], build: (g) => new models.SmallCnn({ inChannels: 1, channels: 4, numClasses: 5, generator: g }) },
 ];
 

@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
 import { loadIdxDataset } from '../../src/engine/data/mnist.js';
+import { subset } from '../../src/engine/data/split.js';
 import { openStore } from '../../src/experiment/open-store.js';
 import { readOnnxSummary } from '../../src/export/index.js';
 import { projectRoot } from '../../src/util/paths.js';
@@ -215,6 +216,56 @@ test('export: a tabular search has an architecture but no weights: json works, o
   assert.equal(doc.weights, null);
   assertFails(naskit(['export', 'tab', '--format', 'onnx', '--out', join(out, 'tab.onnx'), '--storage', storage]), 1, /experiment tab has no trained weights/);
   assert.deepEqual(readdirSync(out), ['tab.json']);
+});
+
+test('export + predict: a DARTS search (train estimator, auxiliary head) exports; onnxruntime reproduces its test accuracy and train --arch-file rebuilds it', { skip }, async () => {
+  writeFileSync(
+    join(dir, 'darts.yaml'),
+    [
+      'name: fm-darts',
+      'space: {name: darts, options: {channels: 2, layers: 3, auxiliary: true}}',
+      'strategy: {name: random}',
+      'estimator: {name: train, dataset: fashion-mnist, epochs: 1, final_epochs: 3, train_images: 500, validation_images: 100, test_images: 1000, batch_size: 50, threads: 1}',
+      'budget: {trials: 1}',
+      'seed: 0',
+      `export: ${join(dir, 'final', 'fm-darts.json')}`,
+      '',
+    ].join('\n'),
+  );
+  const r = naskit(['search', 'darts.yaml', '--storage', storage, '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const best = (JSON.parse(r.stdout) as { best: { test_accuracy: number } }).best;
+  const out = join(dir, 'darts-model');
+  for (const format of ['json', 'safetensors', 'onnx']) {
+    const e = naskit(['export', 'fm-darts', '--format', format, '--out', join(out, `model.${format}`), '--storage', storage]);
+    assert.equal(e.status, 0, e.stderr);
+  }
+  const doc = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));
+  assert.equal(doc.space, 'darts');
+  assert.deepEqual({ kind: doc.model.kind, space: doc.model.space, auxiliary: doc.model.options.auxiliary, layers: doc.model.options.layers }, { kind: 'space', space: 'darts', auxiliary: true, layers: 3 });
+  // The auxiliary head's weights travel in the safetensors (the network reloads whole) but not in the ONNX graph (evaluation leaves it out).
+  const onnxBytes = readFileSync(join(out, 'model.onnx'));
+  const onnx = readOnnxSummary(onnxBytes, 'model.onnx');
+  assert.ok(onnxBytes.includes('cells.2._ops.0') && !onnxBytes.includes('auxiliary_head'), 'the ONNX graph holds the auxiliary head (or no cell)');
+  assert.ok(readFileSync(join(out, 'model.safetensors')).includes('auxiliary_head.classifier.weight'));
+
+  // The final step tested on 1,000 test images drawn with the split seed (0): the same images, as IDX, for predict.
+  const test = subset(await loadIdxDataset(testDataDir(), 'fashion-mnist', 'test'), 1000, 0);
+  writeIdx(join(dir, 'darts-test-idx3-ubyte'), [test.length, 28, 28], test.images);
+  const classes = JSON.parse(onnx.metadata['naskit.classes']!) as string[];
+  const recorded = Math.round((best.test_accuracy * test.length) / 100);
+  const p = naskit(['predict', join(out, 'model.onnx'), '--input', join(dir, 'darts-test-idx3-ubyte'), '--json', '--top', '1']);
+  assert.equal(p.status, 0, p.stderr);
+  const { predictions } = JSON.parse(p.stdout) as { predictions: { top: { class: string }[] }[] };
+  const correct = predictions.filter((q, i) => q.top[0].class === classes[test.labels[i]]).length;
+  assert.equal(correct, recorded, `${correct} correct images, the search recorded ${best.test_accuracy}% = ${recorded}`);
+  // A model that learned (well above the 10 % of one class for every image), so agreeing image by image means something.
+  assert.ok(best.test_accuracy > 25, `test accuracy ${best.test_accuracy}%`);
+
+  const finalRecord = JSON.parse(readFileSync(join(dir, 'final', 'fm-darts.json'), 'utf8')) as { params: number };
+  const trained = naskit(['train', '--arch-file', join(out, 'model.json'), '--dataset', 'fashion-mnist', '--epochs', '1', '--subset', '100', '--json']);
+  assert.equal(trained.status, 0, trained.stderr);
+  assert.equal(JSON.parse(trained.stdout).params, finalRecord.params);
 });
 
 function gunzipLabels(path: string): Uint8Array {

@@ -102,6 +102,11 @@ export class ChainNetwork extends Layer {
     this.classifier = this.registerModule('classifier', new Linear(c, options.numClasses ?? 10, init));
   }
 
+  /** The layers after which every kept output is halved by 2x2 average pooling. */
+  get poolAfter(): readonly number[] {
+    return this.#poolAfter;
+  }
+
   forward(x: Tensor): Tensor {
     // outputs[0] is the stem, outputs[i + 1] layer i's output.
     let outputs = [this.stem.forward(x)];

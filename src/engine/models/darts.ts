@@ -76,6 +76,11 @@ export class DartsCell extends Layer {
   }
 
   /** The drop-path probability of every operation (DARTS sets it per epoch). */
+  /** Which state (0, 1: the preprocessed inputs; 2+: earlier nodes) each operation reads, in `ops` order (the exporter wires the cell from it). */
+  get inputs(): readonly number[] {
+    return this.#inputs;
+  }
+
   setDropPath(p: number): void {
     for (const d of this.dropPaths) d.p = p;
   }

@@ -80,6 +80,16 @@ export class Nb101Cell extends Layer {
     this.outputProjection = matrix[0][n - 1] ? this.registerModule('output_projection', convBnRelu(inChannels, outChannels, 1, options)) : null;
   }
 
+  /** The pruned cell (adjacency matrix and vertex operations) this cell computes. */
+  get spec(): Nb101Spec {
+    return this.#spec;
+  }
+
+  /** The channels of each vertex (input, interior vertices, output), as `nb101VertexChannels` gives them. */
+  get vertexChannels(): readonly number[] {
+    return this.#channels;
+  }
+
   forward(x: Tensor): Tensor {
     const { matrix } = this.#spec;
     const n = matrix.length;

@@ -43,6 +43,11 @@ export class DagCell extends Layer {
     for (const v of vertices) this.ops.push(v.op);
   }
 
+  /** For each vertex, the states its edges read (0: the cell's input, k: vertex k), in `edges` order. */
+  get sources(): readonly (readonly number[])[] {
+    return this.#from;
+  }
+
   forward(x: Tensor): Tensor {
     const states: Tensor[] = [x];
     let edge = 0;
