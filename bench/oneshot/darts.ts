@@ -10,10 +10,13 @@
  * Each search is saved as JSON under bench/results/oneshot-darts/; `--report` rebuilds the Markdown.
  *
  * The reduced setting (defaults): C = 8, N = 1 (5 search cells: normal, reduce, normal, reduce,
- * normal), 5,000 CIFAR-10 training images (2,500 weights, 2,500 α), batch 64, 4 epochs.
+ * normal), 2,000 CIFAR-10 training images (1,000 weights, 1,000 α), batch 64, 2 epochs (15 steps
+ * each). Sized from a pipeline check under heavy load (about 1.5 CPU-minutes per step, α step +
+ * weight step, peak RSS about 8 GB): 30 steps should fit 30 minutes on the 2 cores when they are
+ * free; check on a quiet machine before trusting the budget.
  *
- *   npx tsc -p . && node dist/bench/oneshot/darts.js [--methods darts,gdas] [--seeds 1] [--epochs 4]
- *     [--subset 5000] [--channels 8] [--cells 1] [--batch 64] [--budget-minutes 30] [--threads T] [--out DIR] [--report]
+ *   npx tsc -p . && node dist/bench/oneshot/darts.js [--methods darts,gdas] [--seeds 1] [--epochs 2]
+ *     [--subset 2000] [--channels 8] [--cells 1] [--batch 64] [--budget-minutes 30] [--threads T] [--out DIR] [--report]
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -29,8 +32,8 @@ const args = process.argv.slice(2);
 const flag = (name: string, fallback: string): string => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback);
 const methods = flag('methods', ONESHOT_METHODS.join(',')).split(',') as OneShotMethodName[];
 const seeds = Number(flag('seeds', '1'));
-const epochs = Number(flag('epochs', '4'));
-const subset = Number(flag('subset', '5000'));
+const epochs = Number(flag('epochs', '2'));
+const subset = Number(flag('subset', '2000'));
 const channels = Number(flag('channels', '8'));
 const cells = Number(flag('cells', '1'));
 const batchSize = Number(flag('batch', '64'));
