@@ -1,4 +1,5 @@
 import { SampleError } from '../errors.js';
+import { DARTS_CELLS, DARTS_NODES, DARTS_OPS, DartsSpace, dartsInputLabel, dartsOpLabel } from '../space/darts.js';
 import { NB201_EDGES, NB201_OPS, Nb201Space } from '../space/nb201.js';
 import type { Sample } from '../space/types.js';
 
@@ -30,7 +31,7 @@ export interface CellSpec {
    * stronger): always a valid sample of the space.
    */
   derive(weights: Readonly<Record<string, readonly (readonly number[])[]>>): Sample;
-  /** Number of `skipOperation` edges in a derived sample (over all kinds). */
+  /** Number of `skipOperation` edges in a derived sample (NB201: its one cell; DARTS: the normal cell, as DARTS+ counts). */
   skipCount(sample: Sample): number;
   /** The sample's official text form. */
   format(sample: Sample): string;
@@ -42,7 +43,7 @@ export interface CellSpec {
 export interface CellEdge {
   readonly from: number;
   readonly to: number;
-  /** The space's leaf label of this edge's operation (NB201: `edge_{to}_{from}`). */
+  /** The edge's name: NB201 the space's leaf label of its operation (`edge_{to}_{from}`); DARTS the same form, no leaf of its own (a node's two kept edges fill its input and op leaves). */
   readonly label: string;
 }
 
@@ -91,7 +92,74 @@ export function nb201CellSpec(): CellSpec {
   };
 }
 
-/** The cell spaces one-shot search knows, by space name. The DARTS cell joins here after the DARTS network lands. */
+/** DARTS' `PRIMITIVES`: the supernet's operations, `none` (the zero operation) first; a derived genotype never takes `none`. */
+export const DARTS_SEARCH_OPS: readonly string[] = ['none', ...DARTS_OPS];
+
+/** A number for ranking: NaN (a diverged α) ranks below everything. */
+const rank = (v: number): number => (Number.isNaN(v) ? -Infinity : v);
+
+/**
+ * The DARTS cell: 2 inputs (the two previous cells), 4 computed nodes 2…5, node k fed by every
+ * earlier node (14 edges, in DARTS' and NAS-Bench-301's order: node 2 from 0, 1; node 3 from 0, 1,
+ * 2; …), 8 operations with `none`, output the concatenation of nodes 2…5, normal and reduction
+ * cells with their own α. Derivation as DARTS' `genotype()`: per node, the two incoming edges whose
+ * strongest non-`none` operation is strongest (ties: the earlier edge), each with that operation
+ * (ties: the earlier operation), the stronger edge as `input_0`. Strengths are softmax(α) (PC-DARTS:
+ * times the normalised β). The result is always a valid sample of the `darts` space.
+ */
+export function dartsCellSpec(): CellSpec {
+  const space = new DartsSpace();
+  const edges: CellEdge[] = DARTS_NODES.flatMap((to) => Array.from({ length: to }, (_, from) => ({ from, to, label: `edge_${to}_${from}` })));
+  const ops = DARTS_SEARCH_OPS;
+  const none = ops.indexOf('none');
+  return {
+    space: 'darts',
+    operations: ops,
+    inputs: 2,
+    nodes: 4,
+    edges,
+    output: 'concat',
+    kinds: DARTS_CELLS,
+    skipOperation: 'skip_connect',
+    derive(weights) {
+      const out: Record<string, string | number> = {};
+      for (const kind of DARTS_CELLS) {
+        const w = weights[kind];
+        if (!w || w.length !== edges.length || w.some((row) => row.length !== ops.length)) {
+          throw new SampleError('SAMPLE_INVALID_VALUE', `darts derive: weights must be {normal, reduce: ${edges.length} rows of ${ops.length} each}, got ${JSON.stringify(Object.keys(weights))} with ${w?.length ?? 0} ${kind} rows`, null);
+        }
+        // Per edge: its strongest operation other than `none` (the first of equals) and that strength.
+        const best = w.map((row) => {
+          let k = none === 0 ? 1 : 0;
+          for (let j = 0; j < row.length; j++) if (j !== none && rank(row[j]) > rank(row[k])) k = j;
+          return { op: ops[k], strength: rank(row[k]) };
+        });
+        for (const node of DARTS_NODES) {
+          const incoming = edges.flatMap((e, i) => (e.to === node ? [i] : []));
+          // A stable sort: equal strengths keep the earlier edge first, as DARTS' Python `sorted`.
+          const kept = [...incoming].sort((a, b) => best[b].strength - best[a].strength || a - b).slice(0, 2);
+          kept.forEach((e, slot) => {
+            out[dartsInputLabel(kind, node, slot)] = edges[e].from;
+            out[dartsOpLabel(kind, node, slot)] = best[e].op;
+          });
+        }
+      }
+      return space.freeze(out);
+    },
+    skipCount(sample) {
+      return DARTS_NODES.reduce((n, node) => n + [0, 1].filter((slot) => sample[dartsOpLabel('normal', node, slot)] === 'skip_connect').length, 0);
+    },
+    format(sample) {
+      return space.format(sample);
+    },
+    parse(text) {
+      return space.parse(text);
+    },
+  };
+}
+
+/** The cell spaces one-shot search knows, by space name. */
 export const CELL_SPECS: Readonly<Record<string, () => CellSpec>> = {
   nb201: nb201CellSpec,
+  darts: dartsCellSpec,
 };

@@ -12,6 +12,7 @@ import { CELL_SPECS, type CellSpec } from './cell-spec.js';
 import { createMethod, lossOf, type MethodOptions, type OneShotMethod, type OneShotMethodName, type StepContext, type TensorBatch } from './methods/index.js';
 import { encodeSearchState, restoreSearchState } from './state.js';
 import { Nb201Supernet, type Supernet } from './supernet.js';
+import { DartsSupernet } from './darts-supernet.js';
 
 /** Everything that defines a one-shot search (the same settings give the same search, to the bit with one thread). */
 export interface OneShotSettings {
@@ -124,11 +125,12 @@ export function searchData(trainSet: ImageDataset, settings: Pick<OneShotSetting
   return { train: halves.train, val: halves.validation };
 }
 
-/** Builds the supernet of a space (NB201 now; the DARTS network joins here). */
+/** Builds the supernet of a space: `cells` is N, the cells per stage (NB201: 3N search cells; DARTS: 3N + 2, two of them reductions). */
 export function buildSupernet(spec: CellSpec, settings: Pick<OneShotSettings, 'channels' | 'cells'>, method: OneShotMethod, data: ImageDataset, generator: Generator): Supernet {
   if (spec.space === 'nb201') {
     return new Nb201Supernet(spec, { channels: settings.channels, cells: settings.cells, numClasses: data.classes.length, inChannels: data.shape.channels, partial: method.partial, generator });
   }
+  if (spec.space === 'darts') return new DartsSupernet(spec, { channels: settings.channels, cells: settings.cells, numClasses: data.classes.length, inChannels: data.shape.channels, partial: method.partial, generator });
   throw new RangeError(`one-shot search: no supernet for space ${JSON.stringify(spec.space)} yet`);
 }
 
