@@ -10,6 +10,7 @@ import { RandomScalarization } from './random-scalarization.js';
 import { MetaQnn } from './metaqnn.js';
 import { Hyperband } from './hyperband.js';
 import { Bohb } from './bohb.js';
+import { Asha } from './asha.js';
 import { BayesianOptimization } from './bayesian-optimization.js';
 import { Bananas } from './bananas.js';
 import { Pnas } from './pnas.js';
@@ -24,6 +25,7 @@ export const STRATEGIES: Readonly<Record<string, StrategyFactory>> = {
   metaqnn: deduplicating((context, options) => new MetaQnn(context, options)),
   hyperband: deduplicating((context, options) => new Hyperband(context, options)),
   bohb: deduplicating((context, options) => new Bohb(context, options)),
+  asha: deduplicating((context, options) => new Asha(context, options)),
   rea: deduplicating((context, options) => new RegularizedEvolution(context, options)),
   local: (context, options) => new LocalSearch(context, options),
   ga: deduplicating((context, options) => new GeneticAlgorithm(context, options)),
