@@ -2,7 +2,7 @@ import { Nb201Table, type Nb201Dataset, type Nb201Signal } from '../estimate/nb2
 import { TabularEstimator } from '../estimate/tabular.js';
 import { Nb201Space } from '../space/nb201.js';
 import { createStrategy } from '../strategy/registry.js';
-import { checkSeeds, SearchRun, summarizeRuns, type BenchSummary, type SearchLimits } from './search-run.js';
+import { benchReport, checkSeeds, SearchRun, summarizeRuns, type BenchSummary, type SearchLimits } from './search-run.js';
 
 /** One search of one strategy on the NAS-Bench-201 table. */
 export interface Nb201SearchOptions extends SearchLimits {
@@ -95,23 +95,8 @@ export function runNb201Benchmark(table: Nb201Table, options: Nb201BenchmarkOpti
   for (let k = 0; k < seeds; k++) runs.push(runNb201Search(table, { ...options, dataset, signal, seed: seedBase + k }));
 
   const summary = summarizeRuns(runs.map((r) => ({ reported: r.best.reported, signal: r.best.signal, curve: r.curve, queries: r.queries, strategyMs: r.strategyMs })));
-  // Key order as the contract prints it.
-  return {
-    benchmark: 'nb201',
-    dataset,
-    strategy: options.strategy,
-    signal,
-    report: 'test_200ep_mean',
-    seeds: summary.seeds,
-    queries: summary.queries,
-    budget_seconds: options.budgetSeconds ?? null,
-    final: summary.final,
-    curve: summary.curve,
-    signal_final: summary.signal_final,
+  return benchReport({ benchmark: 'nb201' as const, dataset, strategy: options.strategy, signal, report: 'test_200ep_mean' as const }, summary, options.budgetSeconds, {
     signal_optimum: maxOf(table.column(`${dataset}_${signal}`)),
     optimum: maxOf(table.column(`${dataset}_test_200ep_mean`)),
-    ms_per_query: summary.ms_per_query,
-    per_seed: summary.per_seed,
-    per_seed_curve: summary.per_seed_curve,
-  };
+  });
 }

@@ -3,7 +3,7 @@ import { DartsSpace } from '../space/darts.js';
 import type { Sample } from '../space/types.js';
 import { createStrategy } from '../strategy/registry.js';
 import { round } from './stats.js';
-import { checkSeeds, SearchRun, summarizeRuns, type BenchSummary, type SearchLimits } from './search-run.js';
+import { benchReport, checkSeeds, SearchRun, summarizeRuns, type BenchSummary, type SearchLimits } from './search-run.js';
 
 /**
  * Strategies that take a fidelity axis (options `fidelities`, `min_fidelity`, `max_fidelity`). On
@@ -93,23 +93,10 @@ export async function runNb301Benchmark(surrogate: Nb301Surrogate, options: Nb30
     })),
   );
   const bestSeed = reported.reduce((b, v, k) => (v > reported[b] ? k : b), 0);
-  // Key order as the contract prints `bench nb201`.
-  return {
-    benchmark: 'nb301',
-    strategy: options.strategy,
-    signal: `valid_${epochs}ep`,
-    report: 'valid_98ep',
-    epochs,
-    fidelity,
-    seeds: summary.seeds,
-    queries: summary.queries,
-    budget_seconds: options.budgetSeconds ?? null,
-    final: summary.final,
-    curve: summary.curve,
-    signal_final: summary.signal_final,
-    ms_per_query: summary.ms_per_query,
-    best: { genotype: space.format(outcomes[bestSeed].best.id), predicted: round(reported[bestSeed]) },
-    per_seed: summary.per_seed,
-    per_seed_curve: summary.per_seed_curve,
-  };
+  return benchReport(
+    { benchmark: 'nb301' as const, strategy: options.strategy, signal: `valid_${epochs}ep`, report: 'valid_98ep' as const, epochs, fidelity },
+    summary,
+    options.budgetSeconds,
+    { best: { genotype: space.format(outcomes[bestSeed].best.id), predicted: round(reported[bestSeed]) } },
+  );
 }

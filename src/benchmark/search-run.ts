@@ -179,3 +179,17 @@ export function summarizeRuns(runs: readonly ScoredRun[]): BenchSummary {
     per_seed_curve: perSeedCurve,
   };
 }
+
+/**
+ * A `bench` report in the contract's key order: the benchmark's own head fields, the shared
+ * summary, the benchmark's extra fields, then the strategy time and the per-seed lists.
+ */
+export function benchReport<Head extends object, Extra extends object>(
+  head: Head,
+  summary: BenchSummary,
+  budgetSeconds: number | undefined,
+  extra: Extra,
+): Head & BenchSummary & { readonly budget_seconds: number | null } & Extra {
+  const { seeds, queries, final, curve, signal_final, ms_per_query, per_seed, per_seed_curve } = summary;
+  return { ...head, seeds, queries, budget_seconds: budgetSeconds ?? null, final, curve, signal_final, ...extra, ms_per_query, per_seed, per_seed_curve };
+}
