@@ -81,3 +81,10 @@ test('cli: bench nb301 bad usage exits 2; a missing model exits 1 naming its pat
   assert.equal(r.status, 1);
   assert.ok(r.stderr.includes(join(empty, 'nb301', 'model_v2.onnx')), r.stderr);
 });
+
+test('stats: spearman is 1 for the same order, -1 for the reverse, ties share their average rank', async () => {
+  const { spearman } = await import('../../src/benchmark/stats.js');
+  assert.equal(spearman([1, 2, 3, 4], [10, 20, 30, 45]), 1);
+  assert.equal(spearman([1, 2, 3, 4], [4, 3, 2, 1]), -1);
+  assert.ok(Math.abs(spearman([1, 1, 2, 3], [1, 2, 3, 4]) - 4.5 / Math.sqrt(22.5)) < 1e-12);
+});
