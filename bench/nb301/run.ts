@@ -38,6 +38,7 @@ interface Cell {
   readonly queries?: number;
   readonly budgetSeconds?: number;
   readonly fidelity: 'epochs' | 'full';
+  readonly options?: Record<string, unknown>;
 }
 
 function cells(strategies: readonly string[], kinds: readonly string[]): Cell[] {
@@ -55,7 +56,17 @@ function cells(strategies: readonly string[], kinds: readonly string[]): Cell[] 
       out.push({ id: `${strategy}__full__${kind}`, strategy, budgetSeconds: BUDGETS[kind], fidelity: 'full' });
     }
   }
+  // ASHA starting at 11 epochs (early-stopping rate 2), since 1 and 4 epochs rank genotypes poorly here.
+  for (const kind of kinds.filter((k) => k in BUDGETS && strategies.includes('asha'))) {
+    out.push({ id: `asha-s2__epochs__${kind}`, strategy: 'asha', budgetSeconds: BUDGETS[kind], fidelity: 'epochs', options: { early_stopping_rate: 2 } });
+  }
   out.push(...query(strategies.filter((s) => SLOW.includes(s))));
+  // The slow model-based strategies at 100 queries only (300 did not fit the session), fastest
+  // first; BANANAS also on the adjacency encoding, about 8 times faster than its path encoding here.
+  if (kinds.includes('q100')) {
+    for (const strategy of ['pnas', 'bo-gp'].filter((x) => strategies.includes(x))) out.push({ id: `${strategy}__q100`, strategy, queries: 100, fidelity: 'full' });
+    if (strategies.includes('bananas')) out.push({ id: 'bananas-adjacency__q100', strategy: 'bananas', queries: 100, fidelity: 'full', options: { encoding: 'adjacency' } });
+  }
   return out;
 }
 
@@ -132,8 +143,13 @@ async function report(strategies: readonly string[]): Promise<string> {
   for (const { s, r } of rows) {
     lines.push(`| ${s} | ${at(r, 100)} | ${at(r, 300)} | ${r.best.predicted.toFixed(2)} | ${r.ms_per_query.toFixed(2)} | ${NASLIB_PUBLISHED[s] ?? ''} |`);
   }
+  // The slow strategies that ran 100 queries only (their "best returned" is of 30 searches of 100 queries).
+  const short = [...strategies.map((s) => ({ s, id: `${s}__q100` })), { s: 'bananas, adjacency encoding', id: 'bananas-adjacency__q100' }]
+    .map(({ s, id }) => ({ s, r: load(id) }))
+    .filter((x): x is { s: string; r: Nb301BenchmarkReport } => x.r !== null);
+  for (const { s, r } of short) lines.push(`| ${s} (100 queries only) | ${at(r, 100)} | – | ${r.best.predicted.toFixed(2)} | ${r.ms_per_query.toFixed(2)} | ${NASLIB_PUBLISHED[s] ?? ''} |`);
   const missing = strategies.filter((s) => !load(`${s}__q300`));
-  if (missing.length > 0) lines.push('', `Not run (did not finish before the deadline): ${missing.join(', ')}.`);
+  if (missing.length > 0) lines.push('', `Not run at 300 queries (did not fit before the session's deadline): ${missing.join(', ')}; of these, ${short.length > 0 ? short.map((x) => x.s).join(', ') : 'none'} ran 100 queries over 30 seeds.`);
   const random = load('random__q300');
   if (random) {
     lines.push('', 'Paired against random search on the same seeds (at 300 queries; t > 2.045 is the two-sided 5 % point at 29 degrees of freedom):', '', '| strategy | mean difference | t | wins / losses / ties |', '|---|---|---|---|');
@@ -164,6 +180,15 @@ async function report(strategies: readonly string[]): Promise<string> {
       lines.push(`| ${s} | ${axis === 'epochs' ? 'epochs 1–98' : '98 only'} | ${a ? fmt(a.final.mean, a.final.std, a.seeds) : '–'} | ${a?.queries ?? ''} | ${b ? fmt(b.final.mean, b.final.std, b.seeds) : '–'} | ${b?.queries ?? ''} | ${tt} |`);
     }
   }
+  const s2 = ['b500k', 'b1500k'].map((kind) => load(`asha-s2__epochs__${kind}`));
+  if (s2.some((r) => r)) {
+    const cell = (r: Nb301BenchmarkReport | null): string => (r ? `${fmt(r.final.mean, r.final.std, r.seeds)} | ${r.queries}` : '– | ');
+    const t = (kind: string, r: Nb301BenchmarkReport | null): string => {
+      const y = load(`asha__full__${kind}`);
+      return r && y ? pairedDifference(r.per_seed, y.per_seed).t.toFixed(2) : '';
+    };
+    lines.push(`| asha, early_stopping_rate 2 | epochs 11–98 | ${cell(s2[0])} | ${cell(s2[1])} | ${t('b500k', s2[0])} / ${t('b1500k', s2[1])} |`);
+  }
   lines.push('', 'How well the rungs\' epochs rank genotypes as 98 epochs do (1,000 uniform genotypes, seed 0; the surrogate\'s predictions):', '');
   lines.push(...(await fidelityRows(surrogate)));
   lines.push('');
@@ -192,7 +217,7 @@ async function main(): Promise<void> {
   for (const cell of cells(strategies, kinds)) {
     if (load(cell.id)) continue;
     const t0 = Date.now();
-    const r = await runNb301Benchmark(surrogate, { strategy: cell.strategy, queries: cell.queries, budgetSeconds: cell.budgetSeconds, fidelity: cell.fidelity, seeds, seedBase: 0 });
+    const r = await runNb301Benchmark(surrogate, { strategy: cell.strategy, strategyOptions: cell.options, queries: cell.queries, budgetSeconds: cell.budgetSeconds, fidelity: cell.fidelity, seeds, seedBase: 0 });
     writeFileSync(join(OUT, `${cell.id}.json`), JSON.stringify(r) + '\n');
     console.error(`${cell.id}: ${r.final.mean.toFixed(2)} ± ${r.final.std.toFixed(2)} (${r.queries} queries, ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   }
