@@ -37,9 +37,20 @@ export class AshaRungs {
     this.promoted = fidelities.map(() => new Set());
   }
 
-  /** Records the result of configuration `id` at rung `rung`. */
+  /** Records the result of configuration `id` at rung `rung` (kept in rank order: best first, ties by smaller id). */
   record(rung: number, id: number, value: number): void {
-    this.results[rung].push({ id, value });
+    const list = this.results[rung];
+    // Binary search for the first entry ranked below the new one; a rung stays sorted, so `top` and
+    // `promote` read a prefix instead of sorting every rung on every ask.
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const e = list[mid];
+      if (e.value > value || (e.value === value && e.id < id)) lo = mid + 1;
+      else hi = mid;
+    }
+    list.splice(lo, 0, { id, value });
   }
 
   /** Number of results at a rung. */
@@ -50,10 +61,7 @@ export class AshaRungs {
   /** The ids of the top ⌊n/η⌋ results of a rung, best first (ties: smaller id first). */
   top(rung: number): number[] {
     const k = Math.floor(this.results[rung].length / this.eta);
-    return [...this.results[rung]]
-      .sort((a, b) => b.value - a.value || a.id - b.id)
-      .slice(0, k)
-      .map((r) => r.id);
+    return this.results[rung].slice(0, k).map((r) => r.id);
   }
 
   /** Whether `value` would rank among the top ⌊(n+1)/η⌋ of rung `rung` if it were added (the pruner's question). */
@@ -70,8 +78,11 @@ export class AshaRungs {
    */
   promote(): { id: number; rung: number } | null {
     for (let rung = this.fidelities.length - 2; rung >= 0; rung--) {
-      const id = this.top(rung).find((candidate) => !this.promoted[rung].has(candidate));
-      if (id !== undefined) {
+      const list = this.results[rung];
+      const k = Math.floor(list.length / this.eta);
+      for (let i = 0; i < k; i++) {
+        const id = list[i].id;
+        if (this.promoted[rung].has(id)) continue;
         this.promoted[rung].add(id);
         return { id, rung: rung + 1 };
       }

@@ -6,6 +6,7 @@ import { NB201_OPS, Nb201Space } from '../../src/space/nb201.js';
 import type { Sample } from '../../src/space/types.js';
 import { Asha, AshaRungs } from '../../src/strategy/asha.js';
 import { createStrategy } from '../../src/strategy/registry.js';
+import { Rng } from '../../src/util/rng.js';
 
 const space = new Nb201Space();
 /** An injective synthetic value: the cell read as a base-5 number. */
@@ -36,6 +37,21 @@ test('asha rungs: promote the best of the top 1/η of the highest rung that has 
   assert.equal(rungs.wouldBeTop(1, 31), true);
   assert.equal(rungs.wouldBeTop(1, 26), false);
   assert.throws(() => new AshaRungs([3, 3], 3), RangeError);
+});
+
+test('asha rungs: a rung kept in rank order gives the same top as sorting it, ties by smaller id', () => {
+  const rng = new Rng(7);
+  const rungs = new AshaRungs([1, 3], 3);
+  const all: { id: number; value: number }[] = [];
+  for (let id = 0; id < 300; id++) {
+    // Few distinct values, so that ties are common.
+    const value = rng.int(20);
+    rungs.record(0, id, value);
+    all.push({ id, value });
+    const k = Math.floor(all.length / 3);
+    const naive = [...all].sort((a, b) => b.value - a.value || a.id - b.id).slice(0, k).map((r) => r.id);
+    assert.deepEqual(rungs.top(0), naive);
+  }
 });
 
 test('asha: starts configurations at the bottom rung and promotes the best to the next fidelity', () => {
