@@ -149,7 +149,17 @@ async function report(strategies: readonly string[]): Promise<string> {
     .filter((x): x is { s: string; r: Nb301BenchmarkReport } => x.r !== null);
   for (const { s, r } of short) lines.push(`| ${s} (100 queries only) | ${at(r, 100)} | – | ${r.best.predicted.toFixed(2)} | ${r.ms_per_query.toFixed(2)} | ${NASLIB_PUBLISHED[s] ?? ''} |`);
   const missing = strategies.filter((s) => !load(`${s}__q300`));
-  if (missing.length > 0) lines.push('', `Not run at 300 queries (did not fit before the session's deadline): ${missing.join(', ')}; of these, ${short.length > 0 ? short.map((x) => x.s).join(', ') : 'none'} ran 100 queries over 30 seeds.`);
+  if (missing.length > 0) {
+    const ran100 = missing.filter((s) => load(`${s}__q100`));
+    lines.push(
+      '',
+      `Missing: ${missing.join(', ')} at 300 queries (they did not fit before the session's deadline on the shared machine). ` +
+        `${ran100.length > 0 ? `${ran100.join(' and ')} ran 100 queries over 30 seeds with their defaults. ` : ''}` +
+        (missing.includes('bananas') && !load('bananas__q100')
+          ? `bananas did not run with its default path encoding (5,600 features on this space; about 3.5 s per query in a 60-query probe under load); it ran 100 queries over 30 seeds on the adjacency encoding (\`--option encoding=adjacency\`), marked as such.`
+          : ''),
+    );
+  }
   const random = load('random__q300');
   if (random) {
     lines.push('', 'Paired against random search on the same seeds (at 300 queries; t > 2.045 is the two-sided 5 % point at 29 degrees of freedom):', '', '| strategy | mean difference | t | wins / losses / ties |', '|---|---|---|---|');
