@@ -39,3 +39,31 @@ export function pairedDifference(a: readonly number[], b: readonly number[]): { 
     ties: d.filter((x) => x === 0).length,
   };
 }
+
+/** Ranks from 1, ties sharing their average rank. */
+function ranks(values: readonly number[]): number[] {
+  const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
+  const out = new Array<number>(values.length);
+  for (let i = 0; i < order.length; ) {
+    let j = i;
+    while (j + 1 < order.length && order[j + 1][0] === order[i][0]) j++;
+    for (let k = i; k <= j; k++) out[order[k][1]] = (i + j) / 2 + 1;
+    i = j + 1;
+  }
+  return out;
+}
+
+/** Spearman's rank correlation of two equally long lists (Pearson's on the ranks, ties averaged). */
+export function spearman(a: readonly number[], b: readonly number[]): number {
+  if (a.length !== b.length || a.length < 2) throw new RangeError('spearman: need two lists of equal length ≥ 2');
+  const ra = ranks(a);
+  const rb = ranks(b);
+  const mean = (ra.length + 1) / 2;
+  let num = 0, da = 0, db = 0;
+  for (let i = 0; i < ra.length; i++) {
+    num += (ra[i] - mean) * (rb[i] - mean);
+    da += (ra[i] - mean) ** 2;
+    db += (rb[i] - mean) ** 2;
+  }
+  return num / Math.sqrt(da * db);
+}

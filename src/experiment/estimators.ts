@@ -4,6 +4,8 @@ import { NB201_DATASETS, NB201_SIGNALS, Nb201Table } from '../estimate/nb201-tab
 import { TabularEstimator } from '../estimate/tabular.js';
 import type { Estimator } from '../estimate/types.js';
 import { TrainingEstimator } from '../estimate/training.js';
+import { NB301_MAX_EPOCHS, NB301_MIN_EPOCHS, Nb301Surrogate, SurrogateEstimator } from '../estimate/nb301-surrogate.js';
+import { DartsSpace } from '../space/darts.js';
 import { DATASET_NAMES, type DatasetName } from '../engine/data/load.js';
 import { ENGINE_FIX, engineAvailable } from '../engine/binding.js';
 import { isTrainable, trainableSpaceNames } from '../engine/models/networks.js';
@@ -198,6 +200,53 @@ const train: EstimatorDefinition = {
   },
 };
 
+const surrogateSchema = z.strictObject({
+  name: z.literal('surrogate'),
+  benchmark: z.enum(['nb301']).default('nb301'),
+  epochs: z.number().int().min(NB301_MIN_EPOCHS).max(NB301_MAX_EPOCHS).default(NB301_MAX_EPOCHS),
+});
+
+/** Options of the `surrogate` estimator section, defaults applied. */
+export type SurrogateSection = z.infer<typeof surrogateSchema>;
+
+const surrogate: EstimatorDefinition = {
+  schema: surrogateSchema as unknown as z.ZodType<Record<string, unknown>>,
+  fields: Object.keys(surrogateSchema.shape),
+  description: 'the NAS-Bench-301 surrogate (benchmark nb301, space darts): predicted CIFAR-10 validation accuracy after `epochs` (1-98; a proposal\'s fidelity overrides), cost = predicted training time; the final step reports the prediction at 98 epochs',
+  create(raw, context) {
+    const options = raw as SurrogateSection;
+    const space = context.space;
+    if (!(space instanceof DartsSpace)) {
+      throw new ConfigError('ESTIMATOR_SPACE_MISMATCH', `estimator.benchmark: nb301 needs space: darts, but the config's space is ${JSON.stringify(space.name)}; set space: darts or choose another estimator`);
+    }
+    // Fail at once on a missing model; loading it (onnxruntime) waits for the first estimate.
+    Nb301Surrogate.checkPresent(context.dataDir);
+    let loaded: Promise<SurrogateEstimator> | undefined;
+    const load = (): Promise<SurrogateEstimator> => (loaded ??= Nb301Surrogate.load(context.dataDir).then((model) => new SurrogateEstimator(model, space, { epochs: options.epochs })));
+    return {
+      estimator: { name: 'surrogate', estimate: async (sample, request) => (await load()).estimate(sample, request) },
+      reportName: `nb301_valid_${NB301_MAX_EPOCHS}ep`,
+      async final(sample) {
+        const estimator = await load();
+        const [signal, report] = await estimator.predict([{ sample }, { sample, epochs: NB301_MAX_EPOCHS }]);
+        return {
+          testAccuracy: report.accuracy,
+          model: {
+            space: space.name,
+            arch: space.format(sample),
+            benchmark: 'nb301',
+            epochs: options.epochs,
+            signal_value: signal.accuracy,
+            report: `nb301_valid_${NB301_MAX_EPOCHS}ep (predicted)`,
+            test_accuracy: report.accuracy,
+            runtime_seconds: report.runtimeSeconds,
+          },
+        };
+      },
+    };
+  },
+};
+
 /** Estimators that are planned but not available yet: named so that configs naming them get a clear answer. */
 const NOT_YET = ['oneshot', 'weight_sharing'];
 
@@ -205,6 +254,7 @@ const NOT_YET = ['oneshot', 'weight_sharing'];
 export const ESTIMATORS: Readonly<Record<string, EstimatorDefinition>> = {
   tabular,
   train,
+  surrogate,
 };
 
 /** Validates an `estimator:` section and returns its definition and options (defaults applied). */

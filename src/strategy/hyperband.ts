@@ -80,10 +80,11 @@ export function fidelityBrackets(given: HyperbandOptions): FidelityBracket[] {
   const min = options.min_fidelity ?? offered[0];
   const max = options.max_fidelity ?? offered[offered.length - 1];
   const usable = offered.filter((f) => f >= min && f <= max);
-  if (!(max > min) || usable.length === 0) {
+  // min = max is allowed: one rung, every configuration at that fidelity (the full-fidelity baseline).
+  if (!(max >= min) || usable.length === 0) {
     throw new ConfigError(
       'BAD_STRATEGY_OPTION',
-      `hyperband: options min_fidelity (${min}) and max_fidelity (${max}) must satisfy min < max with at least one of fidelities (${offered.join(', ')}) between them`,
+      `hyperband: options min_fidelity (${min}) and max_fidelity (${max}) must satisfy min <= max with at least one of fidelities (${offered.join(', ')}) between them`,
     );
   }
   const snap = (f: number): number => usable.reduce((best, u) => (Math.abs(Math.log(u / f)) <= Math.abs(Math.log(best / f)) ? u : best));

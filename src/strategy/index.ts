@@ -11,6 +11,7 @@ export { RandomScalarization, RandomScalarizationOptions } from './random-scalar
 export { MetaQnn, MetaQnnOptions, metaQnnEpsilon } from './metaqnn.js';
 export { Hyperband, HyperbandOptions, fidelityBrackets, hyperbandBrackets, type FidelityBracket, type HyperbandBracket, type HyperbandRung } from './hyperband.js';
 export { Bohb, BohbOptions } from './bohb.js';
+export { Asha, AshaOptions, AshaRungs } from './asha.js';
 export { crowdingDistance, dominates, hypervolume, nonDominatedSort, paretoFront } from './pareto.js';
 export { BayesianOptimization, BayesianOptimizationOptions } from './bayesian-optimization.js';
 export { Bananas, BananasOptions } from './bananas.js';

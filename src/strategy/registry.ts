@@ -10,6 +10,7 @@ import { RandomScalarization, type RandomScalarizationOptions } from './random-s
 import { MetaQnn, type MetaQnnOptions } from './metaqnn.js';
 import { Hyperband, type HyperbandOptions } from './hyperband.js';
 import { Bohb, type BohbOptions } from './bohb.js';
+import { Asha, type AshaOptions } from './asha.js';
 import { BayesianOptimization, type BayesianOptimizationOptions } from './bayesian-optimization.js';
 import { Bananas, type BananasOptions } from './bananas.js';
 import { Pnas, type PnasOptions } from './pnas.js';
@@ -24,6 +25,7 @@ export const STRATEGIES: Readonly<Record<string, StrategyFactory>> = {
   metaqnn: deduplicating((context, options) => new MetaQnn(context, options)),
   hyperband: deduplicating((context, options) => new Hyperband(context, options)),
   bohb: deduplicating((context, options) => new Bohb(context, options)),
+  asha: deduplicating((context, options) => new Asha(context, options)),
   rea: deduplicating((context, options) => new RegularizedEvolution(context, options)),
   local: (context, options) => new LocalSearch(context, options),
   ga: deduplicating((context, options) => new GeneticAlgorithm(context, options)),
@@ -48,6 +50,7 @@ export interface StrategyOptionsByName {
   metaqnn: MetaQnnOptions & DedupOption;
   hyperband: HyperbandOptions & DedupOption;
   bohb: BohbOptions & DedupOption;
+  asha: AshaOptions & DedupOption;
   rea: RegularizedEvolutionOptions & DedupOption;
   local: LocalSearchOptions;
   ga: GeneticAlgorithmOptions & DedupOption;
