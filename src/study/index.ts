@@ -1,0 +1,11 @@
+/**
+ * Define-by-run studies (Optuna's `trial.suggest_*` over naskit's strategies and storage) and the
+ * one-call image classifier. The classifier needs the libtorch engine, loaded only when it trains.
+ */
+export { createStudy, Study, type Direction, type MedianPrunerOptions, type StudyConfig, type StudyOptions, type StudyTrial } from './study.js';
+export { Trial } from './trial.js';
+export type { Objective, OptimizeOptions, OptimizeSummary } from './optimize.js';
+export type { Distribution } from './distributions.js';
+export { LearntSpace } from './learnt-space.js';
+export { StudySampler, type SamplerSettings, type StudyProposal, type StudyTell } from './sampler.js';
+export { TrialPruned } from '../estimate/types.js';
