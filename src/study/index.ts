@@ -9,3 +9,5 @@ export type { Distribution } from './distributions.js';
 export { LearntSpace } from './learnt-space.js';
 export { StudySampler, type SamplerSettings, type StudyProposal, type StudyTell } from './sampler.js';
 export { TrialPruned } from '../estimate/types.js';
+export { ImageClassifier, type FitSummary, type ImageClassifierOptions } from './image-classifier.js';
+export type { ImageInput, Images } from './image-input.js';

@@ -192,3 +192,18 @@ test('study: two processes share one SQLite study (exact count, one replayable l
     db.done();
   }
 });
+
+test('study: every registered strategy works as the sampler, and a fresh process replays its log (space grown included)', async () => {
+  const { STRATEGIES } = await import('../../src/strategy/registry.js');
+  const { MemoryStore } = await import('../../src/experiment/memory-store.js');
+  for (const strategy of Object.keys(STRATEGIES)) {
+    const store = new MemoryStore();
+    const study = await createStudy({ storage: store, name: 'all', strategy, seed: 2, startupTrials: 3 });
+    await study.optimize(conditionalObjective, { trials: 14, workers: 2 });
+    // A new Study object has a new sampler: it rebuilds every strategy generation from the stored log.
+    const again = await createStudy({ storage: store, name: 'all' });
+    await again.optimize(conditionalObjective, { trials: 2 });
+    assert.equal(again.trials.filter((t) => t.state === 'complete').length, 16, strategy);
+    assert.ok((again.learntSpace()?.leaves().length ?? 0) >= 3, strategy);
+  }
+});
