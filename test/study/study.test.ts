@@ -207,3 +207,24 @@ test('study: every registered strategy works as the sampler, and a fresh process
     assert.ok((again.learntSpace()?.leaves().length ?? 0) >= 3, strategy);
   }
 });
+
+test('study: PostgreSQL storage: two Study objects with two workers each share one study', async () => {
+  const { dropSchema, pgUrl, uniqueSchema } = await import('../experiment/helpers.js');
+  const schema = uniqueSchema('naskit_study');
+  try {
+    const a = await createStudy({ storage: pgUrl(schema), name: 'pg', strategy: 'bo-gp', seed: 9, startupTrials: 4 });
+    const b = await createStudy({ storage: pgUrl(schema), name: 'pg' });
+    const slow = async (trial: Trial) => {
+      await new Promise((resolve) => setTimeout(resolve, 3));
+      return conditionalObjective(trial);
+    };
+    await Promise.all([a.optimize(slow, { maxTrials: 30, workers: 2 }), b.optimize(slow, { maxTrials: 30, workers: 2 })]);
+    await a.refresh();
+    assert.deepEqual(a.trials.map((t) => t.number), Array.from({ length: 30 }, (_, i) => i));
+    assert.ok(a.trials.every((t) => t.state === 'complete'));
+    await a.close();
+    await b.close();
+  } finally {
+    await dropSchema(schema);
+  }
+});
