@@ -84,7 +84,10 @@ export class Trial {
     if (!Number.isInteger(step) || step < 0) throw new RangeError(`trial ${this.number}: report step must be a non-negative integer, got ${step}`);
     if (typeof value !== 'number') throw new TypeError(`trial ${this.number}: report value must be a number, got ${JSON.stringify(value)}`);
     this.curve.set(step, value);
-    this.writes.push(this.setup.record(step, value));
+    const write = this.setup.record(step, value);
+    // Marked handled now (a failed write must not crash the process before close() collects it).
+    write.catch(() => {});
+    this.writes.push(write);
     this.setup.refreshTrials();
   }
 
