@@ -82,3 +82,32 @@ test('classifier: an image folder (root/<class>/*.jpg) is read into a labelled d
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('classifier: without the engine, the study API imports and runs, and fit says what is missing (ENGINE_MISSING)', async () => {
+  const { cpSync, symlinkSync } = await import('node:fs');
+  const { spawnSync } = await import('node:child_process');
+  const { projectRoot } = await import('../../src/util/paths.js');
+  // A copy of the compiled library in a folder with no native/ build: libtorch "absent".
+  const root = mkdtempSync(join(tmpdir(), 'naskit-noengine-'));
+  try {
+    cpSync(join(projectRoot(), 'dist', 'src'), join(root, 'dist', 'src'), { recursive: true });
+    symlinkSync(join(projectRoot(), 'node_modules'), join(root, 'node_modules'));
+    const script = `
+      import { createStudy, ImageClassifier } from ${JSON.stringify(join(root, 'dist', 'src', 'study', 'index.js'))};
+      const study = await createStudy({ strategy: 'rea' });
+      await study.optimize((t) => t.suggestFloat('x', 0, 1), { trials: 12 });
+      const clf = new ImageClassifier({ progress: false });
+      try { await clf.fit({ pixels: new Uint8Array(40), shape: [1, 2, 2] }, [0, 1, 0, 1, 0, 1, 0, 1, 0, 1]); }
+      catch (e) { console.log(JSON.stringify({ trials: study.trials.length, name: e.name, code: e.code, message: e.message })); }`;
+    writeFileSync(join(root, 'probe.mjs'), script);
+    const r = spawnSync(process.execPath, [join(root, 'probe.mjs')], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.trials, 12);
+    assert.equal(out.name, 'NativeError');
+    assert.equal(out.code, 'ENGINE_MISSING');
+    assert.match(out.message, /libtorch/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
