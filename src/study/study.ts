@@ -111,7 +111,7 @@ export async function createStudy(options: StudyOptions = {}): Promise<Study> {
  */
 export class Study {
   private snapshot: StudyTrial[] = [];
-  /** One sampler per process and study, shared by this process's workers. */
+  /** @internal One sampler per process and study, shared by this process's workers (rebuilt from the log after an error). */
   sampler: StudySampler;
 
   private constructor(
