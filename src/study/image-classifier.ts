@@ -175,7 +175,7 @@ export class ImageClassifier {
       pruner: 'none',
     });
     const progress = new ClassifierProgress(o.progress ?? true);
-    // Seconds per image-epoch of training, from the trials: what the retraining is estimated with.
+    // Seconds per image-epoch of training, from the last trial: what the retraining is estimated with.
     let perImageEpoch = 0;
     const objective = async (trial: Trial): Promise<number> => {
       const cell: Record<string, string> = {};
@@ -187,7 +187,9 @@ export class ImageClassifier {
           epochs: searchEpochs, batchSize: Math.min(batchSize, searchTrain.length), lr, seed: trial.seed % 2 ** 31, normalization, augment,
           onEpoch: (r) => trial.report(r.val_acc, r.epoch),
         });
-        perImageEpoch = Math.max(perImageEpoch, (performance.now() - t0) / 1000 / (searchTrain.length * searchEpochs));
+        // The latest trial's speed: on a shared machine the speed drifts with the load, and the
+        // latest is the best guess for the next trial and the retraining.
+        perImageEpoch = (performance.now() - t0) / 1000 / (searchTrain.length * searchEpochs);
         return result.valAcc;
       } finally {
         model.dispose();
