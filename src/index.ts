@@ -36,6 +36,7 @@ export {
   type Nb201MultiObjectiveReport,
   type Nb201Objective,
 } from './benchmark/multi-objective.js';
+export { SearchRun, type SearchLimits, type SearchOutcome, type Evaluated } from './benchmark/search-run.js';
 export { renderSvg, writePlot, niceTicks, type PlotPoint, type PlotSeries, type PlotSpec } from './benchmark/plot.js';
 export { summarize, pairedDifference, round, type Summary } from './benchmark/stats.js';
 
@@ -50,8 +51,8 @@ export { Rng } from './util/rng.js';
 export type { Json } from './util/json.js';
 export { dataDir } from './util/paths.js';
 
-// Define-by-run studies and the one-call image classifier (src/study/) are exported here:
-// (export * from './study/index.js' is added at merge)
+// Define-by-run studies and the one-call image classifier (the engine is loaded only inside fit()).
+export * from './study/index.js';
 
 /** The engine's module (`naskit/engine`): tensors, `nn`, optimizers, models, training. */
 export type EngineModule = typeof import('./engine/index.js');

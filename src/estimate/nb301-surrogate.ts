@@ -7,8 +7,9 @@ import type { Sample } from '../space/types.js';
 import { loadOnnxRuntime, type OnnxRuntime } from '../util/onnxruntime.js';
 import type { Estimate, EstimateRequest, Estimator } from './types.js';
 
-/** The epochs the surrogate was trained on: its fidelity axis. */
+/** The fewest epochs the surrogate predicts for: the low end of its fidelity axis. */
 export const NB301_MIN_EPOCHS = 1;
+/** The most epochs the surrogate predicts for (NAS-Bench-301's full training): the high end of its fidelity axis. */
 export const NB301_MAX_EPOCHS = 98;
 
 /** The surrogate's inputs: 34 categorical codes per row (see `space/darts-nb301.ts`) and the epochs. */

@@ -30,11 +30,12 @@ export interface TrialContext {
 
 /** Thrown by {@link TrialContext.report} to stop a trial early; the experiment records it as `pruned`. */
 export class TrialPruned extends Error {
+  /** Both optional so that a define-by-run objective can `throw new TrialPruned()` after `trial.shouldPrune()`. */
   constructor(
-    readonly step: number,
-    readonly value: number,
+    readonly step: number | null = null,
+    readonly value: number | null = null,
   ) {
-    super(`trial pruned at step ${step} (value ${value} is below the median of the complete trials there)`);
+    super(step === null ? 'trial pruned' : `trial pruned at step ${step} (value ${value} is below the median of the complete trials there)`);
     this.name = 'TrialPruned';
   }
 }

@@ -83,6 +83,7 @@ export class ModelSpace extends ProductSpace {
     return { name: this.name, description: this.description, root: this.root };
   }
 
+  /** The model space a {@link ModelSpace.definition} describes (e.g. after it crossed a thread boundary). */
   static fromDefinition(def: ModelSpaceDefinition): ModelSpace {
     return new ModelSpace(def.name, def.root, { description: def.description });
   }

@@ -1,14 +1,15 @@
-import type { Value } from './types.js';
-
 /**
  * The choice primitives of a model space (NNI's model-space primitives, as plain data): a model
  * space is a tree of these nodes. Nothing here knows the engine; `engine/models/model-space.ts`
  * builds the network of a resolved tree. Every node is JSON, so a space travels to a worker thread
  * as it is. Labels are explicit, or derived from the node's path in the tree (`body.0.op`).
+ * @module
  */
+import type { Value } from './types.js';
 
 /** The module types a model space can name (the engine builds each one; see docs/spaces.md). */
 export const MODULE_TYPES = ['conv', 'sep_conv', 'mbconv', 'max_pool', 'avg_pool', 'identity', 'zero', 'dropout'] as const;
+/** One of {@link MODULE_TYPES}. */
 export type ModuleType = (typeof MODULE_TYPES)[number];
 
 /** A number (or other value) chosen from a list: a width, a kernel size, an expansion ratio. */

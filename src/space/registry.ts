@@ -16,6 +16,7 @@ const depth = (o: SpaceOptions): number => Math.max(1, Math.round((o.layers as n
 /** A registered space: the options it takes and its factory (given resolved options). */
 export interface SpaceDefinition {
   readonly options: OptionSpecs;
+  /** Builds the space with `options`, already resolved against `options` specs (defaults filled in). */
   create(options: SpaceOptions): Space;
 }
 
