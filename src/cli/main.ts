@@ -8,6 +8,7 @@ import { registerDoctor } from './doctor.js';
 import { describeError, exitCodeOf } from './errors.js';
 import { registerSpace } from './space.js';
 import { registerTrain } from './train.js';
+import { registerProxy } from './proxy.js';
 import { registerInspect } from './inspect.js';
 import { registerResume, registerSearch } from './search.js';
 import { registerWorker } from './worker.js';
@@ -22,6 +23,7 @@ const COMMANDS: ((program: Command, context: CliContext) => void)[] = [
   registerInspect,
   registerWorker,
   registerTrain,
+  registerProxy,
 ];
 
 function version(): string {
