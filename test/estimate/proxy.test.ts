@@ -235,3 +235,31 @@ engineTest('warm start: the first k trials are the proxy\'s top k of the sample,
   const plain = createStrategy('random', { space, seed: 9 }, {});
   assert.deepEqual(trained.slice(5), [0, 1, 2].map(() => space.key(plain.ask().sample)), 'then the inner strategy, as if it started fresh');
 });
+
+engineTest('warm start from a config: warm_start validates, and the runner asks its architectures first, then the strategy', async () => {
+  const c = validateConfig({ name: 'warm', space: 'nb201', strategy: { name: 'rea', options: {} }, estimator: { name: 'tabular' }, budget: { trials: 6 }, seed: 1, warm_start: { proxy: 'synflow', sample: 20, top: 2 } });
+  assert.deepEqual(c.warm_start, { proxy: 'synflow', sample: 20, top: 2, dataset: 'cifar10', batch_size: 64, channels: 16, cells: 5 });
+  assert.throws(() => validateConfig({ ...c, warm_start: { proxy: 'synflow', sample: 2, top: 3 } }), /warm_start: top must not exceed sample/);
+  assert.throws(() => validateConfig({ ...c, warm_start: { proxy: 'magic' } }), /warm_start\.proxy: must be one of synflow/);
+  // The list itself comes from warmStartSamples (scored with the proxy); here two fixed architectures stand for it.
+  const starts = [space.parse('|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|'), space.parse('|avg_pool_3x3~0|+|none~0|skip_connect~1|+|none~0|none~1|nor_conv_1x1~2|')];
+  const estimator = estimatorDefinition('tabular').create({ ...c.estimator }, { space, dataDir: testDataDir() });
+  const store = new MemoryStore();
+  const experiment = await store.createExperiment({ name: c.name, config: c as unknown as Json, seed: c.seed });
+  await runWorker({ store, experiment, config: c, space, estimator, worker: { id: 'w:1:1' }, codeVersion: 'naskit@test', environment: {}, warmStart: starts });
+  const trials = await store.trials(experiment.id);
+  assert.equal(trials.length, 6);
+  assert.deepEqual(trials.slice(0, 2).map((t) => t.key), starts.map((s) => space.key(s)));
+  const plain = createStrategy('rea', { space, seed: 1 }, {});
+  assert.equal(trials[2].key, space.key(plain.ask().sample), 'trial 2 is the strategy\'s first ask');
+});
+
+engineTest('warm start: warmStartSamples keeps the proxy\'s best of the sample (params, tiny networks)', async () => {
+  const { warmStartSamples } = await import('../../src/estimate/proxy/warm-start-samples.js');
+  const top = await warmStartSamples(space, testDataDir(), { proxy: 'params', sample: 12, top: 3, dataset: 'cifar10', batch_size: 4, channels: 4, cells: 1 }, 0);
+  const { Nb201Network } = await import('../../src/engine/models/nb201.js');
+  const params = (s: (typeof top)[number]) => { const n = new Nb201Network(s, { channels: 4, cells: 1 }); const p = n.parameterCount(); n.dispose(); return p; };
+  const ranked = await rankByProxy(space, params, { sample: 12, top: 12, seed: 0 });
+  assert.deepEqual(top.map((s) => space.key(s)), ranked.slice(0, 3).map((r) => space.key(r.sample)));
+  assert.ok(params(top[2]) >= params(ranked[3].sample));
+});

@@ -5,13 +5,8 @@ import { avgPool2d } from '../../engine/ops/nn.js';
 import { tensor } from '../../engine/ops/creation.js';
 import { keep } from '../../engine/memory.js';
 import { ConfigError } from '../../errors.js';
-import type { ProxyBatch } from './types.js';
+import { PROXY_DATASETS, PROXY_DATASET_CLASSES, type ProxyBatch, type ProxyDataset } from './types.js';
 
-/** The data sets proxies are computed for: CIFAR-10 itself, and NAS-Bench-201's other two as stand-ins (see {@link proxyBatch}). */
-export const PROXY_DATASETS = ['cifar10', 'cifar100', 'ImageNet16-120'] as const;
-export type ProxyDataset = (typeof PROXY_DATASETS)[number];
-/** Classes of each data set: the width of the network's classifier. */
-export const PROXY_DATASET_CLASSES: Readonly<Record<ProxyDataset, number>> = { cifar10: 10, cifar100: 100, 'ImageNet16-120': 120 };
 
 /** Options of {@link proxyBatch}. */
 export interface ProxyBatchOptions {

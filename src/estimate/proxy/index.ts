@@ -12,8 +12,8 @@ import { synflowFamily } from './synflow.js';
 import { PROXY_NAMES, type ProxyFamily, type ProxyInput, type ProxyName, type ProxyScores } from './types.js';
 import { zenFamily } from './zen.js';
 
-export { PROXY_NAMES, type NetworkBuilder, type ProxyBatch, type ProxyFamily, type ProxyInput, type ProxyName, type ProxyScores } from './types.js';
-export { proxyBatch, type ProxyBatchOptions, type ProxyDataset, PROXY_DATASETS, PROXY_DATASET_CLASSES } from './batch.js';
+export { PROXY_NAMES, PROXY_DATASETS, PROXY_DATASET_CLASSES, type ProxyDataset, type NetworkBuilder, type ProxyBatch, type ProxyFamily, type ProxyInput, type ProxyName, type ProxyScores } from './types.js';
+export { proxyBatch, type ProxyBatchOptions } from './batch.js';
 export { nb201Builder } from './nb201.js';
 
 /** Every family, in the order they run. */

@@ -20,6 +20,12 @@ export interface ProxyBatch {
   readonly labels: Tensor;
 }
 
+/** The data sets proxies are computed for: CIFAR-10 itself, and NAS-Bench-201's other two as stand-ins (see {@link proxyBatch}). */
+export const PROXY_DATASETS = ['cifar10', 'cifar100', 'ImageNet16-120'] as const;
+export type ProxyDataset = (typeof PROXY_DATASETS)[number];
+/** Classes of each data set: the width of the network's classifier. */
+export const PROXY_DATASET_CLASSES: Readonly<Record<ProxyDataset, number>> = { cifar10: 10, cifar100: 100, 'ImageNet16-120': 120 };
+
 /** What a proxy is given. */
 export interface ProxyInput {
   readonly build: NetworkBuilder;
