@@ -263,3 +263,37 @@ engineTest('warm start: warmStartSamples keeps the proxy\'s best of the sample (
   assert.deepEqual(top.map((s) => space.key(s)), ranked.slice(0, 3).map((r) => space.key(r.sample)));
   assert.ok(params(top[2]) >= params(ranked[3].sample));
 });
+
+engineTest('proxies: zen with a batch norm adds log σ̄ of the batch statistics and compares the normalised features', async () => {
+  const { Conv2d } = await import('../../src/engine/nn/conv.js');
+  const { BatchNorm2d } = await import('../../src/engine/nn/norm.js');
+  const { GlobalAvgPool2d } = await import('../../src/engine/nn/basic.js');
+  const build = (dtype: 'float32' | 'float64') => new Sequential(new Conv2d(1, 2, 1, { bias: false, dtype }), new BatchNorm2d(2, { dtype }), new GlobalAvgPool2d(), new Linear(2, 2, { dtype }));
+  const batch = tinyBatch();
+  try {
+    const { scores } = scoreProxies({ build, batch, seed: 11 }, ['zen']);
+    const net = build('float32');
+    const generator = new Generator(11);
+    gaussianInit(net, generator);
+    const w = net.parameters()[0].toArray(); // conv weight [2, 1, 1, 1]
+    net.dispose();
+    const x = randn([2, 1, 2, 2], { generator }).toArray();
+    const e = randn([2, 1, 2, 2], { generator }).toArray();
+    const stats = (v: number[]) => { const m = v.reduce((s, a) => s + a, 0) / v.length; return { m, var: v.reduce((s, a) => s + (a - m) ** 2, 0) / v.length }; };
+    // f: per channel c, BN(w_c · input) over the 8 values of the batch; images n hold values 4n..4n+3.
+    const features = (input: number[]) => w.map((wc) => { const y = input.map((v) => wc * v); const s = stats(y); return y.map((v) => (v - s.m) / Math.sqrt(s.var + 1e-5)); });
+    const fa = features(x);
+    const fb = features(x.map((v, i) => v + 0.01 * e[i]));
+    let delta = 0;
+    for (let n = 0; n < 2; n++) {
+      let sq = 0;
+      for (let c = 0; c < 2; c++) for (let p = 0; p < 4; p++) sq += (fa[c][4 * n + p] - fb[c][4 * n + p]) ** 2;
+      delta += Math.sqrt(sq) / 2;
+    }
+    const sigma = Math.sqrt(w.reduce((s, wc) => s + stats(x.map((v) => wc * v)).var, 0) / 2);
+    const want = Math.log(delta) + Math.log(sigma);
+    assert.ok(Math.abs(scores.zen! - want) < 2e-3, `zen ${scores.zen} vs hand ${want}`);
+  } finally {
+    dispose(batch.images, batch.labels);
+  }
+});
