@@ -69,8 +69,10 @@ data-dependent ones see other images than the benchmark trained on. Only the gro
 
 **Seconds per architecture** (all ten proxies together, one libtorch thread, \`nice -n 10\`) were
 measured while the machine ran the other developers' builds and tests (load average 10–20 on 2
-cores): a note on relative cost, not a result. Within one architecture grasp (a double backward
-pass) took about 40 % of the time, NASWOT about 20 %.
+cores): a note on relative cost, not a result. In a separate measurement of three architectures
+(same setting, same load) grasp (a double backward pass) took about 40 % of the time, NASWOT about
+25 %, jacob_cov 13 %, zen 10 %, the shared snip / grad_norm / fisher pass 9 %, synflow 2 %,
+params and FLOPs under 1 %.
 
 ## Published figures
 
