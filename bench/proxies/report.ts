@@ -25,6 +25,11 @@ interface Row {
   seconds: number;
 }
 
+/** CIFAR-10 first, then the two stand-ins, in NAS-Bench-201's order. */
+function order(file: string): number {
+  return Object.keys(TABLE).findIndex((d) => file.startsWith(`${d}-`));
+}
+
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -32,7 +37,7 @@ function median(values: number[]): number {
 
 function main(): void {
   const table = Nb201Table.load(dataDir());
-  const files = existsSync(OUT) ? readdirSync(OUT).filter((f) => f.endsWith('.jsonl')).sort() : [];
+  const files = existsSync(OUT) ? readdirSync(OUT).filter((f) => f.endsWith('.jsonl')).sort((a, b) => order(a) - order(b) || a.localeCompare(b)) : [];
   const lines: string[] = [];
   for (const file of files) {
     const dataset = Object.keys(TABLE).find((d) => file.startsWith(`${d}-`))!;
@@ -41,6 +46,10 @@ function main(): void {
     const setting = file.replace(`${dataset}-`, '').replace('.jsonl', '');
     lines.push(`| ${dataset} | ${setting} | ${rows.length} | ${PROXY_NAMES.map((p) => spearman(rows.map((r) => r.scores[p] ?? Number.NEGATIVE_INFINITY), truth).toFixed(3)).join(' | ')} | ${median(rows.map((r) => r.seconds)).toFixed(1)} |`);
   }
+  const counts = new Map(files.map((f) => [Object.keys(TABLE).find((d) => f.startsWith(`${d}-`))!, readFileSync(join(OUT, f), 'utf8').trim().split('\n').filter(Boolean).length]));
+  const missing = Object.keys(TABLE)
+    .filter((d) => (counts.get(d) ?? 0) < 1000)
+    .map((d) => `${d}: ${counts.get(d) ?? 0} of the 1,000 architectures (the first ${counts.get(d) ?? 0} of the same seeded draw)`);
   const md = `# Zero-cost proxies on NAS-Bench-201
 
 Spearman's ρ between each proxy and \`test_200ep_mean\` of the data set (the NAS-Bench-201 table,
@@ -54,7 +63,7 @@ shuffle, seed 0). Produced by \`bench/proxies/run.ts\` (one JSON line per archit
 | --- | --- | --- | ${PROXY_NAMES.map(() => '---').join(' | ')} | --- |
 ${lines.join('\n')}
 
-Setting \`C8-N1-B64\`: the NAS-Bench-201 network at C = 8 channels and N = 1 cell per stage (the
+${missing.length ? `**Not finished by the session's deadline** (every proxy was computed for each architecture listed; the rest were not scored): ${missing.join('; ')}. Correlations over so few architectures are rough; rerun \`bench/proxies/run.ts --dataset D\` to extend a file (it resumes).\n\n` : ''}Setting \`C8-N1-B64\`: the NAS-Bench-201 network at C = 8 channels and N = 1 cell per stage (the
 benchmark trained C = 16, N = 5), scored on a minibatch of 64 images. The smaller network was
 chosen so that 1,000 architectures fit in this session on a 2-core machine shared by eight
 developers; the proxies were not computed at C = 16, N = 5 here, so these figures are for the
