@@ -10,7 +10,7 @@ import { runWorker, type WorkerSummary } from '../experiment/runner.js';
 import type { ExperimentRecord, Store } from '../experiment/store.js';
 import { localDeadCheck, processAlive, workerInfo } from '../experiment/worker-id.js';
 import { createSpace } from '../space/registry.js';
-import type { Space } from '../space/types.js';
+import type { Sample, Space } from '../space/types.js';
 import { projectRoot } from '../util/paths.js';
 import type { Json } from '../util/json.js';
 import { envThreads, log, printJson, printLine, type CliContext } from './context.js';
@@ -82,11 +82,20 @@ export async function work(context: CliContext, store: Store, experiment: Experi
   const tty = (context.stderr as NodeJS.WriteStream).isTTY === true;
   const bar = !json && tty && parts.config.budget.trials !== undefined ? new ProgressBar(context.stderr, parts.config.budget.trials) : null;
   const environment: Json = { node: process.version, platform: process.platform, arch: process.arch, host, pid: process.pid };
+  // The proxy's top architectures go first (config warm_start); loaded only when asked, since it needs the engine.
+  const warm = parts.config.warm_start;
+  let warmStart: Sample[] | undefined;
+  if (warm) {
+    log(context, `warm start: scoring ${warm.sample} architectures with ${warm.proxy} to train the top ${warm.top} first...`);
+    const { warmStartSamples } = await import('../estimate/proxy/warm-start-samples.js');
+    warmStart = await warmStartSamples(parts.space, context.dataDir, warm, parts.config.seed);
+  }
   try {
     return await runWorker({
       store,
       experiment,
       ...parts,
+      ...(warmStart ? { warmStart } : {}),
       worker,
       codeVersion: codeVersion(),
       environment,

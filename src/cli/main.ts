@@ -9,6 +9,7 @@ import { registerDoctor } from './doctor.js';
 import { describeError, exitCodeOf } from './errors.js';
 import { registerSpace } from './space.js';
 import { registerTrain } from './train.js';
+import { registerProxy } from './proxy.js';
 import { registerInspect } from './inspect.js';
 import { registerResume, registerSearch } from './search.js';
 import { registerWorker } from './worker.js';
@@ -29,6 +30,7 @@ const COMMANDS: ((program: Command, context: CliContext) => void)[] = [
   registerPredict,
   registerDashboard,
   registerOneShot,
+  registerProxy,
 ];
 
 function version(): string {

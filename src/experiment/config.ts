@@ -7,16 +7,19 @@ import { STRATEGIES, createStrategy } from '../strategy/registry.js';
 import { estimatorDefinition } from './estimators.js';
 import type { PrunerConfig } from './pruner.js';
 import { renameDeprecated } from '../util/deprecated.js';
+import { PROXY_DATASETS, PROXY_NAMES } from '../estimate/proxy/types.js';
+import type { WarmStartSection } from '../estimate/proxy/warm-start-samples.js';
 
 /** The fields of each section, for "unknown field" messages. */
 const FIELDS: Readonly<Record<string, readonly string[]>> = {
-  '': ['name', 'space', 'strategy', 'estimator', 'budget', 'seed', 'final', 'export', 'workers', 'pruner'],
+  '': ['name', 'space', 'strategy', 'estimator', 'budget', 'seed', 'final', 'export', 'workers', 'pruner', 'warm_start'],
   space: ['name', 'options'],
   pruner: ['name', 'warmup_steps', 'min_trials'],
   strategy: ['name', 'options'],
   budget: ['trials', 'seconds', 'wall_seconds'],
   final: ['report'],
   workers: ['heartbeat_seconds', 'stale_seconds'],
+  warm_start: ['proxy', 'sample', 'top', 'dataset', 'batch_size', 'channels', 'cells'],
 };
 
 function schema() {
@@ -56,6 +59,19 @@ function schema() {
         min_trials: z.number().int().min(1).default(5),
       })
       .default({ name: 'none', warmup_steps: 1, min_trials: 5 }),
+    // The proxy's top architectures are the first trials (docs/proxies.md, "As a warm start").
+    warm_start: z
+      .strictObject({
+        proxy: z.enum(PROXY_NAMES),
+        sample: z.number().int().positive().default(1000),
+        top: z.number().int().positive().default(10),
+        dataset: z.enum(PROXY_DATASETS).default('cifar10'),
+        batch_size: z.number().int().min(2).default(64),
+        channels: z.number().int().min(1).max(256).default(16),
+        cells: z.number().int().min(1).max(10).default(5),
+      })
+      .refine((w) => w.top <= w.sample, 'top must not exceed sample')
+      .optional(),
   });
 }
 
@@ -77,6 +93,8 @@ export interface ExperimentConfig {
   readonly workers: { readonly heartbeat_seconds: number; readonly stale_seconds: number };
   /** Early stopping of trials by their learning curves (estimators that report one, e.g. `train`). */
   readonly pruner: PrunerConfig;
+  /** Proxy-ranked first trials, or absent (docs/proxies.md). */
+  readonly warm_start?: WarmStartSection;
 }
 
 /**

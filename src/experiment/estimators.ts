@@ -6,6 +6,9 @@ import type { Estimator } from '../estimate/types.js';
 import { TrainingEstimator } from '../estimate/training.js';
 import { NB301_MAX_EPOCHS, NB301_MIN_EPOCHS, Nb301Surrogate, SurrogateEstimator } from '../estimate/nb301-surrogate.js';
 import { DartsSpace } from '../space/darts.js';
+import { PROXY_DATASETS, PROXY_NAMES, nb201Builder, proxyBatch } from '../estimate/proxy/index.js';
+import { ProxyEstimator } from '../estimate/proxy/estimator.js';
+import { setNumThreads } from '../engine/runtime.js';
 import { DATASET_NAMES, type DatasetName } from '../engine/data/load.js';
 import { ENGINE_FIX, engineAvailable } from '../engine/binding.js';
 import { isTrainable, trainableSpaceNames } from '../engine/models/networks.js';
@@ -247,6 +250,57 @@ const surrogate: EstimatorDefinition = {
   },
 };
 
+const proxySchema = z.strictObject({
+  name: z.literal('proxy'),
+  proxy: z.enum(PROXY_NAMES),
+  dataset: z.enum(PROXY_DATASETS).default('cifar10'),
+  batch_size: z.number().int().min(2).default(64),
+  channels: z.number().int().min(1).max(256).default(16),
+  cells: z.number().int().min(1).max(10).default(5),
+  seed: z.number().int().min(0).default(0),
+  threads: z.number().int().min(1).optional(),
+});
+
+/** Options of the `proxy` estimator section, defaults applied. */
+export type ProxySection = z.infer<typeof proxySchema>;
+
+const proxy: EstimatorDefinition = {
+  schema: proxySchema as unknown as z.ZodType<Record<string, unknown>>,
+  fields: Object.keys(proxySchema.shape),
+  description: 'a zero-cost proxy (synflow, snip, grad_norm, grasp, fisher, jacob_cov, naswot, zen, params, flops) of the untrained NAS-Bench-201 network on one CIFAR-10 minibatch; the final step reads test_200ep_mean of the data set from the NAS-Bench-201 table',
+  create(raw, context) {
+    const options = raw as ProxySection;
+    const space = nb201SpaceOf(context, 'estimator.name: proxy builds NAS-Bench-201 networks and needs space: nb201');
+    if (!engineAvailable()) throw new ConfigError('ESTIMATOR_NEEDS_ENGINE', `estimator.name: proxy runs untrained networks and needs the libtorch engine, which is not available here. ${ENGINE_FIX}`);
+    const table = Nb201Table.load(context.dataDir);
+    const tableDataset = ({ cifar10: 'cifar10', cifar100: 'cifar100', 'ImageNet16-120': 'imagenet16' } as const)[options.dataset];
+    setNumThreads(options.threads ?? context.threads ?? 1);
+    // The batch is loaded on the first estimate (loading is asynchronous; create is not).
+    let inner: Promise<ProxyEstimator> | null = null;
+    const estimator: Estimator = {
+      name: 'proxy',
+      estimate(sample, request) {
+        inner ??= proxyBatch(context.dataDir, { dataset: options.dataset, batchSize: options.batch_size, seed: options.seed }).then(
+          (batch) => new ProxyEstimator({ proxy: options.proxy, batch, seed: options.seed, network: (s, seed) => nb201Builder(s, { numClasses: batch.numClasses, channels: options.channels, cells: options.cells, seed }) }),
+        );
+        return inner.then((e) => e.estimate(sample, request));
+      },
+    };
+    return {
+      estimator,
+      reportName: `${tableDataset}_test_200ep_mean`,
+      async final(sample) {
+        const index = table.indexOf(space.format(sample));
+        const testAccuracy = table.accuracy(index, tableDataset, 'test_200ep_mean');
+        return {
+          testAccuracy,
+          model: { space: space.name, arch: space.format(sample), index, dataset: tableDataset, proxy: options.proxy, report: `${tableDataset}_test_200ep_mean`, test_accuracy: testAccuracy, params: table.params(index, tableDataset) },
+        };
+      },
+    };
+  },
+};
+
 /** Estimators that are planned but not available yet: named so that configs naming them get a clear answer. */
 const NOT_YET = ['oneshot', 'weight_sharing'];
 
@@ -255,6 +309,7 @@ export const ESTIMATORS: Readonly<Record<string, EstimatorDefinition>> = {
   tabular,
   train,
   surrogate,
+  proxy,
 };
 
 /** Validates an `estimator:` section and returns its definition and options (defaults applied). */

@@ -1,6 +1,7 @@
 import { StorageError, TrialStateError } from '../errors.js';
-import type { Space } from '../space/types.js';
+import type { Sample, Space } from '../space/types.js';
 import { createStrategy } from '../strategy/registry.js';
+import { ProxyWarmStart } from '../estimate/proxy/warm-start.js';
 import type { Observation } from '../strategy/types.js';
 import { TrialPruned, type TrialContext } from '../estimate/types.js';
 import { createPruner, type Pruner } from './pruner.js';
@@ -43,6 +44,8 @@ export interface WorkerOptions {
   readonly onProgress?: (progress: Progress) => void;
   /** Called for each trial this worker finished. */
   readonly onTrial?: (trial: TrialRecord) => void;
+  /** Architectures asked before the strategy's own (the config's `warm_start`, computed by the caller). */
+  readonly warmStart?: readonly Sample[];
 }
 
 /** What one worker did. */
@@ -95,7 +98,10 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
   };
 
   const ask = async (): Promise<TrialRecord | null> => {
-    if (!live) live = new LiveStrategy(createStrategy(config.strategy.name, { space, seed: config.seed }, config.strategy.options), space);
+    if (!live) {
+      const inner = createStrategy(config.strategy.name, { space, seed: config.seed }, config.strategy.options);
+      live = new LiveStrategy(options.warmStart?.length ? new ProxyWarmStart(inner, options.warmStart) : inner, space);
+    }
     const strategy: LiveStrategy = live;
     const seen = (o: Observation) => {
       done++;
