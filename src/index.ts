@@ -23,6 +23,7 @@ export * from './estimate/index.js';
 // Experiments and storage: configs, stores, the worker loop, the final step, the pruner.
 export * from './experiment/index.js';
 export { MedianPruner, createPruner, type Pruner, type PrunerConfig } from './experiment/pruner.js';
+export type { WarmStartSection } from './estimate/proxy/warm-start-samples.js';
 
 // Benchmarks on NAS-Bench-201 (single and multi-objective) and the plots they write.
 export { runNb201Benchmark, runNb201Search, type Nb201BenchmarkOptions, type Nb201BenchmarkReport, type Nb201Pick, type Nb201SearchOptions, type Nb201SearchResult } from './benchmark/nb201.js';
