@@ -50,7 +50,7 @@ test('package: the tarball holds the built library, its declarations, the CLI, t
   assert.deepEqual(stray, []);
 });
 
-test('package: import("naskit") in another project exposes spaces, strategies and storage without libtorch', () => {
+test('package: import("naskit") in another project exposes spaces, strategies, storage and the study API without libtorch', () => {
   const script = `
     const naskit = await import('naskit');
     const space = naskit.createSpace('nb201');
@@ -62,6 +62,14 @@ test('package: import("naskit") in another project exposes spaces, strategies an
       strategy.tell({ trial: t, sample, state: 'complete', value: t });
     }
     const store = new naskit.MemoryStore();
+    // A define-by-run study, as the README shows it, with no engine present.
+    const study = await naskit.createStudy({ storage: 'memory:', strategy: 'rea', seed: 0 });
+    await study.optimize((trial) => {
+      const x = trial.suggestInt('x', 0, 10);
+      const op = trial.suggestCategorical('op', ['a', 'b']);
+      return op === 'b' ? x : -x;
+    }, { trials: 12 });
+    const studied = { trials: study.trials.length, best: study.bestValue };
     const engine = await naskit.loadEngine();
     let missing = '';
     try { engine.engine(); } catch (error) { missing = error.code; }
@@ -71,6 +79,7 @@ test('package: import("naskit") in another project exposes spaces, strategies an
       strategies: Object.keys(naskit.STRATEGIES),
       spaces: Object.keys(naskit.SPACES),
       asked: new Set(asked).size,
+      studied,
       classes: [typeof naskit.Nb201Space, typeof naskit.Categorical, typeof naskit.ProductSpace, typeof naskit.NaskitError, typeof naskit.Rng, typeof store.close],
       engineAvailable: engine.engineAvailable(),
       sameEngine: engine === (await import('naskit/engine')),
@@ -84,6 +93,9 @@ test('package: import("naskit") in another project exposes spaces, strategies an
   assert.ok((out.strategies as string[]).includes('rea') && (out.strategies as string[]).includes('bo-gp'), String(out.strategies));
   assert.ok((out.spaces as string[]).includes('nb201'));
   assert.equal(out.asked, 6);
+  const studied = out.studied as { trials: number; best: number };
+  assert.equal(studied.trials, 12);
+  assert.ok(studied.best >= 0 && studied.best <= 10, JSON.stringify(studied));
   assert.deepEqual(out.classes, ['function', 'function', 'function', 'function', 'function', 'function']);
   // The installed package has no built addon: the engine module loads and says it is missing.
   assert.equal(out.engineAvailable, false);
