@@ -1,5 +1,4 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { loadDataset } from '../engine/data/load.js';
 import { manualSeed, setNumThreads } from '../engine/runtime.js';
@@ -7,7 +6,8 @@ import { ONESHOT_METHODS, type OneShotMethodName } from '../oneshot/methods/inde
 import { ONESHOT_DEFAULTS, runOneShotSearch, type OneShotResult, type OneShotSettings } from '../oneshot/search.js';
 import { oneShotTableLookup } from '../oneshot/table.js';
 import { CELL_SPECS } from '../oneshot/cell-spec.js';
-import { envThreads, log, printJson, printLine, type CliContext } from './context.js';
+import { log, printJson, printLine, type CliContext } from './context.js';
+import { positiveInt, threadCount } from './flags.js';
 import { UsageError } from './errors.js';
 
 /** The data sets a one-shot search runs on (CIFAR-10: the one the NB201 table was measured on). */
@@ -26,13 +26,6 @@ interface OneShotCliOptions {
   threads?: string;
   checkpoint?: string;
   json?: boolean;
-}
-
-function positiveInt(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got ${JSON.stringify(value)}`);
-  return n;
 }
 
 /** The contract's JSON of a finished search (plus the settings and where it stopped). */
@@ -93,7 +86,7 @@ export function registerOneShot(program: Command, context: CliContext): void {
       };
       if (settings.method === 'pcdarts' && settings.channels % 4 !== 0) throw new UsageError(`--channels ${settings.channels}: pcdarts sends a quarter of the channels through the operations; use a multiple of 4`);
       if (settings.subset < 2 * settings.batchSize) throw new UsageError(`--subset ${settings.subset} must hold two batches of ${settings.batchSize} (one per half)`);
-      setNumThreads(options.threads !== undefined ? positiveInt(options.threads, 'threads', 1) : (envThreads(context) ?? availableParallelism()));
+      setNumThreads(threadCount(options.threads, context));
       manualSeed(seed);
       const lookup = oneShotTableLookup(context.dataDir, settings.space, settings.dataset, (line) => log(context, line));
       log(context, `oneshot: loading ${settings.dataset}...`);

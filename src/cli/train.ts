@@ -1,5 +1,4 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { DATASET_DEFAULTS, DATASET_NAMES, loadDataset, split, subset, type DatasetName } from '../engine/data/index.js';
@@ -16,7 +15,8 @@ import type { Sample, Space } from '../space/types.js';
 import { ConfigError } from '../errors.js';
 import { parseArchitectureDocument } from '../export/architecture.js';
 import { Rng } from '../util/rng.js';
-import { envThreads, log, printJson, printLine, type CliContext } from './context.js';
+import { log, printJson, printLine, type CliContext } from './context.js';
+import { positiveInt, threadCount } from './flags.js';
 import { UsageError } from './errors.js';
 
 /** The spaces `naskit train` builds networks for: the hand-written CNN and every trainable space. */
@@ -47,19 +47,6 @@ interface TrainCliOptions {
   test?: boolean;
   out?: string;
   json?: boolean;
-}
-
-function positiveInt(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got ${JSON.stringify(value)}`);
-  return n;
-}
-
-/** The threads for libtorch: --threads, else NASKIT_THREADS, else every core. */
-function threadCount(options: TrainCliOptions, context: CliContext): number {
-  if (options.threads !== undefined) return positiveInt(options.threads, 'threads', 1);
-  return envThreads(context) ?? availableParallelism();
 }
 
 /** The space with the options of --options (JSON) and --channels/--cells (where the space has them). */
@@ -183,7 +170,7 @@ export function registerTrain(program: Command, context: CliContext): void {
       const sample = searchSpace ? resolveArch(searchSpace, options.arch, seed, context) : null;
       const arch = searchSpace && sample ? searchSpace.format(sample) : null;
 
-      setNumThreads(threadCount(options, context));
+      setNumThreads(threadCount(options.threads, context));
       manualSeed(seed);
       log(context, `train: loading ${datasetName}...`);
       let trainSet = await loadDataset(context.dataDir, datasetName, 'train');
