@@ -18,6 +18,7 @@ import * as E from '../../src/engine/index.js';
 import { CIFAR10_AUGMENT, CIFAR10_NORMALIZATION, loadCifar10, split, subset } from '../../src/engine/data/index.js';
 import { dataDir, projectRoot } from '../../src/util/paths.js';
 import { machineLine } from '../machine.js';
+import { timeSteps as timeStepsAfter } from '../timing.js';
 
 const ARCH_11 = '|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|none~0|nor_conv_3x3~1|avg_pool_3x3~2|';
 const args = process.argv.slice(2);
@@ -32,14 +33,7 @@ E.manualSeed(0);
 type Step = () => void;
 
 function timeSteps(step: Step, steps: number, warmup = warmupSteps): number[] {
-  for (let i = 0; i < warmup; i++) step();
-  const out: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const t = performance.now();
-    step();
-    out.push(performance.now() - t);
-  }
-  return out;
+  return timeStepsAfter(step, steps, warmup);
 }
 
 function torchSteps(name: string, steps: number): number[] {

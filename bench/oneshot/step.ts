@@ -14,6 +14,7 @@ import * as E from '../../src/engine/index.js';
 import { ArchParameters, Darts, lossOf, Nb201Supernet, nb201CellSpec } from '../../src/oneshot/index.js';
 import { projectRoot } from '../../src/util/paths.js';
 import { machineLine } from '../machine.js';
+import { timeSteps } from '../timing.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: string): number => Number(args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback);
@@ -51,14 +52,7 @@ function step(): void {
 }
 
 function naskitSteps(): number[] {
-  for (let i = 0; i < warmup; i++) step();
-  const out: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const t = performance.now();
-    step();
-    out.push(performance.now() - t);
-  }
-  return out;
+  return timeSteps(step, steps, warmup);
 }
 
 function torchSteps(): number[] {

@@ -63,6 +63,11 @@ function nb201SpaceOf(context: EstimatorContext, need: string, fix = ''): Nb201S
   return context.space;
 }
 
+/** A section's zod schema as a definition holds it: the validator and its field names. */
+function sectionSchema(schema: z.ZodObject): Pick<EstimatorDefinition, 'schema' | 'fields'> {
+  return { schema: schema as unknown as z.ZodType<Record<string, unknown>>, fields: Object.keys(schema.shape) };
+}
+
 const tabularSchema = z.strictObject({
   name: z.literal('tabular'),
   benchmark: z.enum(['nb201']).default('nb201'),
@@ -81,8 +86,7 @@ function sleep(ms: number): Promise<void> {
 }
 
 const tabular: EstimatorDefinition = {
-  schema: tabularSchema as unknown as z.ZodType<Record<string, unknown>>,
-  fields: Object.keys(tabularSchema.shape),
+  ...sectionSchema(tabularSchema),
   description: 'NAS-Bench-201 table look-up (benchmark nb201); the search sees the signal, the final step reads test_200ep_mean once',
   create(raw, context) {
     const options = raw as TabularSection;
@@ -145,8 +149,7 @@ const trainSchema = z.strictObject({
 export type TrainSection = z.infer<typeof trainSchema>;
 
 const train: EstimatorDefinition = {
-  schema: trainSchema as unknown as z.ZodType<Record<string, unknown>>,
-  fields: Object.keys(trainSchema.shape),
+  ...sectionSchema(trainSchema),
   deprecated: { names: { lr: 'learning_rate' } },
   description: "trains each architecture's network (any trainable space, sized by the space's options) for a few epochs on mnist, fashion-mnist or cifar10; the signal is the validation accuracy; the final step retrains the best on training + validation images and tests it once",
   create(raw, context) {
@@ -213,8 +216,7 @@ const surrogateSchema = z.strictObject({
 export type SurrogateSection = z.infer<typeof surrogateSchema>;
 
 const surrogate: EstimatorDefinition = {
-  schema: surrogateSchema as unknown as z.ZodType<Record<string, unknown>>,
-  fields: Object.keys(surrogateSchema.shape),
+  ...sectionSchema(surrogateSchema),
   description: 'the NAS-Bench-301 surrogate (benchmark nb301, space darts): predicted CIFAR-10 validation accuracy after `epochs` (1-98; a proposal\'s fidelity overrides), cost = predicted training time; the final step reports the prediction at 98 epochs',
   create(raw, context) {
     const options = raw as SurrogateSection;
@@ -265,8 +267,7 @@ const proxySchema = z.strictObject({
 export type ProxySection = z.infer<typeof proxySchema>;
 
 const proxy: EstimatorDefinition = {
-  schema: proxySchema as unknown as z.ZodType<Record<string, unknown>>,
-  fields: Object.keys(proxySchema.shape),
+  ...sectionSchema(proxySchema),
   description: 'a zero-cost proxy (synflow, snip, grad_norm, grasp, fisher, jacob_cov, naswot, zen, params, flops) of the untrained NAS-Bench-201 network on one CIFAR-10 minibatch; the final step reads test_200ep_mean of the data set from the NAS-Bench-201 table',
   create(raw, context) {
     const options = raw as ProxySection;

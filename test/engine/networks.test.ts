@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as E from '../../src/engine/index.js';
 import { ModelSpace } from '../../src/space/model-space.js';
-import { avgPool, cell, conv, dropout, graph, identity, inputChoice, layerChoice, maxPool, mbconv, repeat, sepConv, sequential, valueChoice, zero } from '../../src/space/primitives.js';
+import { allPrimitivesSpace } from '../helpers/model-spaces.js';
 import { createSpace } from '../../src/space/registry.js';
 import type { Space } from '../../src/space/types.js';
 import { Rng } from '../../src/util/rng.js';
@@ -22,21 +22,7 @@ engineTest('networks: every trainable built-in space is covered by the small-siz
   assert.deepEqual([...E.trainableSpaceNames()].sort(), Object.keys(SMALL).sort());
 });
 
-/** A model space with every primitive and module type. */
-const modelSpace = (): ModelSpace =>
-  new ModelSpace(
-    'all-primitives',
-    sequential({
-      stem: conv({ out: valueChoice([4, 8]), stride: valueChoice([1, 2]) }),
-      body: repeat(() => layerChoice({ mb: mbconv({ kernel: valueChoice([3, 5]), expansion: valueChoice([1, 3]) }), sep: sepConv({ kernel: 5 }), avg: avgPool() }), [0, 1, 2]),
-      cell: cell({ nodes: 3, inputs: 1, ops: { skip: identity(), conv: conv({ kernel: 3, dilation: 2 }), none: zero(), pool: maxPool() }, output: 'concat' }),
-      graph: graph([
-        { name: 'a', inputs: [0], op: dropout(0.1) },
-        { name: 'b', inputs: inputChoice([0, 1], 2), op: conv({ kernel: 1 }) },
-      ], 'sum'),
-      head: conv({ out: valueChoice([6, 12]), kernel: 1 }),
-    }),
-  );
+const modelSpace = allPrimitivesSpace;
 
 const SPACES_UNDER_TEST: [string, () => Space][] = [...Object.entries(SMALL).map(([name, options]): [string, () => Space] => [name, () => createSpace(name, options)]), ['a model space', modelSpace]];
 

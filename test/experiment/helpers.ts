@@ -4,6 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { SqliteStore } from '../../src/experiment/sqlite-store.js';
+import type { TrialRecord } from '../../src/experiment/store.js';
 import { projectRoot } from '../../src/util/paths.js';
 import { findPostgres } from '../helpers/postgres.js';
 
@@ -95,4 +97,15 @@ export function postgresMissing(): Promise<string | null> {
     return 'missing' in found ? found.missing : null;
   });
   return postgres;
+}
+
+/** The trials of experiment `name` in the SQLite storage at `url`, or null when it has no such experiment. */
+export async function storedTrials(url: string, name: string): Promise<TrialRecord[] | null> {
+  const store = SqliteStore.open(url);
+  try {
+    const e = await store.getExperiment(name);
+    return e ? await store.trials(e.id) : null;
+  } finally {
+    await store.close();
+  }
 }

@@ -5,10 +5,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { SqliteStore } from '../../src/experiment/sqlite-store.js';
 import type { TrialRecord } from '../../src/experiment/store.js';
 import { engineTest } from '../engine/helpers.js';
-import { exited, naskit, naskitChild, sleep, tempDir, writeConfig } from './helpers.js';
+import { exited, naskit, naskitChild, sleep, storedTrials as findTrials, tempDir, writeConfig } from './helpers.js';
 
 const EPOCHS = 5;
 const CONFIG = (name: string) => `name: ${name}
@@ -21,15 +20,8 @@ seed: 5
 workers: {heartbeat_seconds: 1, stale_seconds: 30}
 `;
 
-async function storedTrials(url: string, name: string): Promise<TrialRecord[]> {
-  const store = SqliteStore.open(url);
-  try {
-    const e = await store.getExperiment(name);
-    return e ? await store.trials(e.id) : [];
-  } finally {
-    await store.close();
-  }
-}
+/** The experiment's trials; none while it does not exist yet. */
+const storedTrials = async (url: string, name: string): Promise<TrialRecord[]> => (await findTrials(url, name)) ?? [];
 
 /** Epochs checkpointed by the running trial, read straight from the database file while the search runs. */
 function checkpointedEpochs(path: string): number {

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { SqliteStore } from '../../src/experiment/sqlite-store.js';
 import type { TrialRecord } from '../../src/experiment/store.js';
 import { Rng } from '../../src/util/rng.js';
-import { exited, naskit, naskitChild, sleep, tempDir, writeConfig } from './helpers.js';
+import { exited, naskit, naskitChild, sleep, storedTrials, tempDir, writeConfig } from './helpers.js';
 
 const BUDGET = 200;
 // delay_ms makes each look-up last like a tiny training so that kills land mid-trial.
@@ -21,15 +21,6 @@ seed: 11
 workers: {heartbeat_seconds: 1, stale_seconds: 30}
 `;
 
-async function storedTrials(url: string, name: string): Promise<TrialRecord[] | null> {
-  const store = SqliteStore.open(url);
-  try {
-    const e = await store.getExperiment(name);
-    return e ? await store.trials(e.id) : null;
-  } finally {
-    await store.close();
-  }
-}
 
 /** Trials recorded so far (0 when the experiment does not exist yet). */
 async function trialCount(url: string, name: string): Promise<number> {

@@ -12,7 +12,7 @@ import { trainableSpaceNames } from '../../src/engine/models/networks.js';
 import { networkSpec } from '../../src/engine/model-spec.js';
 import { ModelSpace } from '../../src/space/model-space.js';
 import { Nb201Space } from '../../src/space/nb201.js';
-import { avgPool, cell, conv, dropout, graph, identity, inputChoice, layerChoice, maxPool, mbconv, repeat, sepConv, sequential, valueChoice, zero } from '../../src/space/primitives.js';
+import { allPrimitivesSpace } from '../helpers/model-spaces.js';
 import { createSpace } from '../../src/space/registry.js';
 import type { Space, Value } from '../../src/space/types.js';
 import { Rng } from '../../src/util/rng.js';
@@ -37,21 +37,7 @@ const SMALL_SHAPES: [number, number, number][] = [
   [1, 12, 12],
 ];
 
-/** A model space with every choice primitive and module type (as test/engine/networks.test.ts). */
-const primitivesSpace = (): ModelSpace =>
-  new ModelSpace(
-    'all-primitives',
-    sequential({
-      stem: conv({ out: valueChoice([4, 8]), stride: valueChoice([1, 2]) }),
-      body: repeat(() => layerChoice({ mb: mbconv({ kernel: valueChoice([3, 5]), expansion: valueChoice([1, 3]) }), sep: sepConv({ kernel: 5 }), avg: avgPool() }), [0, 1, 2]),
-      cell: cell({ nodes: 3, inputs: 1, ops: { skip: identity(), conv: conv({ kernel: 3, dilation: 2 }), none: zero(), pool: maxPool() }, output: 'concat' }),
-      graph: graph([
-        { name: 'a', inputs: [0], op: dropout(0.1) },
-        { name: 'b', inputs: inputChoice([0, 1], 2), op: conv({ kernel: 1 }) },
-      ], 'sum'),
-      head: conv({ out: valueChoice([6, 12]), kernel: 1 }),
-    }),
-  );
+const primitivesSpace = allPrimitivesSpace;
 
 /** A random architecture of `space` as the train estimator builds it (`networkSpec`), on a small input. */
 function drawIn(space: Space, rng: Rng, seed: number): Drawn {

@@ -4,12 +4,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { SqliteStore } from '../../src/experiment/sqlite-store.js';
 import type { TrialRecord } from '../../src/experiment/store.js';
 import { validateOneShotConfig } from '../../src/oneshot/config.js';
 import { ConfigError } from '../../src/errors.js';
 import { engineTest } from '../engine/helpers.js';
-import { exited, naskit, naskitChild, sleep, tempDir, writeConfig } from '../experiment/helpers.js';
+import { exited, naskit, naskitChild, sleep, storedTrials as findTrials, tempDir, writeConfig } from '../experiment/helpers.js';
 
 const EPOCHS = 4;
 const CONFIG = (name: string) => `name: ${name}
@@ -18,15 +17,8 @@ oneshot: {method: gdas, dataset: cifar10, epochs: ${EPOCHS}, subset: 256, channe
 seed: 2
 `;
 
-async function storedTrials(url: string, name: string): Promise<TrialRecord[]> {
-  const store = SqliteStore.open(url);
-  try {
-    const e = await store.getExperiment(name);
-    return e ? await store.trials(e.id) : [];
-  } finally {
-    await store.close();
-  }
-}
+/** The experiment's trials; none while it does not exist yet. */
+const storedTrials = async (url: string, name: string): Promise<TrialRecord[]> => (await findTrials(url, name)) ?? [];
 
 test('one-shot configs are validated: unknown fields and methods are named', () => {
   assert.throws(() => validateOneShotConfig({ name: 'x', space: 'nb201', oneshot: { method: 'dartz' } }), (e: unknown) => e instanceof ConfigError && /oneshot\.method/.test(e.message));
