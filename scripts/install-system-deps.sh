@@ -2,6 +2,7 @@
 # Installs the system packages naskit uses, from Debian, when they are missing:
 #   libtorch-dev   the tensor engine (real training); npm ci builds the addon against it
 #   python3-torch  PyTorch, the engine's reference in tests and benchmarks
+# and, with --test-tools (as .ci/run does), what only some tests use:
 #   python3-onnx   the ONNX project's checker, a second opinion on exported models in tests
 #   chromium       Debian's browser, for the dashboard's end-to-end tests (playwright-core drives it)
 # and, without installing anything, V8's v8-fast-api-calls.h for the engine's fast calls
@@ -9,8 +10,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+packages=(libtorch-dev python3-torch)
+if [ "${1:-}" = "--test-tools" ]; then packages+=(python3-onnx chromium); fi
 need=()
-for pkg in libtorch-dev python3-torch python3-onnx chromium; do
+for pkg in "${packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -eq 0 ]; then
