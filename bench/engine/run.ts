@@ -6,16 +6,21 @@
  * processes, with V8 fast calls and through Node-API). Runs alternate
  * between the two (PyTorch, naskit, PyTorch, naskit) so that both see the same machine load; the
  * ratio uses the fastest step of each (the least disturbed by other processes), medians are shown too.
- * Also: `naskit train`'s end-to-end images/s (CIFAR-10 pipeline included) against the bare step, and
- * native memory and RSS after 100 and after 10,000 steps.
+ * Also: `naskit train`'s end-to-end images/s (the CIFAR-10 pipeline included: augmentation,
+ * batching, prefetch) against the bare step and against PyTorch's own end-to-end loop on the same
+ * images (bench/engine/e2e_torch.py: a Dataset that augments with tensor ops and a DataLoader with
+ * 0 and with 1 worker process), and native memory and RSS after 100 and after 10,000 steps.
+ * By default every comparison runs at 1 thread and at the machine's cores (what users run);
+ * `--threads T` runs one thread count.
  *
  * Run: npx tsc -p . && node dist/bench/engine/run.js [--threads T] [--quick]
  */
 import { spawnSync } from 'node:child_process';
-import { availableParallelism, loadavg } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from '../../src/engine/index.js';
-import { CIFAR10_AUGMENT, CIFAR10_NORMALIZATION, loadCifar10, split, subset } from '../../src/engine/data/index.js';
+import { CIFAR10_AUGMENT, CIFAR10_NORMALIZATION, type ImageDataset, loadCifar10, split, subset } from '../../src/engine/data/index.js';
 import { dataDir, projectRoot } from '../../src/util/paths.js';
 import { machineLine } from '../machine.js';
 import { timeSteps as timeStepsAfter } from '../timing.js';
@@ -23,11 +28,12 @@ import { timeSteps as timeStepsAfter } from '../timing.js';
 const ARCH_11 = '|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|none~0|nor_conv_3x3~1|avg_pool_3x3~2|';
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const threads = args.includes('--threads') ? Number(args[args.indexOf('--threads') + 1]) : availableParallelism();
+const threadCounts = args.includes('--threads') ? [Number(args[args.indexOf('--threads') + 1])] : [...new Set([1, availableParallelism()])];
 const python = process.env.PYTHON ?? '/usr/bin/python3';
 const warmupSteps = quick ? 1 : 3;
+/** The thread count of the section being measured (both sides). */
+let threads = threadCounts[0];
 
-E.setNumThreads(threads);
 E.manualSeed(0);
 
 type Step = () => void;
@@ -162,7 +168,7 @@ function tinyOpLines(): { rows: string[]; notes: string[] } {
   return { rows, notes };
 }
 
-function compare(name: string, torchCase: string, make: () => Step, steps: number): string {
+function compare(name: string, torchCase: string, make: () => Step, steps: number): { line: string; oursMedian: number; torchMedian: number } {
   const step = make();
   const torch: number[] = [];
   const ours: number[] = [];
@@ -173,12 +179,11 @@ function compare(name: string, torchCase: string, make: () => Step, steps: numbe
   const ratio = min(ours) / min(torch);
   const line = `| ${name} | ${min(ours).toFixed(2)} | ${min(torch).toFixed(2)} | ${ratio.toFixed(3)} | ${median(ours).toFixed(2)} | ${median(torch).toFixed(2)} | ${(median(ours) / median(torch)).toFixed(3)} |`;
   console.error(line);
-  return line;
+  return { line, oursMedian: median(ours), torchMedian: median(torch) };
 }
 
-async function endToEnd(bareImagesPerS: number): Promise<string[]> {
-  const train = await loadCifar10(dataDir(), 'train');
-  const data = split(subset(train, quick ? 1344 : 3264, 0), { validation: 64, seed: 0 });
+/** One naskit end-to-end epoch (what `naskit train` runs: trainClassifier with its prefetching pipeline), images/s. */
+async function naskitEndToEnd(data: { train: ImageDataset; validation: ImageDataset }): Promise<number> {
   const model = new E.Nb201Network(ARCH_11, { generator: new E.Generator(0) });
   const result = await E.trainClassifier(model, { train: data.train, validation: data.validation }, {
     epochs: 1,
@@ -189,10 +194,46 @@ async function endToEnd(bareImagesPerS: number): Promise<string[]> {
     augment: CIFAR10_AUGMENT,
   });
   model.dispose();
+  return result.trainImagesPerS;
+}
+
+/** PyTorch's end-to-end epoch on the same images (bench/engine/e2e_torch.py), images/s. */
+function torchEndToEnd(files: { images: string; labels: string }, workers: number): number {
+  const r = spawnSync(python, [join(projectRoot(), 'bench', 'engine', 'e2e_torch.py'), files.images, files.labels, String(threads), String(workers)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`e2e_torch.py failed: ${r.stderr}`);
+  return (JSON.parse(r.stdout.trim().split('\n').pop()!) as { images_per_s: number }).images_per_s;
+}
+
+async function endToEnd(bare: { naskitMs: number; torchMs: number }): Promise<string[]> {
+  const train = await loadCifar10(dataDir(), 'train');
+  const data = split(subset(train, quick ? 1344 : 3264, 0), { validation: 64, seed: 0 });
+  const folder = mkdtempSync(join(tmpdir(), 'naskit-e2e-'));
+  const files = { images: join(folder, 'images.u8'), labels: join(folder, 'labels.i32') };
+  writeFileSync(files.images, data.train.images);
+  writeFileSync(files.labels, new Uint8Array(data.train.labels.buffer, data.train.labels.byteOffset, data.train.labels.byteLength));
+  const ours: number[] = [];
+  const torch0: number[] = [];
+  const torch1: number[] = [];
+  try {
+    // Alternating, so that both sides see the same machine; the best of each (least disturbed).
+    for (let round = 0; round < 2; round++) {
+      torch0.push(torchEndToEnd(files, 0));
+      ours.push(await naskitEndToEnd(data));
+      torch1.push(torchEndToEnd(files, 1));
+    }
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+  const max = (xs: number[]): number => Math.max(...xs);
+  const naskitBare = (64 * 1000) / bare.naskitMs;
+  const torchBare = (64 * 1000) / bare.torchMs;
+  const torchBest = Math.max(max(torch0), max(torch1));
+  const all = (xs: number[]): string => xs.map((x) => x.toFixed(1)).join(' / ');
   return [
-    `- naskit train end to end (NB201 arch 11, CIFAR-10, batch 64, augmentation, prefetching worker, ${data.train.length} images): ${result.trainImagesPerS.toFixed(1)} images/s`,
-    `- bare step (same network and batch, data already in memory): ${bareImagesPerS.toFixed(1)} images/s (from the median step above)`,
-    `- end to end / bare: ${(result.trainImagesPerS / bareImagesPerS).toFixed(3)}`,
+    `- naskit train end to end (NB201 arch 11, CIFAR-10, batch 64, crop + flip, batches built ahead by the prefetcher, ${data.train.length} images, one epoch): ${max(ours).toFixed(1)} images/s (runs: ${all(ours)})`,
+    `- PyTorch end to end on the same images (Dataset augmenting with tensor ops, DataLoader): ${max(torch0).toFixed(1)} images/s with num_workers=0 (runs: ${all(torch0)}), ${max(torch1).toFixed(1)} with num_workers=1 (runs: ${all(torch1)})`,
+    `- bare step (same network and batch, data already in memory, from the median steps above): naskit ${naskitBare.toFixed(1)} images/s, PyTorch ${torchBare.toFixed(1)} images/s`,
+    `- naskit end to end / naskit bare step: **${(max(ours) / naskitBare).toFixed(3)}**; / PyTorch bare step: **${(max(ours) / torchBare).toFixed(3)}**; / PyTorch's best end to end: **${(max(ours) / torchBest).toFixed(3)}**`,
   ];
 }
 
@@ -222,49 +263,46 @@ function memoryFlat(): string[] {
   ];
 }
 
-async function main(): Promise<void> {
+/** Every comparison at the current thread count; the tiny-op rows only at 1 thread (they use no pool). */
+async function section(): Promise<string[]> {
+  E.setNumThreads(threads);
   const load0 = loadavg()[0];
-  const started = new Date().toISOString();
   const steps = quick ? 4 : 10;
   const overheadLines: string[] = [];
   const lines: string[] = [];
+  lines.push(`### ${threads} thread(s) on both sides`, '');
   lines.push(`Machine: ${machineLine()}; libtorch ${E.libtorchVersion()}; ${threads} thread(s) on both sides.`);
-  lines.push(`Started ${started}, load average ${load0.toFixed(2)}.`, '');
+  lines.push(`Started ${new Date().toISOString()}, load average ${load0.toFixed(2)}.`, '');
   lines.push('| step | naskit min ms | PyTorch min ms | ratio (min) | naskit median ms | PyTorch median ms | ratio (median) |', '| --- | --- | --- | --- | --- | --- | --- |');
-  lines.push(compare('conv net (SmallCnn C=32), batch 64, 3x32x32', 'cnn', () => imageStep(new E.SmallCnn({ inChannels: 3, channels: 32, generator: new E.Generator(0) })), steps));
-  const nbStep = (() => {
-    const model = new E.Nb201Network(ARCH_11, { generator: new E.Generator(0) });
-    return () => imageStep(model);
-  })();
-  let nbMedian = 0;
-  {
-    const step = nbStep();
-    const torch: number[] = [];
-    const ours: number[] = [];
-    for (let rep = 0; rep < 2; rep++) {
-      torch.push(...torchSteps('nb201', steps));
-      ours.push(...timeSteps(step, steps));
-    }
-    nbMedian = median(ours);
-    const line = `| NB201 arch 11 (C=16, N=5), batch 64 | ${min(ours).toFixed(2)} | ${min(torch).toFixed(2)} | ${(min(ours) / min(torch)).toFixed(3)} | ${median(ours).toFixed(2)} | ${median(torch).toFixed(2)} | ${(median(ours) / median(torch)).toFixed(3)} |`;
-    console.error(line);
-    lines.push(line);
-  }
-  lines.push(compare('LSTM controller (hidden 64, 6 decisions, Adam)', 'lstm', lstmStep, quick ? 20 : 100));
-  {
+  lines.push(compare('conv net (SmallCnn C=32), batch 64, 3x32x32', 'cnn', () => imageStep(new E.SmallCnn({ inChannels: 3, channels: 32, generator: new E.Generator(0) })), steps).line);
+  const nb201 = compare('NB201 arch 11 (C=16, N=5), batch 64', 'nb201', () => imageStep(new E.Nb201Network(ARCH_11, { generator: new E.Generator(0) })), steps);
+  lines.push(nb201.line);
+  lines.push(compare('LSTM controller (hidden 64, 6 decisions, Adam)', 'lstm', lstmStep, quick ? 20 : 100).line);
+  if (threads === 1) {
     const tiny = tinyOpLines();
     for (const row of tiny.rows) console.error(row);
     lines.push(...tiny.rows);
     overheadLines.push(...tiny.notes);
   }
-  lines.push('', ...overheadLines, '');
-  lines.push(...(await endToEnd((64 * 1000) / nbMedian)));
+  lines.push('', ...overheadLines);
+  lines.push(...(await endToEnd({ naskitMs: nb201.oursMedian, torchMs: nb201.torchMedian })));
+  lines.push('', `Ended ${new Date().toISOString()}, load average ${loadavg()[0].toFixed(2)}.`, '');
+  return lines;
+}
+
+async function main(): Promise<void> {
+  const lines: string[] = [];
+  for (const t of threadCounts) {
+    threads = t;
+    lines.push(...(await section()));
+  }
   lines.push(...memoryFlat());
-  lines.push('', `Ended ${new Date().toISOString()}, load average ${loadavg()[0].toFixed(2)}.`);
   console.log(lines.join('\n'));
 }
 
 if (args.includes('--tinyop-child')) {
+  threads = threadCounts[0];
+  E.setNumThreads(threads);
   console.log(JSON.stringify({ ...tinyOps(3), fastCalls: E.engine().fastCalls }));
 } else {
   await main();
