@@ -1,7 +1,8 @@
 """PyTorch's end-to-end training loop, the reference for `naskit train` in bench/engine/run.ts.
 
-Usage: python3 bench/engine/e2e_torch.py IMAGES LABELS THREADS WORKERS  ->  one JSON line
-{"images_per_s": ..., "seconds": ..., "images": ...}
+Usage: python3 bench/engine/e2e_torch.py IMAGES LABELS THREADS WORKERS [EPOCHS]  ->  one JSON line
+{"images_per_s": ..., "seconds": ..., "images": ...} of the last epoch (EPOCHS, default 2: the first
+one warms up, as libtorch picks and caches its kernels for each shape on first use)
 
 IMAGES is the raw uint8 pixels (N x 3 x 32 x 32) and LABELS the int32 labels that naskit's side
 decoded from ../shared/data/cifar10 and wrote for this run, so both loops read the same images. The
@@ -9,10 +10,10 @@ loop is what a PyTorch user writes: a Dataset whose __getitem__ augments one ima
 (zero padding 4 and a random 32x32 crop, a horizontal flip with probability 1/2, /255 and the
 CIFAR-10 normalisation NAS-Bench-201 uses, as torchvision's RandomCrop / RandomHorizontalFlip /
 ToTensor / Normalize would), a DataLoader (batch 64, shuffled, last partial batch dropped) with
-WORKERS worker processes (0: in the training process), and one epoch of the NAS-Bench-201
+WORKERS worker processes (0: in the training process; kept across epochs), and epochs of the NAS-Bench-201
 network of architecture 11 (C=16, N=5) with SGD (lr 0.1, Nesterov momentum 0.9, weight decay
-5e-4), a cosine schedule over the epoch's steps, cross entropy and loss.item() per step, as
-naskit's trainClassifier does. Images/s counts the training images of the epoch over its seconds.
+5e-4), a cosine schedule over all steps, cross entropy and loss.item() per step, as naskit's
+trainClassifier does. Images/s counts the training images of the last epoch over its seconds.
 """
 import json
 import math
@@ -51,28 +52,32 @@ class Cifar(Dataset):
 
 def main():
     images_path, labels_path, threads, workers = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    epochs = int(sys.argv[5]) if len(sys.argv) > 5 else 2
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     labels = np.fromfile(labels_path, dtype=np.int32)
     images = torch.from_numpy(np.fromfile(images_path, dtype=np.uint8).reshape(len(labels), 3, 32, 32))
     loader = DataLoader(Cifar(images, torch.from_numpy(labels)), batch_size=64, shuffle=True, drop_last=True, num_workers=workers,
-                        persistent_workers=False)
+                        persistent_workers=workers > 0)
     model = TinyNetwork(ARCH_11)
     opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, nesterov=True, weight_decay=5e-4)
-    total = len(loader)
+    total = epochs * len(loader)
     model.train()
-    seen = 0
-    start = time.perf_counter()
-    for step, (x, y) in enumerate(loader):
-        for group in opt.param_groups:
-            group['lr'] = 0.5 * 0.1 * (1 + math.cos(math.pi * step / total))
-        loss = F.cross_entropy(model(x), y)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-        loss.item()
-        seen += len(y)
-    seconds = time.perf_counter() - start
+    step = 0
+    for _ in range(epochs):
+        seen = 0
+        start = time.perf_counter()
+        for x, y in loader:
+            for group in opt.param_groups:
+                group['lr'] = 0.5 * 0.1 * (1 + math.cos(math.pi * step / total))
+            loss = F.cross_entropy(model(x), y)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            loss.item()
+            seen += len(y)
+            step += 1
+        seconds = time.perf_counter() - start
     print(json.dumps({'images_per_s': seen / seconds, 'seconds': seconds, 'images': seen}))
 
 

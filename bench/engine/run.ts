@@ -23,6 +23,7 @@ import * as E from '../../src/engine/index.js';
 import { CIFAR10_AUGMENT, CIFAR10_NORMALIZATION, type ImageDataset, loadCifar10, split, subset } from '../../src/engine/data/index.js';
 import { dataDir, projectRoot } from '../../src/util/paths.js';
 import { machineLine } from '../machine.js';
+import { makeSupernetStep, torchSupernetSteps } from '../oneshot/supernet-step.js';
 import { timeSteps as timeStepsAfter } from '../timing.js';
 
 const ARCH_11 = '|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|none~0|nor_conv_3x3~1|avg_pool_3x3~2|';
@@ -168,12 +169,12 @@ function tinyOpLines(): { rows: string[]; notes: string[] } {
   return { rows, notes };
 }
 
-function compare(name: string, torchCase: string, make: () => Step, steps: number): { line: string; oursMedian: number; torchMedian: number } {
+function compare(name: string, torchCase: string | (() => number[]), make: () => Step, steps: number): { line: string; oursMedian: number; torchMedian: number } {
   const step = make();
   const torch: number[] = [];
   const ours: number[] = [];
   for (let rep = 0; rep < 2; rep++) {
-    torch.push(...torchSteps(torchCase, steps));
+    torch.push(...(typeof torchCase === 'string' ? torchSteps(torchCase, steps) : torchCase()));
     ours.push(...timeSteps(step, steps));
   }
   const ratio = min(ours) / min(torch);
@@ -182,11 +183,15 @@ function compare(name: string, torchCase: string, make: () => Step, steps: numbe
   return { line, oursMedian: median(ours), torchMedian: median(torch) };
 }
 
-/** One naskit end-to-end epoch (what `naskit train` runs: trainClassifier with its prefetching pipeline), images/s. */
+/**
+ * naskit's end to end (what `naskit train` runs: trainClassifier with its prefetching pipeline): the
+ * images/s of the second of two epochs, as on PyTorch's side (the first warms up: libtorch picks and
+ * caches its kernels for each shape on first use, which would otherwise weigh on a short run).
+ */
 async function naskitEndToEnd(data: { train: ImageDataset; validation: ImageDataset }): Promise<number> {
   const model = new E.Nb201Network(ARCH_11, { generator: new E.Generator(0) });
   const result = await E.trainClassifier(model, { train: data.train, validation: data.validation }, {
-    epochs: 1,
+    epochs: 2,
     batchSize: 64,
     lr: 0.1,
     seed: 0,
@@ -194,7 +199,7 @@ async function naskitEndToEnd(data: { train: ImageDataset; validation: ImageData
     augment: CIFAR10_AUGMENT,
   });
   model.dispose();
-  return result.trainImagesPerS;
+  return result.history[1].images_per_s;
 }
 
 /** PyTorch's end-to-end epoch on the same images (bench/engine/e2e_torch.py), images/s. */
@@ -206,7 +211,7 @@ function torchEndToEnd(files: { images: string; labels: string }, workers: numbe
 
 async function endToEnd(bare: { naskitMs: number; torchMs: number }): Promise<string[]> {
   const train = await loadCifar10(dataDir(), 'train');
-  const data = split(subset(train, quick ? 1344 : 3264, 0), { validation: 64, seed: 0 });
+  const data = split(subset(train, quick ? 1344 : 1984, 0), { validation: 64, seed: 0 });
   const folder = mkdtempSync(join(tmpdir(), 'naskit-e2e-'));
   const files = { images: join(folder, 'images.u8'), labels: join(folder, 'labels.i32') };
   writeFileSync(files.images, data.train.images);
@@ -230,8 +235,8 @@ async function endToEnd(bare: { naskitMs: number; torchMs: number }): Promise<st
   const torchBest = Math.max(max(torch0), max(torch1));
   const all = (xs: number[]): string => xs.map((x) => x.toFixed(1)).join(' / ');
   return [
-    `- naskit train end to end (NB201 arch 11, CIFAR-10, batch 64, crop + flip, batches built ahead by the prefetcher, ${data.train.length} images, one epoch): ${max(ours).toFixed(1)} images/s (runs: ${all(ours)})`,
-    `- PyTorch end to end on the same images (Dataset augmenting with tensor ops, DataLoader): ${max(torch0).toFixed(1)} images/s with num_workers=0 (runs: ${all(torch0)}), ${max(torch1).toFixed(1)} with num_workers=1 (runs: ${all(torch1)})`,
+    `- naskit train end to end (NB201 arch 11, CIFAR-10, batch 64, crop + flip, batches built ahead by the prefetcher, ${data.train.length} images, the second of two epochs): ${max(ours).toFixed(1)} images/s (runs: ${all(ours)})`,
+    `- PyTorch end to end on the same images (Dataset augmenting with tensor ops, DataLoader, the second of two epochs): ${max(torch0).toFixed(1)} images/s with num_workers=0 (runs: ${all(torch0)}), ${max(torch1).toFixed(1)} with num_workers=1 (runs: ${all(torch1)})`,
     `- bare step (same network and batch, data already in memory, from the median steps above): naskit ${naskitBare.toFixed(1)} images/s, PyTorch ${torchBare.toFixed(1)} images/s`,
     `- naskit end to end / naskit bare step: **${(max(ours) / naskitBare).toFixed(3)}**; / PyTorch bare step: **${(max(ours) / torchBare).toFixed(3)}**; / PyTorch's best end to end: **${(max(ours) / torchBest).toFixed(3)}**`,
   ];
@@ -278,6 +283,12 @@ async function section(): Promise<string[]> {
   const nb201 = compare('NB201 arch 11 (C=16, N=5), batch 64', 'nb201', () => imageStep(new E.Nb201Network(ARCH_11, { generator: new E.Generator(0) })), steps);
   lines.push(nb201.line);
   lines.push(compare('LSTM controller (hidden 64, 6 decisions, Adam)', 'lstm', lstmStep, quick ? 20 : 100).line);
+  if (threads === availableParallelism()) {
+    // Issue 13's row: the one-shot supernet at the thread count users run.
+    const size = { channels: 16, cells: quick ? 1 : 5, batch: 64 };
+    const supernetSteps = quick ? 2 : 5;
+    lines.push(compare(`NB201 supernet (C=16, N=${size.cells}, batch 64): forward with softmax(α), backward to weights and α, SGD + Adam`, () => torchSupernetSteps(python, threads, supernetSteps, 2, size), () => makeSupernetStep(size), supernetSteps).line);
+  }
   if (threads === 1) {
     const tiny = tinyOpLines();
     for (const row of tiny.rows) console.error(row);
