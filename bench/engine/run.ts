@@ -183,12 +183,19 @@ function compare(name: string, torchCase: string | (() => number[]), make: () =>
   return { line, oursMedian: median(ours), torchMedian: median(torch) };
 }
 
+/** One end-to-end run's throughput, and the bare step's right after it in the same process (the host's speed drifts within minutes). */
+interface EndToEndRun {
+  readonly e2e: number;
+  readonly bare: number;
+}
+
 /**
  * naskit's end to end (what `naskit train` runs: trainClassifier with its prefetching pipeline): the
  * images/s of the second of two epochs, as on PyTorch's side (the first warms up: libtorch picks and
- * caches its kernels for each shape on first use, which would otherwise weigh on a short run).
+ * caches its kernels for each shape on first use, which would otherwise weigh on a short run); then
+ * the median of 8 bare steps of the same model on one batch kept in memory.
  */
-async function naskitEndToEnd(data: { train: ImageDataset; validation: ImageDataset }): Promise<number> {
+async function naskitEndToEnd(data: { train: ImageDataset; validation: ImageDataset }): Promise<EndToEndRun> {
   const model = new E.Nb201Network(ARCH_11, { generator: new E.Generator(0) });
   const result = await E.trainClassifier(model, { train: data.train, validation: data.validation }, {
     epochs: 2,
@@ -198,30 +205,33 @@ async function naskitEndToEnd(data: { train: ImageDataset; validation: ImageData
     normalization: CIFAR10_NORMALIZATION,
     augment: CIFAR10_AUGMENT,
   });
+  const bareMs = median(timeSteps(imageStep(model), 8, 1));
   model.dispose();
-  return result.history[1].images_per_s;
+  return { e2e: result.history[1].images_per_s, bare: (64 * 1000) / bareMs };
 }
 
-/** PyTorch's end-to-end epoch on the same images (bench/engine/e2e_torch.py), images/s. */
-function torchEndToEnd(files: { images: string; labels: string }, workers: number): number {
+/** PyTorch's end-to-end epochs on the same images (bench/engine/e2e_torch.py), and its bare step right after. */
+function torchEndToEnd(files: { images: string; labels: string }, workers: number): EndToEndRun {
   const r = spawnSync(python, [join(projectRoot(), 'bench', 'engine', 'e2e_torch.py'), files.images, files.labels, String(threads), String(workers)], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`e2e_torch.py failed: ${r.stderr}`);
-  return (JSON.parse(r.stdout.trim().split('\n').pop()!) as { images_per_s: number }).images_per_s;
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { images_per_s: number; bare_images_per_s: number };
+  return { e2e: out.images_per_s, bare: out.bare_images_per_s };
 }
 
-async function endToEnd(bare: { naskitMs: number; torchMs: number }): Promise<string[]> {
+async function endToEnd(): Promise<string[]> {
   const train = await loadCifar10(dataDir(), 'train');
   const data = split(subset(train, quick ? 1344 : 1984, 0), { validation: 64, seed: 0 });
   const folder = mkdtempSync(join(tmpdir(), 'naskit-e2e-'));
   const files = { images: join(folder, 'images.u8'), labels: join(folder, 'labels.i32') };
   writeFileSync(files.images, data.train.images);
   writeFileSync(files.labels, new Uint8Array(data.train.labels.buffer, data.train.labels.byteOffset, data.train.labels.byteLength));
-  const ours: number[] = [];
-  const torch0: number[] = [];
-  const torch1: number[] = [];
+  const ours: EndToEndRun[] = [];
+  const torch0: EndToEndRun[] = [];
+  const torch1: EndToEndRun[] = [];
+  const rounds = quick ? 1 : threads === 1 ? 2 : 3; // the all-cores rows carry the targets
   try {
-    // Alternating, so that both sides see the same machine; the best of each (least disturbed).
-    for (let round = 0; round < 2; round++) {
+    // Alternating, so that neighbouring runs see the same machine.
+    for (let round = 0; round < rounds; round++) {
       torch0.push(torchEndToEnd(files, 0));
       ours.push(await naskitEndToEnd(data));
       torch1.push(torchEndToEnd(files, 1));
@@ -229,16 +239,17 @@ async function endToEnd(bare: { naskitMs: number; torchMs: number }): Promise<st
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
-  const max = (xs: number[]): number => Math.max(...xs);
-  const naskitBare = (64 * 1000) / bare.naskitMs;
-  const torchBare = (64 * 1000) / bare.torchMs;
-  const torchBest = Math.max(max(torch0), max(torch1));
-  const all = (xs: number[]): string => xs.map((x) => x.toFixed(1)).join(' / ');
+  const runs = (xs: EndToEndRun[]): string => xs.map((x) => `${x.e2e.toFixed(1)} (bare ${x.bare.toFixed(1)})`).join(', ');
+  const med = (xs: number[]): number => median(xs);
+  // Ratios per round (neighbouring runs), then their median over the rounds.
+  const perRound = (f: (k: number) => number): string => med(ours.map((_, k) => f(k))).toFixed(3);
+  const torchBestE2e = (k: number): number => Math.max(torch0[k].e2e, torch1[k].e2e);
+  const torchBare = (k: number): number => (torch0[k].bare + torch1[k].bare) / 2;
   return [
-    `- naskit train end to end (NB201 arch 11, CIFAR-10, batch 64, crop + flip, batches built ahead by the prefetcher, ${data.train.length} images, the second of two epochs): ${max(ours).toFixed(1)} images/s (runs: ${all(ours)})`,
-    `- PyTorch end to end on the same images (Dataset augmenting with tensor ops, DataLoader, the second of two epochs): ${max(torch0).toFixed(1)} images/s with num_workers=0 (runs: ${all(torch0)}), ${max(torch1).toFixed(1)} with num_workers=1 (runs: ${all(torch1)})`,
-    `- bare step (same network and batch, data already in memory, from the median steps above): naskit ${naskitBare.toFixed(1)} images/s, PyTorch ${torchBare.toFixed(1)} images/s`,
-    `- naskit end to end / naskit bare step: **${(max(ours) / naskitBare).toFixed(3)}**; / PyTorch bare step: **${(max(ours) / torchBare).toFixed(3)}**; / PyTorch's best end to end: **${(max(ours) / torchBest).toFixed(3)}**`,
+    `- end to end: NB201 arch 11, CIFAR-10, batch 64, crop + flip, ${data.train.length} training images, images/s of the second of two epochs; each run followed in its own process by the median of 8 bare steps (data in memory); ${rounds} rounds of PyTorch (num_workers=0), naskit, PyTorch (num_workers=1)`,
+    `- naskit train (batches built ahead by the prefetcher): ${runs(ours)} images/s`,
+    `- PyTorch, Dataset augmenting with tensor ops + DataLoader, num_workers=0: ${runs(torch0)}; num_workers=1: ${runs(torch1)}`,
+    `- medians over the rounds of each round's ratio: naskit end to end / naskit bare step **${perRound((k) => ours[k].e2e / ours[k].bare)}**; / PyTorch bare step (mean of the round's two) **${perRound((k) => ours[k].e2e / torchBare(k))}**; / PyTorch's better end to end of the round **${perRound((k) => ours[k].e2e / torchBestE2e(k))}**`,
   ];
 }
 
@@ -296,7 +307,7 @@ async function section(): Promise<string[]> {
     overheadLines.push(...tiny.notes);
   }
   lines.push('', ...overheadLines);
-  lines.push(...(await endToEnd({ naskitMs: nb201.oursMedian, torchMs: nb201.torchMedian })));
+  lines.push(...(await endToEnd()));
   lines.push('', `Ended ${new Date().toISOString()}, load average ${loadavg()[0].toFixed(2)}.`, '');
   return lines;
 }
