@@ -6,28 +6,35 @@
  * processes, with V8 fast calls and through Node-API). Runs alternate
  * between the two (PyTorch, naskit, PyTorch, naskit) so that both see the same machine load; the
  * ratio uses the fastest step of each (the least disturbed by other processes), medians are shown too.
- * Also: `naskit train`'s end-to-end images/s (CIFAR-10 pipeline included) against the bare step, and
- * native memory and RSS after 100 and after 10,000 steps.
+ * Also: `naskit train`'s end-to-end images/s (the CIFAR-10 pipeline included: augmentation,
+ * batching, prefetch) against the bare step and against PyTorch's own end-to-end loop on the same
+ * images (bench/engine/e2e_torch.py: a Dataset that augments with tensor ops and a DataLoader with
+ * 0 and with 1 worker process), and native memory and RSS after 100 and after 10,000 steps.
+ * By default every comparison runs at 1 thread and at the machine's cores (what users run);
+ * `--threads T` runs one thread count.
  *
  * Run: npx tsc -p . && node dist/bench/engine/run.js [--threads T] [--quick]
  */
 import { spawnSync } from 'node:child_process';
-import { availableParallelism, loadavg } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from '../../src/engine/index.js';
-import { CIFAR10_AUGMENT, CIFAR10_NORMALIZATION, loadCifar10, split, subset } from '../../src/engine/data/index.js';
+import { CIFAR10_AUGMENT, CIFAR10_NORMALIZATION, type ImageDataset, loadCifar10, split, subset } from '../../src/engine/data/index.js';
 import { dataDir, projectRoot } from '../../src/util/paths.js';
 import { machineLine } from '../machine.js';
+import { makeSupernetStep, torchSupernetSteps } from '../oneshot/supernet-step.js';
 import { timeSteps as timeStepsAfter } from '../timing.js';
 
 const ARCH_11 = '|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|none~0|nor_conv_3x3~1|avg_pool_3x3~2|';
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const threads = args.includes('--threads') ? Number(args[args.indexOf('--threads') + 1]) : availableParallelism();
+const threadCounts = args.includes('--threads') ? [Number(args[args.indexOf('--threads') + 1])] : [...new Set([1, availableParallelism()])];
 const python = process.env.PYTHON ?? '/usr/bin/python3';
 const warmupSteps = quick ? 1 : 3;
+/** The thread count of the section being measured (both sides). */
+let threads = threadCounts[0];
 
-E.setNumThreads(threads);
 E.manualSeed(0);
 
 type Step = () => void;
@@ -162,37 +169,87 @@ function tinyOpLines(): { rows: string[]; notes: string[] } {
   return { rows, notes };
 }
 
-function compare(name: string, torchCase: string, make: () => Step, steps: number): string {
+function compare(name: string, torchCase: string | (() => number[]), make: () => Step, steps: number): { line: string; oursMedian: number; torchMedian: number } {
   const step = make();
   const torch: number[] = [];
   const ours: number[] = [];
   for (let rep = 0; rep < 2; rep++) {
-    torch.push(...torchSteps(torchCase, steps));
+    torch.push(...(typeof torchCase === 'string' ? torchSteps(torchCase, steps) : torchCase()));
     ours.push(...timeSteps(step, steps));
   }
   const ratio = min(ours) / min(torch);
   const line = `| ${name} | ${min(ours).toFixed(2)} | ${min(torch).toFixed(2)} | ${ratio.toFixed(3)} | ${median(ours).toFixed(2)} | ${median(torch).toFixed(2)} | ${(median(ours) / median(torch)).toFixed(3)} |`;
   console.error(line);
-  return line;
+  return { line, oursMedian: median(ours), torchMedian: median(torch) };
 }
 
-async function endToEnd(bareImagesPerS: number): Promise<string[]> {
-  const train = await loadCifar10(dataDir(), 'train');
-  const data = split(subset(train, quick ? 1344 : 3264, 0), { validation: 64, seed: 0 });
+/** One end-to-end run's throughput, and the bare step's right after it in the same process (the host's speed drifts within minutes). */
+interface EndToEndRun {
+  readonly e2e: number;
+  readonly bare: number;
+}
+
+/**
+ * naskit's end to end (what `naskit train` runs: trainClassifier with its prefetching pipeline): the
+ * images/s of the second of two epochs, as on PyTorch's side (the first warms up: libtorch picks and
+ * caches its kernels for each shape on first use, which would otherwise weigh on a short run); then
+ * the median of 8 bare steps of the same model on one batch kept in memory.
+ */
+async function naskitEndToEnd(data: { train: ImageDataset; validation: ImageDataset }): Promise<EndToEndRun> {
   const model = new E.Nb201Network(ARCH_11, { generator: new E.Generator(0) });
   const result = await E.trainClassifier(model, { train: data.train, validation: data.validation }, {
-    epochs: 1,
+    epochs: 2,
     batchSize: 64,
     lr: 0.1,
     seed: 0,
     normalization: CIFAR10_NORMALIZATION,
     augment: CIFAR10_AUGMENT,
   });
+  const bareMs = median(timeSteps(imageStep(model), 8, 1));
   model.dispose();
+  return { e2e: result.history[1].images_per_s, bare: (64 * 1000) / bareMs };
+}
+
+/** PyTorch's end-to-end epochs on the same images (bench/engine/e2e_torch.py), and its bare step right after. */
+function torchEndToEnd(files: { images: string; labels: string }, workers: number): EndToEndRun {
+  const r = spawnSync(python, [join(projectRoot(), 'bench', 'engine', 'e2e_torch.py'), files.images, files.labels, String(threads), String(workers)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`e2e_torch.py failed: ${r.stderr}`);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { images_per_s: number; bare_images_per_s: number };
+  return { e2e: out.images_per_s, bare: out.bare_images_per_s };
+}
+
+async function endToEnd(): Promise<string[]> {
+  const train = await loadCifar10(dataDir(), 'train');
+  const data = split(subset(train, quick ? 1344 : 1984, 0), { validation: 64, seed: 0 });
+  const folder = mkdtempSync(join(tmpdir(), 'naskit-e2e-'));
+  const files = { images: join(folder, 'images.u8'), labels: join(folder, 'labels.i32') };
+  writeFileSync(files.images, data.train.images);
+  writeFileSync(files.labels, new Uint8Array(data.train.labels.buffer, data.train.labels.byteOffset, data.train.labels.byteLength));
+  const ours: EndToEndRun[] = [];
+  const torch0: EndToEndRun[] = [];
+  const torch1: EndToEndRun[] = [];
+  const rounds = quick ? 1 : threads === 1 ? 2 : 3; // the all-cores rows carry the targets
+  try {
+    // Alternating, so that neighbouring runs see the same machine.
+    for (let round = 0; round < rounds; round++) {
+      torch0.push(torchEndToEnd(files, 0));
+      ours.push(await naskitEndToEnd(data));
+      torch1.push(torchEndToEnd(files, 1));
+    }
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+  const runs = (xs: EndToEndRun[]): string => xs.map((x) => `${x.e2e.toFixed(1)} (bare ${x.bare.toFixed(1)})`).join(', ');
+  const med = (xs: number[]): number => median(xs);
+  // Ratios per round (neighbouring runs), then their median over the rounds.
+  const perRound = (f: (k: number) => number): string => med(ours.map((_, k) => f(k))).toFixed(3);
+  const torchBestE2e = (k: number): number => Math.max(torch0[k].e2e, torch1[k].e2e);
+  const torchBare = (k: number): number => (torch0[k].bare + torch1[k].bare) / 2;
   return [
-    `- naskit train end to end (NB201 arch 11, CIFAR-10, batch 64, augmentation, prefetching worker, ${data.train.length} images): ${result.trainImagesPerS.toFixed(1)} images/s`,
-    `- bare step (same network and batch, data already in memory): ${bareImagesPerS.toFixed(1)} images/s (from the median step above)`,
-    `- end to end / bare: ${(result.trainImagesPerS / bareImagesPerS).toFixed(3)}`,
+    `- end to end: NB201 arch 11, CIFAR-10, batch 64, crop + flip, ${data.train.length} training images, images/s of the second of two epochs; each run followed in its own process by the median of 8 bare steps (data in memory); ${rounds} rounds of PyTorch (num_workers=0), naskit, PyTorch (num_workers=1)`,
+    `- naskit train (batches built ahead by the prefetcher): ${runs(ours)} images/s`,
+    `- PyTorch, Dataset augmenting with tensor ops + DataLoader, num_workers=0: ${runs(torch0)}; num_workers=1: ${runs(torch1)}`,
+    `- medians over the rounds of each round's ratio: naskit end to end / naskit bare step **${perRound((k) => ours[k].e2e / ours[k].bare)}**; / PyTorch bare step (mean of the round's two) **${perRound((k) => ours[k].e2e / torchBare(k))}**; / PyTorch's better end to end of the round **${perRound((k) => ours[k].e2e / torchBestE2e(k))}**`,
   ];
 }
 
@@ -222,49 +279,52 @@ function memoryFlat(): string[] {
   ];
 }
 
-async function main(): Promise<void> {
+/** Every comparison at the current thread count; the tiny-op rows only at 1 thread (they use no pool). */
+async function section(): Promise<string[]> {
+  E.setNumThreads(threads);
   const load0 = loadavg()[0];
-  const started = new Date().toISOString();
   const steps = quick ? 4 : 10;
   const overheadLines: string[] = [];
   const lines: string[] = [];
+  lines.push(`### ${threads} thread(s) on both sides`, '');
   lines.push(`Machine: ${machineLine()}; libtorch ${E.libtorchVersion()}; ${threads} thread(s) on both sides.`);
-  lines.push(`Started ${started}, load average ${load0.toFixed(2)}.`, '');
+  lines.push(`Started ${new Date().toISOString()}, load average ${load0.toFixed(2)}.`, '');
   lines.push('| step | naskit min ms | PyTorch min ms | ratio (min) | naskit median ms | PyTorch median ms | ratio (median) |', '| --- | --- | --- | --- | --- | --- | --- |');
-  lines.push(compare('conv net (SmallCnn C=32), batch 64, 3x32x32', 'cnn', () => imageStep(new E.SmallCnn({ inChannels: 3, channels: 32, generator: new E.Generator(0) })), steps));
-  const nbStep = (() => {
-    const model = new E.Nb201Network(ARCH_11, { generator: new E.Generator(0) });
-    return () => imageStep(model);
-  })();
-  let nbMedian = 0;
-  {
-    const step = nbStep();
-    const torch: number[] = [];
-    const ours: number[] = [];
-    for (let rep = 0; rep < 2; rep++) {
-      torch.push(...torchSteps('nb201', steps));
-      ours.push(...timeSteps(step, steps));
-    }
-    nbMedian = median(ours);
-    const line = `| NB201 arch 11 (C=16, N=5), batch 64 | ${min(ours).toFixed(2)} | ${min(torch).toFixed(2)} | ${(min(ours) / min(torch)).toFixed(3)} | ${median(ours).toFixed(2)} | ${median(torch).toFixed(2)} | ${(median(ours) / median(torch)).toFixed(3)} |`;
-    console.error(line);
-    lines.push(line);
+  lines.push(compare('conv net (SmallCnn C=32), batch 64, 3x32x32', 'cnn', () => imageStep(new E.SmallCnn({ inChannels: 3, channels: 32, generator: new E.Generator(0) })), steps).line);
+  const nb201 = compare('NB201 arch 11 (C=16, N=5), batch 64', 'nb201', () => imageStep(new E.Nb201Network(ARCH_11, { generator: new E.Generator(0) })), steps);
+  lines.push(nb201.line);
+  lines.push(compare('LSTM controller (hidden 64, 6 decisions, Adam)', 'lstm', lstmStep, quick ? 20 : 100).line);
+  if (threads === availableParallelism()) {
+    // Issue 13's row: the one-shot supernet at the thread count users run.
+    const size = { channels: 16, cells: quick ? 1 : 5, batch: 64 };
+    const supernetSteps = quick ? 2 : 5;
+    lines.push(compare(`NB201 supernet (C=16, N=${size.cells}, batch 64): forward with softmax(α), backward to weights and α, SGD + Adam`, () => torchSupernetSteps(python, threads, supernetSteps, 2, size), () => makeSupernetStep(size), supernetSteps).line);
   }
-  lines.push(compare('LSTM controller (hidden 64, 6 decisions, Adam)', 'lstm', lstmStep, quick ? 20 : 100));
-  {
+  if (threads === 1) {
     const tiny = tinyOpLines();
     for (const row of tiny.rows) console.error(row);
     lines.push(...tiny.rows);
     overheadLines.push(...tiny.notes);
   }
-  lines.push('', ...overheadLines, '');
-  lines.push(...(await endToEnd((64 * 1000) / nbMedian)));
+  lines.push('', ...overheadLines);
+  lines.push(...(await endToEnd()));
+  lines.push('', `Ended ${new Date().toISOString()}, load average ${loadavg()[0].toFixed(2)}.`, '');
+  return lines;
+}
+
+async function main(): Promise<void> {
+  const lines: string[] = [];
+  for (const t of threadCounts) {
+    threads = t;
+    lines.push(...(await section()));
+  }
   lines.push(...memoryFlat());
-  lines.push('', `Ended ${new Date().toISOString()}, load average ${loadavg()[0].toFixed(2)}.`);
   console.log(lines.join('\n'));
 }
 
 if (args.includes('--tinyop-child')) {
+  threads = threadCounts[0];
+  E.setNumThreads(threads);
   console.log(JSON.stringify({ ...tinyOps(3), fastCalls: E.engine().fastCalls }));
 } else {
   await main();

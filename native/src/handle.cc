@@ -40,7 +40,7 @@ void Fail(Napi::Env env, const char* code, const std::string& message) {
 
 void ReportMemory(Napi::Env env, State& state) {
   if (!MemoryReportDue(state)) return;
-  const int64_t delta = state.stats.bytes - state.reported;
+  const int64_t delta = state.stats.watchedBytes - state.reported;
   Napi::MemoryManagement::AdjustExternalMemory(env, delta);
   state.reported += delta;
 }
@@ -80,6 +80,7 @@ double NewHandle(State& state, at::Tensor tensor) {
   Slot& slot = state.slots[index];
   slot.generation += 1;
   slot.alive = true;
+  slot.watched = false;
   slot.bytes = BytesOf(tensor);
   slot.tensor = std::move(tensor);
   state.stats.live += 1;
@@ -95,6 +96,10 @@ void Release(State& state, double handle) {
   if (slot == nullptr) return;
   slot->alive = false;
   slot->tensor = at::Tensor();
+  if (slot->watched) {
+    slot->watched = false;
+    state.stats.watchedBytes -= slot->bytes;
+  }
   state.stats.live -= 1;
   state.stats.bytes -= slot->bytes;
   state.freeSlots.push_back(static_cast<uint32_t>(slot - state.slots.data()));
@@ -294,6 +299,20 @@ Napi::Value DisposeMany(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+/**
+ * watch(a, on): marks a live handle as owned by the GC backstop (on = 1: no scope frees it, so its
+ * bytes are reported to V8) or no longer (on = 0: disposed explicitly or adopted by a scope).
+ */
+void Watch(Frame& f) {
+  const char* why = nullptr;
+  Slot* slot = LookupHandle(f.state(), f.Number(0), &why);
+  if (slot == nullptr) Raise(why, HandleProblem(why, 0));
+  const bool on = f.Bool(1);
+  if (slot->watched == on) return;
+  slot->watched = on;
+  f.state().stats.watchedBytes += on ? slot->bytes : -slot->bytes;
+}
+
 /** isAlive(a): 1 when a is a live handle, else 0. */
 void IsAlive(Frame& f) {
   const char* why = nullptr;
@@ -302,10 +321,11 @@ void IsAlive(Frame& f) {
 
 Napi::Value Memory(const Napi::CallbackInfo& info) {
   MemoryStats& stats = Stats(info.Env());
-  Napi::Array out = Napi::Array::New(info.Env(), 3);
+  Napi::Array out = Napi::Array::New(info.Env(), 4);
   out.Set(0u, Napi::Number::New(info.Env(), static_cast<double>(stats.live)));
   out.Set(1u, Napi::Number::New(info.Env(), static_cast<double>(stats.bytes)));
   out.Set(2u, Napi::Number::New(info.Env(), static_cast<double>(GetState(info.Env()).reported)));
+  out.Set(3u, Napi::Number::New(info.Env(), static_cast<double>(stats.watchedBytes)));
   return out;
 }
 
@@ -427,6 +447,7 @@ void RegisterHandle(Napi::Env env, Napi::Object exports) {
   ExportFrame<Dispose>(env, exports, "dispose", 1);
   Export<DisposeMany>(env, exports, "disposeMany");
   ExportFrame<IsAlive>(env, exports, "isAlive", 1);
+  ExportFrame<Watch>(env, exports, "watch", 2);
   Export<Memory>(env, exports, "memory");
   Export<ToArray>(env, exports, "toArray");
   ExportFrame<Item>(env, exports, "item", 1);

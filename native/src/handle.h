@@ -25,12 +25,16 @@ struct Slot {
   int64_t bytes = 0;
   uint32_t generation = 0;
   bool alive = false;
+  // Owned by the GC backstop (no scope frees it): only these bytes are reported to V8.
+  bool watched = false;
 };
 
 /** Live tensor handles and their bytes (numel x element size, views counted at their own size). */
 struct MemoryStats {
   int64_t live = 0;
   int64_t bytes = 0;
+  // Bytes of the handles the GC backstop watches (see watch()); what V8 is told about.
+  int64_t watchedBytes = 0;
 };
 
 /** Slots of the call frame: the arguments of a frame op start at 0; the last slot is its status. */
@@ -131,10 +135,16 @@ std::string HandleProblem(const char* why, size_t i);
 
 /** Whether native memory moved by a reporting step since V8 last heard of it. */
 inline bool MemoryReportDue(const State& state) {
-  const int64_t delta = state.stats.bytes - state.reported;
+  const int64_t delta = state.stats.watchedBytes - state.reported;
   return delta >= kReportStep || delta <= -kReportStep;
 }
-/** Tells V8 about native memory when it is due, so that the GC weighs it (Node-API contexts only). */
+/**
+ * Tells V8 about the native memory only the GC can free (the watched handles) when it is due, so
+ * that the GC weighs it (Node-API contexts only). Scoped tensors are freed deterministically and
+ * are not reported: reporting their churn (hundreds of MB per training step) made V8 start a
+ * major GC, with its helper threads, several times per step, and those threads took cores from
+ * libtorch's.
+ */
 void ReportMemory(Napi::Env env, State& state);
 
 // Argument readers for JS arguments: each checks the JS type and raises an OpError naming the argument.

@@ -38,8 +38,10 @@ export interface NativeEngine {
   /** Frees the first `count` handles of `handles`. */
   disposeMany(handles: Float64Array, count: number): void;
   isAlive(a: H): boolean;
-  /** [live handles, their bytes, bytes reported to V8] */
-  memory(): [number, number, number];
+  /** Marks a live handle as watched by the GC backstop (its bytes are reported to V8) or not. */
+  watch(a: H, on: boolean): void;
+  /** [live handles, their bytes, bytes reported to V8, bytes of the watched handles] */
+  memory(): [number, number, number, number];
   toArray(a: H): Float32Array | Float64Array | Int32Array | Uint8Array;
   item(a: H): number;
   setNumThreads(n: number): void;
@@ -162,7 +164,7 @@ export let metaBuffer: Int32Array = new Int32Array(16);
 
 /** The ops that take their arguments through the call frame. */
 type FrameOp =
-  | 'meta' | 'dispose' | 'item' | 'isAlive'
+  | 'meta' | 'dispose' | 'item' | 'isAlive' | 'watch'
   | 'binary' | 'binaryScalar' | 'unary' | 'leakyRelu' | 'where' | 'toDtype'
   | 'norm' | 'logsumexp'
   | 'transpose' | 'flatten' | 'unsqueeze' | 'contiguous' | 'clone' | 'detach' | 'alias' | 'narrow' | 'select' | 'indexSelect' | 'gather' | 'maskedFill'
@@ -200,6 +202,7 @@ function frameOps(n: Record<FrameOp, FrameFunction>, settle: () => void, F: Floa
     dispose: (a) => { F[0] = a; F[STATUS] = ARMED; n.dispose(); done(); },
     item: (a) => { F[0] = a; F[STATUS] = ARMED; n.item(); return value(); },
     isAlive: (a) => { F[0] = a; F[STATUS] = ARMED; n.isAlive(); return value() !== 0; },
+    watch: (a, on) => { F[0] = a; F[1] = flag(on); F[STATUS] = ARMED; n.watch(); done(); },
     binary: (code, a, b, alpha) => { F[0] = code; F[1] = a; F[2] = b; F[3] = alpha; F[STATUS] = ARMED; n.binary(); return tensor(); },
     binaryScalar: (code, a, b, alpha) => { F[0] = code; F[1] = a; F[2] = b; F[3] = alpha; F[STATUS] = ARMED; n.binaryScalar(); return tensor(); },
     unary: (code, a) => { F[0] = code; F[1] = a; F[STATUS] = ARMED; n.unary(); return tensor(); },

@@ -30,6 +30,9 @@ function guard(tensor: Tracked): void {
   if (tensor.guarded || tensor.isDisposed) return;
   tensor.guarded = true;
   backstop.register(tensor, tensor.nativeHandle, tensor);
+  // Only the GC can free it now, so V8 should weigh its bytes (the addon reports watched bytes only;
+  // freeing it, by dispose() or the backstop, unwatches it in the addon).
+  engine().watch(tensor.nativeHandle, true);
 }
 
 /** Called by `dispose()`: the backstop no longer needs to watch it. */
@@ -133,12 +136,18 @@ export interface MemoryInfo {
   readonly tensors: number;
   /** Their bytes (elements x element size; a view counts at its own size). */
   readonly bytes: number;
-  /** The bytes last reported to V8 as external memory (kept within 1 MiB of `bytes`). */
+  /**
+   * The bytes last reported to V8 as external memory (kept within 1 MiB of `watchedBytes`): only
+   * tensors that no scope owns, which only the GC backstop would free, are reported; scoped
+   * tensors are freed deterministically and would only make V8 collect for nothing.
+   */
   readonly reportedBytes: number;
+  /** Bytes of the tensors the GC backstop watches (no scope owns them). */
+  readonly watchedBytes: number;
 }
 
 /** Live tensor count and bytes, from the addon's own accounting. */
 export function memory(): MemoryInfo {
-  const [tensors, bytes, reportedBytes] = engine().memory();
-  return { tensors, bytes, reportedBytes };
+  const [tensors, bytes, reportedBytes, watchedBytes] = engine().memory();
+  return { tensors, bytes, reportedBytes, watchedBytes };
 }
