@@ -300,17 +300,22 @@ Napi::Value DisposeMany(const Napi::CallbackInfo& info) {
 }
 
 /**
- * watch(a, on): marks a live handle as owned by the GC backstop (on = 1: no scope frees it, so its
- * bytes are reported to V8) or no longer (on = 0: disposed explicitly or adopted by a scope).
+ * watch(a, on): marks a live handle as owned by the GC backstop (on = true: no scope frees it, so its
+ * bytes are reported to V8) or no longer. Called with JS arguments, not through the call frame:
+ * ops with JS arguments make tensors outside scopes, and must not depend on the frame.
  */
-void Watch(Frame& f) {
+Napi::Value Watch(const Napi::CallbackInfo& info) {
+  State& state = GetState(info.Env());
   const char* why = nullptr;
-  Slot* slot = LookupHandle(f.state(), f.Number(0), &why);
+  Slot* slot = LookupHandle(state, NumberArg(info, 0), &why);
   if (slot == nullptr) Raise(why, HandleProblem(why, 0));
-  const bool on = f.Bool(1);
-  if (slot->watched == on) return;
-  slot->watched = on;
-  f.state().stats.watchedBytes += on ? slot->bytes : -slot->bytes;
+  const bool on = info[1].ToBoolean().Value();
+  if (slot->watched != on) {
+    slot->watched = on;
+    state.stats.watchedBytes += on ? slot->bytes : -slot->bytes;
+  }
+  ReportMemory(info.Env(), state);
+  return info.Env().Undefined();
 }
 
 /** isAlive(a): 1 when a is a live handle, else 0. */
@@ -447,7 +452,7 @@ void RegisterHandle(Napi::Env env, Napi::Object exports) {
   ExportFrame<Dispose>(env, exports, "dispose", 1);
   Export<DisposeMany>(env, exports, "disposeMany");
   ExportFrame<IsAlive>(env, exports, "isAlive", 1);
-  ExportFrame<Watch>(env, exports, "watch", 2);
+  Export<Watch>(env, exports, "watch");
   Export<Memory>(env, exports, "memory");
   Export<ToArray>(env, exports, "toArray");
   ExportFrame<Item>(env, exports, "item", 1);

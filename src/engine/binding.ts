@@ -164,7 +164,7 @@ export let metaBuffer: Int32Array = new Int32Array(16);
 
 /** The ops that take their arguments through the call frame. */
 type FrameOp =
-  | 'meta' | 'dispose' | 'item' | 'isAlive' | 'watch'
+  | 'meta' | 'dispose' | 'item' | 'isAlive'
   | 'binary' | 'binaryScalar' | 'unary' | 'leakyRelu' | 'where' | 'toDtype'
   | 'norm' | 'logsumexp'
   | 'transpose' | 'flatten' | 'unsqueeze' | 'contiguous' | 'clone' | 'detach' | 'alias' | 'narrow' | 'select' | 'indexSelect' | 'gather' | 'maskedFill'
@@ -202,7 +202,6 @@ function frameOps(n: Record<FrameOp, FrameFunction>, settle: () => void, F: Floa
     dispose: (a) => { F[0] = a; F[STATUS] = ARMED; n.dispose(); done(); },
     item: (a) => { F[0] = a; F[STATUS] = ARMED; n.item(); return value(); },
     isAlive: (a) => { F[0] = a; F[STATUS] = ARMED; n.isAlive(); return value() !== 0; },
-    watch: (a, on) => { F[0] = a; F[1] = flag(on); F[STATUS] = ARMED; n.watch(); done(); },
     binary: (code, a, b, alpha) => { F[0] = code; F[1] = a; F[2] = b; F[3] = alpha; F[STATUS] = ARMED; n.binary(); return tensor(); },
     binaryScalar: (code, a, b, alpha) => { F[0] = code; F[1] = a; F[2] = b; F[3] = alpha; F[STATUS] = ARMED; n.binaryScalar(); return tensor(); },
     unary: (code, a) => { F[0] = code; F[1] = a; F[STATUS] = ARMED; n.unary(); return tensor(); },
