@@ -199,7 +199,7 @@ function main(): void {
     for (const cell of todo) {
       if (load(cell.id) && !args.includes('--force')) continue;
       const t0 = Date.now();
-      const r = runNb201Benchmark(table, { strategy: cell.strategy, strategyOptions: cell.options, dataset: cell.dataset, signal: cell.signal, queries: cell.queries, budgetSeconds: cell.budgetSeconds, seeds: cell.seeds ?? seeds, checkpoints: cell.queries ? undefined : [] });
+      const r = runNb201Benchmark(table, { strategy: cell.strategy, strategy_options: cell.options, dataset: cell.dataset, signal: cell.signal, queries: cell.queries, budget_seconds: cell.budgetSeconds, seeds: cell.seeds ?? seeds, checkpoints: cell.queries ? undefined : [] });
       writeFileSync(join(OUT, `${cell.id}.json`), JSON.stringify(r) + '\n');
       process.stderr.write(`${cell.id}: ${r.final.mean.toFixed(2)} ± ${r.final.std.toFixed(2)} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
     }

@@ -244,7 +244,7 @@ async function main(): Promise<void> {
   for (const cell of cells(strategies, kinds)) {
     if (load(cell.id)) continue;
     const t0 = Date.now();
-    const r = await runNb301Benchmark(surrogate, { strategy: cell.strategy, strategyOptions: cell.options, queries: cell.queries, budgetSeconds: cell.budgetSeconds, fidelity: cell.fidelity, seeds, seedBase: 0 });
+    const r = await runNb301Benchmark(surrogate, { strategy: cell.strategy, strategy_options: cell.options, queries: cell.queries, budget_seconds: cell.budgetSeconds, fidelity: cell.fidelity, seeds, seed_base: 0 });
     writeFileSync(join(OUT, `${cell.id}.json`), JSON.stringify(r) + '\n');
     console.error(`${cell.id}: ${r.final.mean.toFixed(2)} ± ${r.final.std.toFixed(2)} (${r.queries} queries, ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   }

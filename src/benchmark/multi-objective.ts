@@ -9,6 +9,7 @@ import type { Sample } from '../space/types.js';
 import { hypervolume, paretoFront } from '../strategy/pareto.js';
 import { createStrategy } from '../strategy/registry.js';
 import { writePlot, type PlotSeries } from './plot.js';
+import { benchmarkOptions } from './search-run.js';
 import { round, summarize, type Summary } from './stats.js';
 
 /** Classes and input side of the NB201 networks per data set. */
@@ -91,17 +92,24 @@ export function parseNb201Objectives(table: Nb201Table, objectives: string | rea
 /** Options of {@link runNb201MultiObjective}. */
 export interface Nb201MultiObjectiveOptions {
   readonly strategy: string;
+  /** The strategy's own options (as a config's `strategy.options`). */
+  readonly strategy_options?: Readonly<Record<string, unknown>>;
+  /** @deprecated Use `strategy_options`. */
   readonly strategyOptions?: Readonly<Record<string, unknown>>;
   /** e.g. `['acc', 'latency:pixel3']` or `'acc,latency:pixel3'`; `acc` first. */
   readonly objectives: string | readonly string[];
   readonly dataset?: Nb201Dataset;
   readonly signal?: Nb201Signal;
-  /** Evaluations per search (default 300 unless `budgetSeconds` is given). */
+  /** Evaluations per search (default 300 unless `budget_seconds` is given). */
   readonly queries?: number;
   /** Stop a search when the simulated training cost of the next evaluation would exceed this many seconds. */
+  readonly budget_seconds?: number;
+  /** @deprecated Use `budget_seconds`. */
   readonly budgetSeconds?: number;
-  /** Independent searches, seeds `seedBase … seedBase + seeds − 1` (default 30, from 0). */
+  /** Independent searches, seeds `seed_base … seed_base + seeds − 1` (default 30, from 0). */
   readonly seeds?: number;
+  readonly seed_base?: number;
+  /** @deprecated Use `seed_base`. */
   readonly seedBase?: number;
   /** When given, writes `<out>.json` (this report) and `<out>.png` + `.svg` (the front of the first seed). */
   readonly out?: string;
@@ -173,19 +181,20 @@ function reportedValue(table: Nb201Table, space: Nb201Space, dataset: Nb201Datas
  * the 15,625 architectures (stated in the report). Costs are deterministic, so they are the same
  * for search and report.
  */
-export function runNb201MultiObjective(table: Nb201Table, options: Nb201MultiObjectiveOptions): Nb201MultiObjectiveReport {
+export function runNb201MultiObjective(table: Nb201Table, given: Nb201MultiObjectiveOptions): Nb201MultiObjectiveReport {
+  const options = benchmarkOptions('runNb201MultiObjective', given);
   const dataset = options.dataset ?? 'cifar10';
   if (!NB201_DATASETS.includes(dataset)) throw new ConfigError('BAD_DATASET', `--dataset: unknown ${JSON.stringify(dataset)}; valid: ${NB201_DATASETS.join(', ')}`);
   const seeds = options.seeds ?? 30;
-  const seedBase = options.seedBase ?? 0;
+  const seedBase = options.seed_base ?? 0;
   if (options.queries !== undefined && (!Number.isInteger(options.queries) || options.queries < 1)) {
     throw new ConfigError('BAD_QUERIES', `--queries must be a positive integer, got ${options.queries}`);
   }
-  if (options.budgetSeconds !== undefined && !(options.budgetSeconds > 0)) {
-    throw new ConfigError('BAD_BUDGET', `--budget-seconds must be a positive number, got ${options.budgetSeconds}`);
+  if (options.budget_seconds !== undefined && !(options.budget_seconds > 0)) {
+    throw new ConfigError('BAD_BUDGET', `--budget-seconds must be a positive number, got ${options.budget_seconds}`);
   }
   if (!Number.isInteger(seeds) || seeds < 1) throw new ConfigError('BAD_SEEDS', `--seeds must be a positive integer, got ${seeds}`);
-  const maxQueries = options.queries ?? (options.budgetSeconds === undefined ? 300 : Number.POSITIVE_INFINITY);
+  const maxQueries = options.queries ?? (options.budget_seconds === undefined ? 300 : Number.POSITIVE_INFINITY);
   const checkpoints: number[] = [];
   const lastCheckpoint = Number.isFinite(maxQueries) ? maxQueries : 1000;
   for (let q = 10; q < lastCheckpoint; q += 10) checkpoints.push(q);
@@ -232,7 +241,7 @@ export function runNb201MultiObjective(table: Nb201Table, options: Nb201MultiObj
   let firstFront: Nb201FrontPoint[] = [];
   let strategyMs = 0;
   for (let k = 0; k < seeds; k++) {
-    const strategy = createStrategy(options.strategy, { space, seed: seedBase + k, objectives: objectives.map((o) => o.name) }, options.strategyOptions ?? {});
+    const strategy = createStrategy(options.strategy, { space, seed: seedBase + k, objectives: objectives.map((o) => o.name) }, options.strategy_options ?? {});
     // What the search saw, best fidelity per index (a later higher-fidelity look replaces a cheap one).
     const seen = new Map<number, { signal: number; fidelity: number }>();
     const curve: { reported: number; hv: number }[] = [];
@@ -243,7 +252,7 @@ export function runNb201MultiObjective(table: Nb201Table, options: Nb201MultiObj
       const proposal = strategy.ask();
       strategyMs += performance.now() - t0;
       const result = estimator.query(proposal.sample, proposal.fidelity);
-      if (options.budgetSeconds !== undefined && spent + result.costSeconds > options.budgetSeconds) break;
+      if (options.budget_seconds !== undefined && spent + result.costSeconds > options.budget_seconds) break;
       spent += result.costSeconds;
       const fidelity = proposal.fidelity ?? estimator.signalEpochs;
       const values = oriented([result.value, ...reported(result.index).slice(1)]);
@@ -258,7 +267,7 @@ export function runNb201MultiObjective(table: Nb201Table, options: Nb201MultiObj
         curve.push({ reported: table.accuracy(now.best, dataset, 'test_200ep_mean'), hv: now.hv });
       }
     }
-    if (seen.size === 0) throw new ConfigError('BUDGET_TOO_SMALL', `the budget of ${options.budgetSeconds} simulated seconds does not cover a single evaluation`);
+    if (seen.size === 0) throw new ConfigError('BUDGET_TOO_SMALL', `the budget of ${options.budget_seconds} simulated seconds does not cover a single evaluation`);
     const { front, hv, best } = returned(seen);
     // A search stopped early by its time budget keeps its result for the later checkpoints.
     if (Number.isFinite(maxQueries)) while (curve.length < checkpoints.length) curve.push({ reported: table.accuracy(best, dataset, 'test_200ep_mean'), hv });
@@ -302,7 +311,7 @@ export function runNb201MultiObjective(table: Nb201Table, options: Nb201MultiObj
     objectives: objectives.map((o) => o.name),
     seeds,
     queries: Math.round(queryCounts.reduce((a, b) => a + b, 0) / seeds),
-    budget_seconds: options.budgetSeconds ?? null,
+    budget_seconds: options.budget_seconds ?? null,
     hypervolume: { mean: round(hv.mean), std: round(hv.std) },
     hypervolume_ratio: { mean: round(ratio.mean), std: round(ratio.std) },
     hypervolume_optimum: round(optimumHv),

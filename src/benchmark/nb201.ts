@@ -2,11 +2,14 @@ import { Nb201Table, type Nb201Dataset, type Nb201Signal } from '../estimate/nb2
 import { TabularEstimator } from '../estimate/tabular.js';
 import { Nb201Space } from '../space/nb201.js';
 import { createStrategy } from '../strategy/registry.js';
-import { benchReport, checkSeeds, SearchRun, summarizeRuns, type BenchSummary, type SearchLimits } from './search-run.js';
+import { benchmarkOptions, benchReport, checkSeeds, SearchRun, summarizeRuns, type BenchSummary, type SearchLimits } from './search-run.js';
 
 /** One search of one strategy on the NAS-Bench-201 table. */
 export interface Nb201SearchOptions extends SearchLimits {
   readonly strategy: string;
+  /** The strategy's own options (as a config's `strategy.options`). */
+  readonly strategy_options?: Readonly<Record<string, unknown>>;
+  /** @deprecated Use `strategy_options`. */
   readonly strategyOptions?: Readonly<Record<string, unknown>>;
   readonly dataset?: Nb201Dataset;
   readonly signal?: Nb201Signal;
@@ -39,10 +42,11 @@ export interface Nb201SearchResult {
  * protocol says: the strategy sees only the signal; the reported figure is read at the end for the
  * returned architecture (and for the best-so-far at each checkpoint, to draw the curve).
  */
-export function runNb201Search(table: Nb201Table, options: Nb201SearchOptions): Nb201SearchResult {
+export function runNb201Search(table: Nb201Table, given: Nb201SearchOptions): Nb201SearchResult {
+  const options = benchmarkOptions('runNb201Search', given);
   const space = new Nb201Space();
   const estimator = new TabularEstimator(table, space, { dataset: options.dataset, signal: options.signal });
-  const strategy = createStrategy(options.strategy, { space, seed: options.seed }, options.strategyOptions ?? {});
+  const strategy = createStrategy(options.strategy, { space, seed: options.seed }, options.strategy_options ?? {});
   const run = new SearchRun<number>(strategy, options, estimator.signalEpochs);
   while (!run.done) {
     const proposal = run.ask();
@@ -65,6 +69,9 @@ export function runNb201Search(table: Nb201Table, options: Nb201SearchOptions): 
 /** K independent searches (seeds B…B+K−1), summarised as `naskit bench nb201` prints them. */
 export interface Nb201BenchmarkOptions extends Omit<Nb201SearchOptions, 'seed'> {
   readonly seeds?: number;
+  /** The first seed (default 0). */
+  readonly seed_base?: number;
+  /** @deprecated Use `seed_base`. */
   readonly seedBase?: number;
 }
 
@@ -90,9 +97,10 @@ function maxOf(column: Float64Array): number {
  * `runNb201Search` for each of `options.seeds` seeds, summarised as `naskit bench nb201` prints it:
  * the reported figure's mean and spread over seeds, the best-so-far curve, and the table's optimum.
  */
-export function runNb201Benchmark(table: Nb201Table, options: Nb201BenchmarkOptions): Nb201BenchmarkReport {
+export function runNb201Benchmark(table: Nb201Table, given: Nb201BenchmarkOptions): Nb201BenchmarkReport {
+  const options = benchmarkOptions('runNb201Benchmark', given);
   const seeds = options.seeds ?? 20;
-  const seedBase = options.seedBase ?? 0;
+  const seedBase = options.seed_base ?? 0;
   checkSeeds(seeds);
   const dataset = options.dataset ?? 'cifar10';
   const signal = options.signal ?? 'valid_12ep';
@@ -100,7 +108,7 @@ export function runNb201Benchmark(table: Nb201Table, options: Nb201BenchmarkOpti
   for (let k = 0; k < seeds; k++) runs.push(runNb201Search(table, { ...options, dataset, signal, seed: seedBase + k }));
 
   const summary = summarizeRuns(runs.map((r) => ({ reported: r.best.reported, signal: r.best.signal, curve: r.curve, queries: r.queries, strategyMs: r.strategyMs })));
-  return benchReport({ benchmark: 'nb201' as const, dataset, strategy: options.strategy, signal, report: 'test_200ep_mean' as const }, summary, options.budgetSeconds, {
+  return benchReport({ benchmark: 'nb201' as const, dataset, strategy: options.strategy, signal, report: 'test_200ep_mean' as const }, summary, options.budget_seconds, {
     signal_optimum: maxOf(table.column(`${dataset}_${signal}`)),
     optimum: maxOf(table.column(`${dataset}_test_200ep_mean`)),
   });

@@ -3,7 +3,7 @@ import { DartsSpace } from '../space/darts.js';
 import type { Sample } from '../space/types.js';
 import { createStrategy } from '../strategy/registry.js';
 import { round } from './stats.js';
-import { benchReport, checkSeeds, SearchRun, summarizeRuns, type BenchSummary, type SearchLimits } from './search-run.js';
+import { benchmarkOptions, benchReport, checkSeeds, SearchRun, summarizeRuns, type BenchSummary, type SearchLimits } from './search-run.js';
 
 /**
  * Strategies that take a fidelity axis (options `fidelities`, `min_fidelity`, `max_fidelity`). On
@@ -14,6 +14,9 @@ export const NB301_EPOCH_AXIS_STRATEGIES: readonly string[] = ['hyperband', 'boh
 /** K searches of one strategy on the NAS-Bench-301 surrogate (seeds B…B+K−1). */
 export interface Nb301BenchmarkOptions extends SearchLimits {
   readonly strategy: string;
+  /** The strategy's own options (as a config's `strategy.options`). */
+  readonly strategy_options?: Readonly<Record<string, unknown>>;
+  /** @deprecated Use `strategy_options`. */
   readonly strategyOptions?: Readonly<Record<string, unknown>>;
   /** Epochs behind the search signal and the full fidelity (1–98, default 98). */
   readonly epochs?: number;
@@ -24,6 +27,9 @@ export interface Nb301BenchmarkOptions extends SearchLimits {
    */
   readonly fidelity?: 'epochs' | 'full';
   readonly seeds?: number;
+  /** The first seed (default 0). */
+  readonly seed_base?: number;
+  /** @deprecated Use `seed_base`. */
   readonly seedBase?: number;
 }
 
@@ -56,16 +62,17 @@ export function nb301StrategyOptions(strategy: string, options: Readonly<Record<
  * proposal's fidelity); the reported figure is the predicted accuracy after 98 epochs of the
  * architecture each search returns; the simulated cost is the predicted training time.
  */
-export async function runNb301Benchmark(surrogate: Nb301Surrogate, options: Nb301BenchmarkOptions): Promise<Nb301BenchmarkReport> {
+export async function runNb301Benchmark(surrogate: Nb301Surrogate, given: Nb301BenchmarkOptions): Promise<Nb301BenchmarkReport> {
+  const options = benchmarkOptions('runNb301Benchmark', given);
   const seeds = options.seeds ?? 20;
-  const seedBase = options.seedBase ?? 0;
+  const seedBase = options.seed_base ?? 0;
   const epochs = options.epochs ?? NB301_MAX_EPOCHS;
   const fidelity = options.fidelity ?? 'epochs';
   checkSeeds(seeds);
   checkEpochs(epochs);
   const space = new DartsSpace();
   const estimator = new SurrogateEstimator(surrogate, space, { epochs });
-  const strategyOptions = nb301StrategyOptions(options.strategy, options.strategyOptions ?? {}, epochs, fidelity);
+  const strategyOptions = nb301StrategyOptions(options.strategy, options.strategy_options ?? {}, epochs, fidelity);
   const runs = Array.from({ length: seeds }, (_, k) => new SearchRun<Sample>(createStrategy(options.strategy, { space, seed: seedBase + k }, strategyOptions), options, epochs));
 
   let active = runs;
@@ -96,7 +103,7 @@ export async function runNb301Benchmark(surrogate: Nb301Surrogate, options: Nb30
   return benchReport(
     { benchmark: 'nb301' as const, strategy: options.strategy, signal: `valid_${epochs}ep`, report: 'valid_98ep' as const, epochs, fidelity },
     summary,
-    options.budgetSeconds,
+    options.budget_seconds,
     { best: { genotype: space.format(outcomes[bestSeed].best.id), predicted: round(reported[bestSeed]) } },
   );
 }

@@ -1,16 +1,33 @@
 import { performance } from 'node:perf_hooks';
 import { ConfigError } from '../errors.js';
 import type { Proposal, Strategy } from '../strategy/types.js';
+import { renameDeprecated, type Deprecations } from '../util/deprecated.js';
 import { round, summarize, type Summary } from './stats.js';
 
 /** How long one benchmark search runs: a number of evaluations or a simulated training time. */
 export interface SearchLimits {
-  /** Stop after this many evaluations (default 150 unless `budgetSeconds` is given). */
+  /** Stop after this many evaluations (default 150 unless `budget_seconds` is given). */
   readonly queries?: number;
   /** Stop when the simulated training cost would exceed this many seconds. */
+  readonly budget_seconds?: number;
+  /** @deprecated Use `budget_seconds`. */
   readonly budgetSeconds?: number;
   /** Query counts at which the best-so-far is recorded (default: every 10). */
   readonly checkpoints?: readonly number[];
+}
+
+/**
+ * The benchmark harness's options before they were snake_case (issue 17): still accepted, each
+ * with one deprecation line per process (`util/deprecated.ts`); giving both spellings is a
+ * `ConfigError` `BAD_BENCHMARK_OPTION`.
+ */
+export const BENCHMARK_DEPRECATIONS: Deprecations = {
+  names: { strategyOptions: 'strategy_options', budgetSeconds: 'budget_seconds', seedBase: 'seed_base' },
+};
+
+/** `options` with the old camelCase spellings replaced by the snake_case ones (see {@link BENCHMARK_DEPRECATIONS}); `where` names the function in messages. */
+export function benchmarkOptions<T extends object>(where: string, options: T): T {
+  return renameDeprecated(where, options as Readonly<Record<string, unknown>>, BENCHMARK_DEPRECATIONS, 'BAD_BENCHMARK_OPTION') as T;
 }
 
 /** One evaluation as the benchmark loop sees it: what was evaluated (`id`), its signal and simulated cost. */
@@ -37,8 +54,8 @@ export function checkLimits(limits: SearchLimits): void {
   if (limits.queries !== undefined && (!Number.isInteger(limits.queries) || limits.queries < 1)) {
     throw new ConfigError('BAD_QUERIES', `--queries must be a positive integer, got ${limits.queries}`);
   }
-  if (limits.budgetSeconds !== undefined && !(limits.budgetSeconds > 0)) {
-    throw new ConfigError('BAD_BUDGET', `--budget-seconds must be a positive number, got ${limits.budgetSeconds}`);
+  if (limits.budget_seconds !== undefined && !(limits.budget_seconds > 0)) {
+    throw new ConfigError('BAD_BUDGET', `--budget-seconds must be a positive number, got ${limits.budget_seconds}`);
   }
 }
 
@@ -63,6 +80,7 @@ function defaultCheckpoints(limit: number): number[] {
  * highest fidelity seen.
  */
 export class SearchRun<Id> {
+  private readonly limits: SearchLimits;
   private readonly maxQueries: number;
   private readonly checkpoints: readonly number[];
   private nextCheckpoint = 0;
@@ -75,13 +93,14 @@ export class SearchRun<Id> {
 
   constructor(
     private readonly strategy: Strategy,
-    private readonly limits: SearchLimits,
+    limits: SearchLimits,
     /** The fidelity of a proposal that names none (the estimator's default). */
     private readonly defaultFidelity: number,
   ) {
-    checkLimits(limits);
-    this.maxQueries = limits.queries ?? (limits.budgetSeconds === undefined ? 150 : Number.POSITIVE_INFINITY);
-    this.checkpoints = limits.checkpoints ?? defaultCheckpoints(Number.isFinite(this.maxQueries) ? this.maxQueries : 1000);
+    this.limits = benchmarkOptions('SearchRun', limits);
+    checkLimits(this.limits);
+    this.maxQueries = this.limits.queries ?? (this.limits.budget_seconds === undefined ? 150 : Number.POSITIVE_INFINITY);
+    this.checkpoints = this.limits.checkpoints ?? defaultCheckpoints(Number.isFinite(this.maxQueries) ? this.maxQueries : 1000);
   }
 
   /** Whether the search has used its queries or its budget. */
@@ -99,7 +118,7 @@ export class SearchRun<Id> {
 
   /** Records the evaluation of the last proposal and tells the strategy, unless it overruns the budget. */
   record(proposal: Proposal, result: Evaluated<Id>): void {
-    if (this.limits.budgetSeconds !== undefined && this.spent + result.costSeconds > this.limits.budgetSeconds) {
+    if (this.limits.budget_seconds !== undefined && this.spent + result.costSeconds > this.limits.budget_seconds) {
       this.stopped = true;
       return;
     }
@@ -122,7 +141,7 @@ export class SearchRun<Id> {
   /** The outcome; throws `BUDGET_TOO_SMALL` when not a single evaluation fitted the budget. */
   finish(): SearchOutcome<Id> {
     const best = this.best;
-    if (!best) throw new ConfigError('BUDGET_TOO_SMALL', `the budget of ${this.limits.budgetSeconds} simulated seconds does not cover a single evaluation`);
+    if (!best) throw new ConfigError('BUDGET_TOO_SMALL', `the budget of ${this.limits.budget_seconds} simulated seconds does not cover a single evaluation`);
     const curve = [...this.curve];
     // A search that stopped early (time budget) keeps its best for the later checkpoints.
     if (Number.isFinite(this.maxQueries)) {

@@ -75,10 +75,10 @@ function readSearchFlags(flags: SearchFlags, defaultQueries: number, multiObject
   return {
     names,
     queries: queries === undefined && budgetSeconds === undefined ? defaultQueries : queries,
-    budgetSeconds,
+    budget_seconds: budgetSeconds,
     seeds: positiveInt('--seeds', flags.seeds),
-    seedBase: positiveInt('--seed-base', flags.seedBase),
-    strategyOptions: parseOptions(flags.option),
+    seed_base: positiveInt('--seed-base', flags.seedBase),
+    strategy_options: parseOptions(flags.option),
   };
 }
 
@@ -104,20 +104,20 @@ export function registerBench(program: Command, context: CliContext): void {
       .option('--front <path>', 'with --objectives: write the returned front as <path>.json and <path>.png'),
     150,
   ).action((flags: BenchNb201Flags) => {
-    const { names, queries, budgetSeconds, seeds, seedBase, strategyOptions } = readSearchFlags(flags, 150);
+    const { names, queries, budget_seconds, seeds, seed_base, strategy_options } = readSearchFlags(flags, 150);
     const table = Nb201Table.load(context.dataDir);
     if (flags.objectives !== undefined) {
       const reports: Nb201MultiObjectiveReport[] = names.map((name) =>
         runNb201MultiObjective(table, {
           strategy: name,
-          strategyOptions,
+          strategy_options,
           objectives: flags.objectives!,
           dataset: flags.dataset,
           signal: flags.signal,
           queries,
-          budgetSeconds,
+          budget_seconds,
           seeds,
-          seedBase,
+          seed_base,
           out: flags.front && names.length === 1 ? flags.front : undefined,
         }),
       );
@@ -130,10 +130,10 @@ export function registerBench(program: Command, context: CliContext): void {
     const results: Nb201BenchmarkReport[] = [];
     for (const name of names) {
       if (names.length > 1) log(context, `bench nb201: ${name} …`);
-      results.push(runNb201Benchmark(table, { strategy: name, strategyOptions, dataset: flags.dataset, signal: flags.signal, queries, budgetSeconds, seeds, seedBase }));
+      results.push(runNb201Benchmark(table, { strategy: name, strategy_options, dataset: flags.dataset, signal: flags.signal, queries, budget_seconds, seeds, seed_base }));
     }
     if (flags.json) return printJson(context, names.length === 1 ? results[0] : { results });
-    printLine(context, `NAS-Bench-201 ${flags.dataset}, signal ${flags.signal}, reported test_200ep_mean (optimum ${results[0].optimum}); ${results[0].seeds} seeds, ${results[0].queries} queries${budgetSeconds ? ` (budget ${budgetSeconds} s)` : ''}`);
+    printLine(context, `NAS-Bench-201 ${flags.dataset}, signal ${flags.signal}, reported test_200ep_mean (optimum ${results[0].optimum}); ${results[0].seeds} seeds, ${results[0].queries} queries${budget_seconds ? ` (budget ${budget_seconds} s)` : ''}`);
     for (const r of results) printLine(context, formatRow(r));
   });
 
@@ -145,7 +145,7 @@ export function registerBench(program: Command, context: CliContext): void {
       .option('--full-fidelity', 'give hyperband, bohb and asha only the fidelity --epochs (the full-fidelity baseline)'),
     100,
   ).action(async (flags: BenchNb301Flags) => {
-    const { names, queries, budgetSeconds, seeds, seedBase, strategyOptions } = readSearchFlags(flags, 100, MULTI_OBJECTIVE_ONLY);
+    const { names, queries, budget_seconds, seeds, seed_base, strategy_options } = readSearchFlags(flags, 100, MULTI_OBJECTIVE_ONLY);
     const epochs = Number(flags.epochs);
     if (!Number.isInteger(epochs) || epochs < 1 || epochs > 98) throw new UsageError(`--epochs must be an integer from 1 to 98, got ${JSON.stringify(flags.epochs)}`);
     const surrogate = await Nb301Surrogate.load(context.dataDir);
@@ -153,11 +153,11 @@ export function registerBench(program: Command, context: CliContext): void {
     for (const name of names) {
       if (names.length > 1) log(context, `bench nb301: ${name} …`);
       results.push(
-        await runNb301Benchmark(surrogate, { strategy: name, strategyOptions, epochs, fidelity: flags.fullFidelity ? 'full' : 'epochs', queries, budgetSeconds, seeds, seedBase }),
+        await runNb301Benchmark(surrogate, { strategy: name, strategy_options, epochs, fidelity: flags.fullFidelity ? 'full' : 'epochs', queries, budget_seconds, seeds, seed_base }),
       );
     }
     if (flags.json) return printJson(context, names.length === 1 ? results[0] : { results });
-    printLine(context, `NAS-Bench-301 surrogate (DARTS space), signal valid_${epochs}ep, reported valid_98ep (predicted, %); ${results[0].seeds} seeds, ${results[0].queries} queries${budgetSeconds ? ` (budget ${budgetSeconds} s)` : ''}`);
+    printLine(context, `NAS-Bench-301 surrogate (DARTS space), signal valid_${epochs}ep, reported valid_98ep (predicted, %); ${results[0].seeds} seeds, ${results[0].queries} queries${budget_seconds ? ` (budget ${budget_seconds} s)` : ''}`);
     for (const r of results) printLine(context, formatRow(r));
     const best = results.reduce((b, r) => (r.best.predicted > b.best.predicted ? r : b));
     printLine(context, `best: ${best.best.predicted.toFixed(2)} (${best.strategy}) ${best.best.genotype}`);

@@ -140,17 +140,19 @@ export class MemoryStore implements Store {
     const counts = Object.fromEntries(TRIAL_STATES.map((s) => [s, 0])) as Record<TrialState, number>;
     const workers = new Map<string, WorkerSeen>();
     let best: number | null = null;
+    let lowest: number | null = null;
     let cost = 0;
     for (const t of this.list(experimentId)) {
       counts[t.state]++;
       if (t.state === 'complete' && t.value !== null && (best === null || t.value > best)) best = t.value;
+      if (t.state === 'complete' && t.value !== null && (lowest === null || t.value < lowest)) lowest = t.value;
       if (t.finished !== null) cost += typeof t.userAttrs.cost_seconds === 'number' ? t.userAttrs.cost_seconds : 0;
       if (t.state === 'running' && t.worker !== null) {
         const seen = workers.get(t.worker);
         if (!seen || (t.heartbeat ?? -Infinity) > (seen.heartbeat ?? -Infinity)) workers.set(t.worker, { id: t.worker, heartbeat: t.heartbeat });
       }
     }
-    return { counts, best, workers: [...workers.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)), costSeconds: cost, now: Date.now() };
+    return { counts, best, lowest, workers: [...workers.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)), costSeconds: cost, now: Date.now() };
   }
 
   async events(experimentId: number, afterSeq = -1): Promise<StoredEvent[]> {

@@ -259,6 +259,7 @@ export class PostgresStore implements Store {
       `SELECT e.cost_total, ${NOW} AS now,
          (SELECT json_agg(json_build_object('state', s.state, 'n', s.n)) FROM (SELECT state, COUNT(*) AS n FROM trials WHERE experiment_id = e.id GROUP BY state) s) AS states,
          (SELECT MAX(value) FROM trials WHERE experiment_id = e.id AND state = 'complete') AS best,
+         (SELECT MIN(value) FROM trials WHERE experiment_id = e.id AND state = 'complete') AS lowest,
          (SELECT json_agg(json_build_object('worker', w.worker, 'heartbeat', w.heartbeat)) FROM
            (SELECT worker, MAX(heartbeat) AS heartbeat FROM trials WHERE experiment_id = e.id AND state = 'running' AND worker IS NOT NULL GROUP BY worker) w) AS workers
        FROM experiments e WHERE e.id = $1`,
@@ -266,7 +267,7 @@ export class PostgresStore implements Store {
     );
     if (!rows.length) throw new StorageError('NO_EXPERIMENT', `${this.url}: no experiment with id ${experimentId}`);
     const r = rows[0];
-    return summaryFromRows((r.states as Row[] | null) ?? [], r.best, (r.workers as Row[] | null) ?? [], r.cost_total, r.now);
+    return summaryFromRows((r.states as Row[] | null) ?? [], r.best, r.lowest, (r.workers as Row[] | null) ?? [], r.cost_total, r.now);
   }
 
   async events(experimentId: number, afterSeq = -1): Promise<StoredEvent[]> {

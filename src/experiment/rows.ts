@@ -119,11 +119,11 @@ export function changedSinceSql(param1: string, param2: string): string {
 }
 
 /** Assembles a {@link TrialSummary} from the rows of its aggregate queries (the same for both SQL stores). */
-export function summaryFromRows(stateRows: readonly Row[], best: unknown, workerRows: readonly Row[], cost: unknown, now: unknown): TrialSummary {
+export function summaryFromRows(stateRows: readonly Row[], best: unknown, lowest: unknown, workerRows: readonly Row[], cost: unknown, now: unknown): TrialSummary {
   const counts = Object.fromEntries(TRIAL_STATES.map((s) => [s, 0])) as Record<TrialState, number>;
   for (const r of stateRows) counts[String(r.state) as TrialState] = num(r.n);
   const workers = workerRows.map((r) => ({ id: String(r.worker), heartbeat: numOrNull(r.heartbeat) }));
   // Sorted here, not by SQL: SQLite and PostgreSQL collate text differently.
   workers.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { counts, best: numOrNull(best), workers, costSeconds: num(cost ?? 0), now: num(now) };
+  return { counts, best: numOrNull(best), lowest: numOrNull(lowest), workers, costSeconds: num(cost ?? 0), now: num(now) };
 }

@@ -251,9 +251,9 @@ export class SqliteStore implements Store {
         const exp = this.db.prepare('SELECT cost_total FROM experiments WHERE id = ?').get(experimentId) as Row | undefined;
         if (!exp) throw new StorageError('NO_EXPERIMENT', `${this.url}: no experiment with id ${experimentId}`);
         const states = this.db.prepare('SELECT state, COUNT(*) AS n FROM trials WHERE experiment_id = ? GROUP BY state').all(experimentId) as Row[];
-        const best = this.db.prepare("SELECT MAX(value) AS best FROM trials WHERE experiment_id = ? AND state = 'complete'").get(experimentId) as Row;
+        const best = this.db.prepare("SELECT MAX(value) AS best, MIN(value) AS lowest FROM trials WHERE experiment_id = ? AND state = 'complete'").get(experimentId) as Row;
         const workers = this.db.prepare("SELECT worker, MAX(heartbeat) AS heartbeat FROM trials WHERE experiment_id = ? AND state = 'running' AND worker IS NOT NULL GROUP BY worker").all(experimentId) as Row[];
-        return summaryFromRows(states, best.best, workers, exp.cost_total, Date.now());
+        return summaryFromRows(states, best.best, best.lowest, workers, exp.cost_total, Date.now());
       })(),
     );
   }

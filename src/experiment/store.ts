@@ -123,6 +123,8 @@ export interface TrialSummary {
   readonly counts: Readonly<Record<TrialState, number>>;
   /** The highest value of a complete trial, or null. */
   readonly best: number | null;
+  /** The lowest value of a complete trial, or null (the best of a study that minimises its objective). */
+  readonly lowest: number | null;
   /** Workers holding running trials, each once, with their latest heartbeat. */
   readonly workers: readonly WorkerSeen[];
   /** Sum of `userAttrs.cost_seconds` of finished trials. */

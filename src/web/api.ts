@@ -17,6 +17,10 @@ export const CURSOR_OVERLAP_MS = 5_000;
 /** One experiment as the experiments list and an experiment's header show it. */
 export interface ExperimentOverview {
   readonly name: string;
+  /** `config`: a search from a config file; `study`: a define-by-run study (no space or estimator; its parameters are what the objective suggested). */
+  readonly kind: 'config' | 'study';
+  /** Which values are better: naskit's searches maximise; a study may minimise its objective. */
+  readonly direction: 'maximize' | 'minimize';
   readonly status: string;
   readonly created: number;
   readonly space: string | null;
@@ -25,6 +29,7 @@ export interface ExperimentOverview {
   readonly budget: Json;
   readonly counts: Readonly<Record<TrialState, number>>;
   readonly total: number;
+  /** The best complete value in the experiment's direction. */
   readonly best: number | null;
   readonly cost_seconds: number;
   /** Share of the budget spent, 0–1 (the budget spent first), or null without a budget. */
@@ -54,6 +59,17 @@ export interface TrialRow {
   readonly curve: readonly (readonly [number, number])[];
 }
 
+/**
+ * One axis of the choices-against-value chart: the values a choice takes (categorical and small
+ * integer choices), or its numeric `range` (wide integers and floats, on a log scale where `log`).
+ */
+export interface ChoiceAxis {
+  readonly label: string;
+  readonly values: readonly Json[];
+  readonly range?: readonly [number, number];
+  readonly log?: boolean;
+}
+
 /** A batch of trials and the cursor to ask for the next changes with. */
 export interface TrialBatch {
   readonly cursor: number;
@@ -63,11 +79,25 @@ export interface TrialBatch {
 /** No experiment of that name (HTTP 404). */
 export class NotFound extends Error {}
 
-type Config = { space?: unknown; strategy?: { name?: unknown }; estimator?: { name?: unknown }; budget?: Json; workers?: { stale_seconds?: unknown } } | null;
+type Config = { kind?: unknown; direction?: unknown; space?: unknown; strategy?: { name?: unknown }; estimator?: { name?: unknown }; budget?: Json; workers?: { stale_seconds?: unknown } } | null;
 
 function configOf(experiment: ExperimentRecord): Config {
   return experiment.config as Config;
 }
+
+/** Whether the experiment is a define-by-run study (`createStudy`), whose trials keep their parameters in `params.params`. */
+function isStudy(experiment: ExperimentRecord): boolean {
+  return configOf(experiment)?.kind === 'study';
+}
+
+/** The parameters a study's objective suggested (empty while the trial runs: they are stored when it finishes). */
+function studyParams(t: TrialRecord): Record<string, Json> {
+  const p = t.params.params;
+  return p !== null && typeof p === 'object' && !Array.isArray(p) ? p : {};
+}
+
+/** Widest integer range shown as separate values on a choices axis; wider ones get a numeric axis. */
+const MAX_INT_VALUES = 32;
 
 /** Reads an experiment's documents through a store, with one space per experiment kept for formatting. */
 export class DashboardApi {
@@ -92,11 +122,15 @@ export class DashboardApi {
     throw new NotFound(`no experiment ${JSON.stringify(name)} in ${this.store.url}; ${names.length ? `experiments there: ${names.join(', ')}` : 'it holds no experiments'}`);
   }
 
-  /** One experiment's header, config and the space's choices (axes of the parallel coordinates). */
-  async detail(name: string): Promise<{ overview: ExperimentOverview; config: Json; choices: { label: string; values: Json[] }[] }> {
+  /** One experiment's header, config and the space's choices (axes of the parallel coordinates; a study's from its trials' distributions). */
+  async detail(name: string): Promise<{ overview: ExperimentOverview; config: Json; choices: ChoiceAxis[] }> {
     const e = await this.experiment(name);
     const space = this.spaceOf(e);
-    const choices = space ? space.leaves().map((leaf) => ({ label: leaf.label, values: leaf.kind === 'float' ? [] : ([...leaf.grid()] as Json[]) })) : [];
+    const choices: ChoiceAxis[] = isStudy(e)
+      ? studyAxes(await this.store.trials(e.id))
+      : space
+        ? space.leaves().map((leaf) => ({ label: leaf.label, values: leaf.kind === 'float' ? [] : ([...leaf.grid()] as Json[]) }))
+        : [];
     return { overview: overview(e, await this.store.trialSummary(e.id)), config: e.config, choices };
   }
 
@@ -115,6 +149,7 @@ export class DashboardApi {
     const e = await this.experiment(name);
     const { now } = await this.store.trialSummary(e.id);
     const records = since === null ? await this.store.trials(e.id) : await this.store.trialsSince(e.id, since);
+    if (isStudy(e)) return { cursor: now - CURSOR_OVERLAP_MS, trials: records.map(studyRow) };
     const space = this.spaceOf(e);
     return { cursor: now - CURSOR_OVERLAP_MS, trials: records.map((t) => trialRow(t, this.archText(space, t))) };
   }
@@ -124,6 +159,8 @@ export class DashboardApi {
     const e = await this.experiment(name);
     const t = await this.store.trialByNumber(e.id, number);
     if (!t) throw new NotFound(`experiment ${e.name} has no trial ${number}`);
+    // A study has no space: its "architecture" is the parameters its objective suggested, drawn as a column.
+    if (isStudy(e)) return { ...studyRow(t), params: t.params as Json, user_attrs: t.userAttrs as Json, seed: t.seed, attempts: t.attempts, graph: archGraph('parameters', studyParams(t)) };
     const spaceName = typeof configOf(e)?.space === 'string' ? (configOf(e)!.space as string) : '';
     const space = this.spaceOf(e);
     return { ...trialRow(t, this.archText(space, t)), params: t.params as Json, user_attrs: t.userAttrs as Json, seed: t.seed, attempts: t.attempts, graph: archGraph(spaceName, t.sample) };
@@ -166,12 +203,15 @@ export class DashboardApi {
 
 function overview(e: ExperimentRecord, s: TrialSummary): ExperimentOverview {
   const config = configOf(e);
+  const direction = config?.direction === 'minimize' ? 'minimize' : 'maximize';
   const staleMs = 1000 * (typeof config?.workers?.stale_seconds === 'number' ? config.workers.stale_seconds : 60);
   const workers = s.workers.map((w) => ({ ...w, alive: w.heartbeat !== null && s.now - w.heartbeat < staleMs }));
   const finished = s.counts.complete + s.counts.failed + s.counts.pruned;
   const total = finished + s.counts.queued + s.counts.running;
   return {
     name: e.name,
+    kind: isStudy(e) ? 'study' : 'config',
+    direction,
     status: e.status,
     created: e.created,
     space: typeof config?.space === 'string' ? config.space : null,
@@ -180,7 +220,7 @@ function overview(e: ExperimentRecord, s: TrialSummary): ExperimentOverview {
     budget: config?.budget ?? null,
     counts: s.counts,
     total,
-    best: s.best,
+    best: direction === 'minimize' ? s.lowest : s.best,
     cost_seconds: s.costSeconds,
     progress: e.status === 'finished' ? 1 : progressOf(config?.budget ?? null, finished, s.costSeconds, (s.now - e.created) / 1000),
     workers_alive: workers.filter((w) => w.alive).length,
@@ -218,6 +258,48 @@ function trialRow(t: TrialRecord, arch: string): TrialRow {
       .map(([step, value]) => [Number(step), value] as const)
       .sort((a, b) => a[0] - b[0]),
   };
+}
+
+/** A study's trial as a row: its choices are the parameters its objective suggested, shown as `name=value` pairs. */
+function studyRow(t: TrialRecord): TrialRow {
+  const params = studyParams(t);
+  const text = Object.entries(params)
+    .map(([k, v]) => `${k}=${typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' ');
+  return { ...trialRow(t, text), choices: params };
+}
+
+/**
+ * The axes of a study's choices-against-value chart, from the distributions its finished trials
+ * stored (first seen first): categorical and small integer parameters by value, the others on a
+ * numeric range spanning every distribution seen for that name.
+ */
+function studyAxes(trials: readonly TrialRecord[]): ChoiceAxis[] {
+  const axes = new Map<string, ChoiceAxis>();
+  for (const t of trials) {
+    const distributions = t.params.distributions;
+    if (distributions === null || typeof distributions !== 'object' || Array.isArray(distributions)) continue;
+    for (const [label, d] of Object.entries(distributions)) {
+      if (d === null || typeof d !== 'object' || Array.isArray(d)) continue;
+      const seen = axes.get(label);
+      if (d.kind === 'categorical' && Array.isArray(d.choices)) {
+        const values = seen ? [...seen.values] : [];
+        for (const c of d.choices) if (!values.some((v) => JSON.stringify(v) === JSON.stringify(c))) values.push(c);
+        axes.set(label, { label, values });
+      } else if ((d.kind === 'int' || d.kind === 'float') && typeof d.low === 'number' && typeof d.high === 'number') {
+        const low = Math.min(d.low, seen?.range?.[0] ?? d.low);
+        const high = Math.max(d.high, seen?.range?.[1] ?? d.high);
+        const step = typeof d.step === 'number' ? d.step : 1;
+        const log = d.log === true;
+        if (d.kind === 'int' && !log && (high - low) / step < MAX_INT_VALUES && (!seen || seen.values.length > 0)) {
+          const values: Json[] = [];
+          for (let v = low; v <= high; v += step) values.push(v);
+          axes.set(label, { label, values });
+        } else axes.set(label, { label, values: [], range: [low, high], log });
+      }
+    }
+  }
+  return [...axes.values()];
 }
 
 function archText(space: Space | null, t: TrialRecord): string {

@@ -20,10 +20,10 @@ test('harness: a search is deterministic by seed, its curve never decreases in s
 
 test('harness: a simulated-time budget is never exceeded', () => {
   const table = Nb201Table.load(testDataDir());
-  const r = runNb201Search(table, { strategy: 'random', seed: 1, budgetSeconds: 12000 });
+  const r = runNb201Search(table, { strategy: 'random', seed: 1, budget_seconds: 12000 });
   assert.ok(r.simulatedSeconds <= 12000);
   assert.ok(r.queries > 20 && r.queries < 200, `queries ${r.queries}`);
-  assert.throws(() => runNb201Search(table, { strategy: 'random', seed: 1, budgetSeconds: 1 }), (e: unknown) => e instanceof ConfigError && e.code === 'BUDGET_TOO_SMALL');
+  assert.throws(() => runNb201Search(table, { strategy: 'random', seed: 1, budget_seconds: 1 }), (e: unknown) => e instanceof ConfigError && e.code === 'BUDGET_TOO_SMALL');
 });
 
 test('harness: random search over 30 seeds lands within the noise of the published 93.85 on CIFAR-10', () => {

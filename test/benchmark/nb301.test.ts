@@ -21,8 +21,8 @@ const FIELDS = ['benchmark', 'strategy', 'signal', 'report', 'seeds', 'queries',
 
 test('bench nb301: seeds run in lock step give exactly what each seed gives alone', async () => {
   const surrogate = await Nb301Surrogate.load(testDataDir());
-  const together = await runNb301Benchmark(surrogate, { strategy: 'rea', seeds: 3, seedBase: 4, queries: 40 });
-  const alone = await Promise.all([4, 5, 6].map((seedBase) => runNb301Benchmark(surrogate, { strategy: 'rea', seeds: 1, seedBase, queries: 40 })));
+  const together = await runNb301Benchmark(surrogate, { strategy: 'rea', seeds: 3, seed_base: 4, queries: 40 });
+  const alone = await Promise.all([4, 5, 6].map((seed_base) => runNb301Benchmark(surrogate, { strategy: 'rea', seeds: 1, seed_base, queries: 40 })));
   assert.deepEqual(together.per_seed, alone.map((r) => r.per_seed[0]));
   assert.deepEqual(together.per_seed_curve, [0, 1, 2, 3].map((i) => alone.map((r) => r.per_seed_curve[i][0])));
   // The best-so-far never gets worse along a full-fidelity search, and the best genotype is one of the seeds'.
@@ -33,7 +33,7 @@ test('bench nb301: seeds run in lock step give exactly what each seed gives alon
 
 test('bench nb301: a multi-fidelity strategy under a time budget spends at most the budget and reports at 98 epochs', async () => {
   const surrogate = await Nb301Surrogate.load(testDataDir());
-  const r = await runNb301Benchmark(surrogate, { strategy: 'asha', seeds: 2, budgetSeconds: 60_000 });
+  const r = await runNb301Benchmark(surrogate, { strategy: 'asha', seeds: 2, budget_seconds: 60_000 });
   assert.equal(r.budget_seconds, 60_000);
   assert.equal(r.fidelity, 'epochs');
   // 60,000 s are about 12 evaluations at 98 epochs; on the epoch axis ASHA makes many more.

@@ -211,6 +211,7 @@ for (const target of TARGETS) {
       assert.deepEqual(summary.workers.map((w) => w.id), [A.id, B.id]);
       assert.ok(summary.workers.every((w) => w.heartbeat !== null && Math.abs(w.heartbeat - summary.now) < 60_000));
       assert.equal(summary.best, null);
+      assert.equal(summary.lowest, null);
       assert.ok(Math.abs(summary.now - Date.now()) < 60_000);
       await store.finishTrial(t0.id, A, complete(0, 5, 2));
       const cursor = (await store.trialSummary(e.id)).now;
@@ -230,6 +231,10 @@ for (const target of TARGETS) {
       assert.equal(summary.best, 5);
       assert.equal(summary.costSeconds, 3);
       assert.deepEqual(summary.workers, []);
+      const again = (await store.claimQueued(e.id, B))!;
+      await store.finishTrial(again.id, B, complete(2, 3, 0));
+      summary = await store.trialSummary(e.id);
+      assert.deepEqual([summary.best, summary.lowest], [5, 3], 'the highest and the lowest complete value');
       await assert.rejects(store.trialSummary(987_654), (err: unknown) => err instanceof StorageError && err.code === 'NO_EXPERIMENT');
     });
 

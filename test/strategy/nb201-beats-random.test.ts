@@ -23,7 +23,7 @@ test('nb201: each strategy beats random search over 30 paired seeds (paired t > 
   const table = Nb201Table.load(testDataDir());
   const random = runNb201Benchmark(table, { strategy: 'random', seeds: SEEDS, queries: QUERIES }).per_seed;
   for (const c of contenders) {
-    const ours = runNb201Benchmark(table, { strategy: c.name, strategyOptions: c.options, seeds: SEEDS, queries: QUERIES }).per_seed;
+    const ours = runNb201Benchmark(table, { strategy: c.name, strategy_options: c.options, seeds: SEEDS, queries: QUERIES }).per_seed;
     const d = pairedDifference(ours, random);
     const summary = `${c.label}: mean difference ${d.mean.toFixed(3)} ± ${d.se.toFixed(3)} (t = ${d.t.toFixed(2)}), ${d.wins} wins / ${d.losses} losses / ${d.ties} ties`;
     assert.ok(d.t > T_CRITICAL && d.wins > d.losses, summary);

@@ -102,7 +102,7 @@ test('multi-objective: objectives are validated with the valid choices named', (
 test('multi-objective: NSGA-II hypervolume after 300 queries beats random search over 30 seeds (paired), front written as JSON and PNG', () => {
   const table = Nb201Table.load(testDataDir());
   const dir = mkdtempSync(join(tmpdir(), 'naskit-mo-'));
-  const common = { objectives: ['acc', 'latency:pixel3'], dataset: 'cifar10', queries: 300, seeds: 30, seedBase: 0 } as const;
+  const common = { objectives: ['acc', 'latency:pixel3'], dataset: 'cifar10', queries: 300, seeds: 30, seed_base: 0 } as const;
   const nsga2 = runNb201MultiObjective(table, { ...common, strategy: 'nsga2', out: join(dir, 'front') });
   const random = runNb201MultiObjective(table, { ...common, strategy: 'random' });
   const d = pairedDifference(nsga2.per_seed, random.per_seed);
@@ -123,9 +123,9 @@ test('multi-objective: NSGA-II hypervolume after 300 queries beats random search
 
 test('multi-objective: a simulated-time budget ends each search when the next evaluation would not fit', () => {
   const table = Nb201Table.load(testDataDir());
-  const r = runNb201MultiObjective(table, { strategy: 'nsga2', objectives: 'acc,params', dataset: 'cifar100', budgetSeconds: 20_000, seeds: 3 });
+  const r = runNb201MultiObjective(table, { strategy: 'nsga2', objectives: 'acc,params', dataset: 'cifar100', budget_seconds: 20_000, seeds: 3 });
   assert.equal(r.budget_seconds, 20_000);
   assert.ok(r.queries > 20 && r.queries < 300, `${r.queries} queries`);
   assert.ok(r.curve.length >= 2 && r.curve.every((c, i) => c.queries === 10 * (i + 1)));
-  assert.throws(() => runNb201MultiObjective(table, { strategy: 'nsga2', objectives: 'acc,params', budgetSeconds: 1, seeds: 1 }), (e: unknown) => e instanceof ConfigError && e.code === 'BUDGET_TOO_SMALL');
+  assert.throws(() => runNb201MultiObjective(table, { strategy: 'nsga2', objectives: 'acc,params', budget_seconds: 1, seeds: 1 }), (e: unknown) => e instanceof ConfigError && e.code === 'BUDGET_TOO_SMALL');
 });

@@ -42,26 +42,3 @@ engineTest('examples/image-classifier.ts: searches, retrains, tests and exports 
     rmSync(dir, { recursive: true, force: true });
   }
 });
-
-test("README: the define-by-run snippet runs as written (with a simulated trainOneEpoch and a temporary database)", async () => {
-  const { readFileSync, writeFileSync } = await import('node:fs');
-  const readme = readFileSync(join(projectRoot(), 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Use naskit as a library'));
-  const snippet = /```ts\n([\s\S]*?)```/.exec(section)![1];
-  assert.match(snippet, /createStudy\(/);
-  const dir = mkdtempSync(join(tmpdir(), 'naskit-readme-'));
-  try {
-    const entry = join(projectRoot(), 'dist', 'src', 'study', 'index.js');
-    const program = [
-      snippet.replace("from 'naskit'", `from ${JSON.stringify(entry)}`).replace('sqlite:///tmp/nas.db', `sqlite://${join(dir, 'nas.db')}`),
-      // The user's training code, simulated: best at depth 6, sep3, lr 1e-2.
-      'async function trainOneEpoch(depth, op, lr) { return 90 - Math.abs(depth - 6) - (op === "sep3" ? 0 : 3) - 4 * Math.abs(Math.log10(lr) + 2); }',
-    ].join('\n');
-    writeFileSync(join(dir, 'readme.mjs'), program);
-    const r = spawnSync(process.execPath, [join(dir, 'readme.mjs')], { encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /number: \d+,\s+state: 'complete'/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});

@@ -12,7 +12,7 @@ export const CHROMIUM = '/usr/bin/chromium';
 export function browserSkipReason(): string | null {
   if (existsSync(CHROMIUM)) return null;
   if (process.env.NASKIT_REQUIRE_BROWSER === '1') throw new Error(`NASKIT_REQUIRE_BROWSER=1 but ${CHROMIUM} is missing; run scripts/install-system-deps.sh (apt-get install chromium)`);
-  return `${CHROMIUM} is missing (apt-get install chromium); dashboard browser tests skipped`;
+  return `${CHROMIUM} is missing (apt-get install chromium); dashboard browser tests skipped; set NASKIT_REQUIRE_BROWSER=1 to make this a failure`;
 }
 
 /** A headless Chromium with a fresh profile, nothing in the background, no network but what the page asks. */

@@ -19,6 +19,7 @@ import { dataDir } from '../../src/util/paths.js';
 import { Rng } from '../../src/util/rng.js';
 import type { Json } from '../../src/util/json.js';
 import { startDashboard, type Dashboard } from '../../src/web/index.js';
+import { createStudy, TrialPruned } from '../../src/study/index.js';
 import { engineMissing } from '../engine/helpers.js';
 import { dropSchema, exited, naskitChild, pgExec, pgUrl, tempDir, uniqueSchema, writeConfig } from '../experiment/helpers.js';
 import { browserSkipReason, launchBrowser } from './browser.js';
@@ -136,6 +137,51 @@ describe('dashboard in Chromium', { skip: skip ?? false }, () => {
   after(async () => {
     await launched?.close();
     for (const t of TARGETS) if (t.schema) await dropSchema(t.schema);
+  });
+
+  test('a define-by-run study in SQLite: listed as a study, its parameters in the table, best so far downwards, a trial\'s curve', { timeout: 120_000 }, async () => {
+    const url = `sqlite://${join(sqliteDir, 'study.db')}`;
+    const study = await createStudy({ storage: url, name: 'loss-study', strategy: 'rea', direction: 'minimize', seed: 1 });
+    await study.optimize(
+      async (trial) => {
+        const depth = trial.suggestInt('depth', 2, 8);
+        const op = trial.suggestCategorical('op', ['conv3', 'sep3']);
+        const lr = op === 'sep3' ? trial.suggestFloat('lr', 1e-4, 1e-1, { log: true }) : 1e-2;
+        let loss = 0;
+        for (let epoch = 0; epoch < 4; epoch++) {
+          loss = Math.abs(depth - 6) + (op === 'sep3' ? 0 : 1) + Math.abs(Math.log10(lr) + 2) + 2 / (epoch + 1);
+          trial.report(loss, epoch);
+          if (trial.shouldPrune()) throw new TrialPruned();
+        }
+        return loss;
+      },
+      { trials: 30, workers: 1 },
+    );
+    await study.close();
+    const store = await openStore(url);
+    const dashboard = await startDashboard({ store, port: 0, intervalMs: 300 });
+    try {
+      const page = await newPage();
+      await page.goto(`${dashboard.url}#/e/loss-study`);
+      await until(async () => (await page.getByTestId('trial-count').textContent()) === '30 of 30');
+      assert.equal(await page.getByTestId('experiment-kind').textContent(), 'study · rea · minimize');
+      assert.equal(await page.getByTestId('best-value').textContent(), study.bestValue.toFixed(3));
+      const rows = await visibleRows(page);
+      assert.ok(rows.length > 5 && rows.every((r) => /^depth=\d op=(conv3|sep3)( lr=[\d.e-]+)?$/.test(r.arch)), `parameters in the table: ${rows.map((r) => r.arch).join(' / ')}`);
+      await until(async () => (await points(page, 'best-so-far')) === 30);
+      await page.getByTestId('parallel-coordinates').waitFor();
+      const best = study.bestTrial!;
+      // The best trial by its route (its row may be scrolled out of the virtualised table): its curve, one point per report.
+      await page.goto(`${dashboard.url}#/e/loss-study/t/${best.number}`);
+      await until(async () => (await page.getByTestId('trial-panel').getAttribute('data-number')) === String(best.number));
+      await until(async () => (await points(page, 'trial-curve')) === 4);
+      await page.getByTestId('trial-panel').locator('[data-testid=arch-graph]').waitFor();
+      await shot(page, 'study', true);
+      await page.close();
+    } finally {
+      await dashboard.close();
+      await store.close();
+    }
   });
 
   for (const target of TARGETS) {

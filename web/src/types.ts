@@ -11,6 +11,8 @@ export interface WorkerSeen {
 
 export interface Overview {
   name: string;
+  kind: 'config' | 'study';
+  direction: 'maximize' | 'minimize';
   status: string;
   created: number;
   space: string | null;
@@ -75,10 +77,18 @@ export interface TrialDetail extends TrialRow {
   graph: ArchGraph;
 }
 
+/** An axis of the choices chart: the values a choice takes, or a numeric range (log scale where `log`). */
+export interface ChoiceAxis {
+  label: string;
+  values: Json[];
+  range?: [number, number];
+  log?: boolean;
+}
+
 export interface Detail {
   overview: Overview;
   config: Json;
-  choices: { label: string; values: Json[] }[];
+  choices: ChoiceAxis[];
 }
 
 export interface TrialBatch {

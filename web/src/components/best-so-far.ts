@@ -9,14 +9,14 @@ import { Plot } from './plot.js';
 type Axis = 'trials' | 'time';
 
 /** Finished trials in the order they finished: x (trial count or seconds), their value, and the best so far. */
-function series(trials: readonly TrialRow[], created: number, axis: Axis): uPlot.AlignedData {
+function series(trials: readonly TrialRow[], created: number, axis: Axis, sign: 1 | -1): uPlot.AlignedData {
   const done = trials.filter((t) => t.finished !== null && t.state !== 'running' && t.state !== 'queued').sort((a, b) => a.finished! - b.finished! || a.number - b.number);
   const xs: number[] = [];
   const values: (number | null)[] = [];
   const best: (number | null)[] = [];
   let top: number | null = null;
   done.forEach((t, i) => {
-    if (t.state === 'complete' && t.value !== null && (top === null || t.value > top)) top = t.value;
+    if (t.state === 'complete' && t.value !== null && (top === null || sign * t.value > sign * top)) top = t.value;
     xs.push(axis === 'trials' ? i + 1 : Math.max(0, (t.finished! - created) / 1000));
     values.push(t.state === 'complete' ? t.value : null);
     best.push(top);
@@ -24,9 +24,9 @@ function series(trials: readonly TrialRow[], created: number, axis: Axis): uPlot
   return [xs, values, best];
 }
 
-export function BestSoFar({ trials, created }: { trials: readonly TrialRow[]; created: number }) {
+export function BestSoFar({ trials, created, direction = 'maximize' }: { trials: readonly TrialRow[]; created: number; direction?: 'maximize' | 'minimize' }) {
   const [axis, setAxis] = useState<Axis>('trials');
-  const data = useMemo(() => series(trials, created, axis), [trials, created, axis]);
+  const data = useMemo(() => series(trials, created, axis, direction === 'minimize' ? -1 : 1), [trials, created, axis, direction]);
   const options = (width: number): uPlot.Options => ({
     width,
     height: 240,

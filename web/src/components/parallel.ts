@@ -1,12 +1,16 @@
-// Parallel coordinates: one axis per choice of the space, one for the value; each complete trial is
-// a line through its choices, coloured by the rank of its value (the best drawn last, on top).
+// Parallel coordinates: one axis per choice of the space (or parameter of a study), one for the
+// value; each complete trial is a line through its choices, coloured by the rank of its value (the
+// best drawn last, on top). Choices with a numeric range are placed by value (log scale where asked);
+// a trial without a value for a choice (a conditional parameter it never suggested) has no point on
+// that axis: its line breaks there.
 import { html } from '../html.js';
-import type { Json, TrialRow } from '../types.js';
+import type { ChoiceAxis, Json, TrialRow } from '../types.js';
 import { Canvas, ramp } from './canvas.js';
 
-export function ParallelCoordinates({ trials, choices }: { trials: readonly TrialRow[]; choices: { label: string; values: Json[] }[] }) {
+export function ParallelCoordinates({ trials, choices, direction = 'maximize' }: { trials: readonly TrialRow[]; choices: ChoiceAxis[]; direction?: 'maximize' | 'minimize' }) {
   const done = trials.filter((t) => t.state === 'complete' && t.value !== null);
-  const axes = choices.filter((c) => c.values.length > 0);
+  const axes = choices.filter((c) => c.values.length > 0 || c.range !== undefined);
+  const sign = direction === 'minimize' ? -1 : 1;
   const draw = (ctx: CanvasRenderingContext2D, width: number, height: number) => {
     if (!done.length || !axes.length) {
       ctx.fillStyle = '#888';
@@ -30,12 +34,21 @@ export function ParallelCoordinates({ trials, choices }: { trials: readonly Tria
     // Each axis's position of each value, looked up by the value's JSON text.
     const h = height - top - bottom;
     const positions = axes.map((a) => new Map(a.values.map((v, k) => [JSON.stringify(v), a.values.length === 1 ? top + h / 2 : top + (h * k) / (a.values.length - 1)])));
-    const yOf = (axis: number, v: Json): number => positions[axis].get(JSON.stringify(v)) ?? top;
+    const scale = (a: ChoiceAxis, v: number): number => {
+      const [low, high] = a.range!;
+      const f = a.log && low > 0 && v > 0 ? Math.log(v / low) / Math.log(high / low) : (v - low) / (high - low || 1);
+      return top + h * (1 - Math.min(1, Math.max(0, f)));
+    };
+    const yOf = (axis: number, v: Json | undefined): number | null => {
+      const a = axes[axis];
+      if (a.range) return typeof v === 'number' ? scale(a, v) : null;
+      return v === undefined ? null : (positions[axis].get(JSON.stringify(v)) ?? null);
+    };
     const yValue = (v: number) => top + h * (1 - (v - lo) / span);
     // Coloured by rank, not by value: one poor outlier would otherwise paint every other line alike.
     // Lines are drawn in BUCKETS paths of one colour each, worst first: thousands of trials stay cheap.
     const BUCKETS = 24;
-    const ranked = [...done].sort((a, b) => a.value! - b.value!);
+    const ranked = [...done].sort((a, b) => sign * (a.value! - b.value!));
     ctx.lineWidth = 1;
     for (let b = 0; b < BUCKETS; b++) {
       const from = Math.floor((b * ranked.length) / BUCKETS);
@@ -46,8 +59,17 @@ export function ParallelCoordinates({ trials, choices }: { trials: readonly Tria
       ctx.beginPath();
       for (let r = from; r < to; r++) {
         const t = ranked[r];
-        axes.forEach((a, i) => (i === 0 ? ctx.moveTo(x(i), yOf(i, t.choices[a.label] ?? null)) : ctx.lineTo(x(i), yOf(i, t.choices[a.label] ?? null))));
-        ctx.lineTo(x(n - 1), yValue(t.value!));
+        let drawing = false;
+        const point = (px: number, py: number | null) => {
+          if (py === null) drawing = false;
+          else if (drawing) ctx.lineTo(px, py);
+          else {
+            ctx.moveTo(px, py);
+            drawing = true;
+          }
+        };
+        axes.forEach((a, i) => point(x(i), yOf(i, t.choices[a.label])));
+        point(x(n - 1), yValue(t.value!));
       }
       ctx.stroke();
     }
@@ -61,7 +83,10 @@ export function ParallelCoordinates({ trials, choices }: { trials: readonly Tria
       ctx.stroke();
       ctx.textAlign = i === 0 ? 'left' : 'center';
       ctx.fillText(a.label.length > 18 ? `…${a.label.slice(-17)}` : a.label, x(i), 12);
-      if (gap > 70) a.values.forEach((v) => ctx.fillText(String(v), x(i), yOf(i, v) - 3));
+      if (gap > 70 && a.range) {
+        ctx.fillText(String(a.range[1]), x(i), top - 3);
+        ctx.fillText(String(a.range[0]), x(i), height - bottom + 12);
+      } else if (gap > 70) a.values.forEach((v) => ctx.fillText(String(v), x(i), (yOf(i, v) ?? top) - 3));
     });
     ctx.beginPath();
     ctx.moveTo(x(n - 1), top);

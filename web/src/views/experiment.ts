@@ -9,7 +9,7 @@ import { TrialsTable } from '../components/trials-table.js';
 import { detail, missing, multiObjective, overview, pareto, trials } from '../data.js';
 import { duration, experimentHref, num } from '../format.js';
 import { html } from '../html.js';
-import { budgetText, Progress } from './experiments.js';
+import { budgetText, describe, Progress } from './experiments.js';
 
 export function ExperimentView({ name, selected }: { name: string; selected: number | null }) {
   const [checked, setChecked] = useState<ReadonlySet<number>>(new Set());
@@ -33,7 +33,7 @@ export function ExperimentView({ name, selected }: { name: string; selected: num
     <header class="exp-head" data-testid="experiment-head">
       <h2>${o.name} <span class=${`status status-${o.status}`}>${o.status}</span></h2>
       <div class="facts">
-        <span>${o.space} · ${o.strategy} · ${o.estimator}</span>
+        <span data-testid="experiment-kind">${describe(o)}</span>
         <${Progress} o=${o} />
         <span>best <b data-testid="best-value">${num(o.best, 3)}</b></span>
         <span>${o.counts.complete} complete · ${o.counts.failed} failed · ${o.counts.pruned} pruned · ${o.counts.running} running · ${o.counts.queued} queued</span>
@@ -41,14 +41,14 @@ export function ExperimentView({ name, selected }: { name: string; selected: num
         <span>cost ${duration(o.cost_seconds)} · budget ${budgetText(o)}</span>
       </div>
     </header>
-    <${BestSoFar} trials=${rows} created=${o.created} />
+    <${BestSoFar} trials=${rows} created=${o.created} direction=${o.direction} />
     <${TrialsTable} trials=${rows} selected=${selected} checked=${checked} onSelect=${select} onCheck=${toggle} />
     ${row ? html`<${TrialPanel} experiment=${name} row=${row} />` : html`<p class="muted hint">click a trial for its learning curve and architecture; tick trials to overlay their curves, two to compare them</p>`}
     ${ticked.length === 2 ? html`<${Compare} experiment=${name} a=${ticked[0]} b=${ticked[1]} />` : null}
     ${ticked.length > 0 && ticked.length !== 2
       ? html`<section class="card"><header class="card-head"><h3>Learning curves of ticked trials</h3><button onClick=${() => setChecked(new Set())}>clear</button></header><${Curves} rows=${ticked} /></section>`
       : null}
-    <${ParallelCoordinates} trials=${rows} choices=${d.choices} />
+    <${ParallelCoordinates} trials=${rows} choices=${d.choices} direction=${o.direction} />
     ${multiObjective.value && pareto.value ? html`<${ParetoFront} pareto=${pareto.value} onSelect=${select} />` : null}
     ${/* One-shot runs' α / sampling-probability histories will take their place here, read through the same store API. */ null}
   </main>`;

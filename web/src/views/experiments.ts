@@ -10,6 +10,11 @@ export function budgetText(o: Overview): string {
   return parts.filter((p) => p !== null).join(' or ') || 'no budget';
 }
 
+/** What searched: space · strategy · estimator, or for a define-by-run study its strategy and direction. */
+export function describe(o: Overview): string {
+  return o.kind === 'study' ? `study · ${o.strategy ?? '?'} · ${o.direction}` : `${o.space ?? '?'} · ${o.strategy ?? '?'} · ${o.estimator ?? '?'}`;
+}
+
 export function Progress({ o }: { o: Overview }) {
   const finished = o.counts.complete + o.counts.failed + o.counts.pruned;
   const share = o.progress ?? 0;
@@ -34,7 +39,7 @@ export function ExperimentsView() {
                 (o) => html`<tr data-testid="experiment-row" data-name=${o.name}>
                   <td><a href=${experimentHref(o.name)}>${o.name}</a></td>
                   <td class=${`status-${o.status}`}>${o.status}</td>
-                  <td>${o.space ?? '?'} · ${o.strategy ?? '?'} · ${o.estimator ?? '?'}</td>
+                  <td>${describe(o)}</td>
                   <td><${Progress} o=${o} /></td>
                   <td>${num(o.best, 3)}</td>
                   <td>${o.counts.running}</td>
