@@ -35,7 +35,7 @@ export class TrialPruned extends Error {
     readonly step: number | null = null,
     readonly value: number | null = null,
   ) {
-    super(step === null ? 'trial pruned' : `trial pruned at step ${step} (value ${value} is below the median of the complete trials there)`);
+    super(step === null ? 'trial pruned' : `trial pruned at step ${step} (value ${value}: the pruner stopped it there)`);
     this.name = 'TrialPruned';
   }
 }

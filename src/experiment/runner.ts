@@ -248,7 +248,7 @@ function trialContext(options: WorkerOptions, trial: TrialRecord, pruner: Pruner
       await store.reportIntermediate(trial.id, step, value);
       // The last step's result is the trial's: pruning it would only throw away finished work.
       if (!pruner || last) return;
-      if (pruner.shouldPrune(step, value, trial.fidelity, await store.trials(trial.experimentId))) throw new TrialPruned(step, value);
+      if (pruner.shouldPrune(step, value, trial.fidelity, await store.trials(trial.experimentId), trial.number)) throw new TrialPruned(step, value);
     },
   };
 }
