@@ -14,7 +14,9 @@ import type { Store, TrialRecord } from '../../src/experiment/store.js';
 import { createSpace } from '../../src/space/registry.js';
 import type { Json } from '../../src/util/json.js';
 import { curveConfig, curveEstimator } from './curves.js';
-import { tempDir } from './helpers.js';
+import { dropSchema, pgUrl, postgresMissing, tempDir, uniqueSchema } from './helpers.js';
+import { postgresTest } from '../helpers/postgres.js';
+import { PostgresStore } from '../../src/experiment/postgres-store.js';
 
 const space = createSpace('nb201');
 
@@ -113,10 +115,9 @@ test('asha pruner: on 40 synthetic curves one worker prunes exactly what an inde
   assert.ok(createPruner(c.pruner) instanceof AshaPruner);
 });
 
-test('asha pruner: two worker processes on one SQLite experiment share the rungs and prune', async () => {
-  const url = `sqlite://${join(tempDir('naskit-asha-'), 'asha.db')}`;
+/** Two worker processes on one experiment in the storage at `url`: both prune, and every pruning is one the rule allows. */
+async function twoWorkers(url: string, store: Store): Promise<void> {
   const c = curveConfig({ name: 'asha-shared', budget: { trials: 40 } });
-  const store = SqliteStore.open(url);
   const experiment = await store.createExperiment({ name: c.name, config: c as unknown as Json, seed: c.seed });
   const script = fileURLToPath(new URL('./fixtures/asha-worker.js', import.meta.url));
   const children = ['p1:1:0', 'p2:2:0'].map((id) => {
@@ -132,9 +133,8 @@ test('asha pruner: two worker processes on one SQLite experiment share the rungs
   const pruned = trials.filter((t) => t.state === 'pruned');
   assert.ok(pruned.length >= 10, `${pruned.length} pruned`);
   assert.ok(pruned.some((t) => t.worker === 'p1:1:0') && pruned.some((t) => t.worker === 'p2:2:0'), 'both processes pruned');
-  // Whatever the interleaving, a trial is pruned only at a rung (steps 1, 2, 4; step 5 is the last)
-  // where at least η - 1 = 1 other trial reached the step, and only when a trial still stored there
-  // ranks above it (those that beat it then are still there now).
+  // Whatever the interleaving, a trial is pruned only at a rung (steps 1, 2, 4; step 5 is the last),
+  // and only when a trial still stored there ranks above it (those that beat it then are still there).
   for (const t of pruned) {
     const step = t.params.pruned_at_step as number;
     assert.ok([1, 2, 4].includes(step), `trial ${t.number} pruned at ${step}`);
@@ -142,12 +142,32 @@ test('asha pruner: two worker processes on one SQLite experiment share the rungs
     const better = trials.filter((o) => o.number !== t.number && (o.intermediate[String(step)] > mine || (o.intermediate[String(step)] === mine && o.number < t.number)));
     assert.ok(better.length >= 1, `trial ${t.number}: nothing beat it at step ${step}`);
   }
-  // And the rule, read back from the storage after the fact, prunes none of the complete trials at a
-  // rung where they were best: the best curve at every rung went on.
+  // The best curve at every rung went on.
   for (const step of [1, 2, 4]) {
     const at = trials.filter((t) => t.intermediate[String(step)] !== undefined);
     const best = at.reduce((a, b) => (b.intermediate[String(step)] > a.intermediate[String(step)] ? b : a));
     assert.notEqual(best.state, 'pruned', `the best at step ${step} went on`);
   }
-  await store.close();
+}
+
+test('asha pruner: two worker processes on one SQLite experiment share the rungs and prune', async () => {
+  const store = SqliteStore.open(`sqlite://${join(tempDir('naskit-asha-'), 'asha.db')}`);
+  try {
+    await twoWorkers(store.url, store);
+  } finally {
+    await store.close();
+  }
+});
+
+const pgMissing = await postgresMissing();
+postgresTest('asha pruner: two worker processes on one PostgreSQL experiment share the rungs and prune', pgMissing, {}, async () => {
+  const schema = uniqueSchema('naskit_asha');
+  const url = pgUrl(schema);
+  const store = await PostgresStore.open(url);
+  try {
+    await twoWorkers(url, store);
+  } finally {
+    await store.close();
+    await dropSchema(schema);
+  }
 });
