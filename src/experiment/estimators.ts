@@ -146,9 +146,10 @@ const trainSchema = z.strictObject({
   final_epochs: z.number().int().min(1).optional(),
   test_images: z.number().int().min(0).default(0),
   threads: z.number().int().min(1).optional(),
-  // Weight inheritance (docs/experiments.md): a child starts from its parent's kept weights.
-  inherit: z.boolean().default(false),
-  inherit_keep: z.number().int().min(1).max(10_000).default(20),
+  // Weight inheritance (docs/experiments.md): a child starts from its parent's kept weights. Absent
+  // (not filled in) when not given, so that configs without it validate to what they did before.
+  inherit: z.boolean().optional(),
+  inherit_keep: z.number().int().min(1).max(10_000).optional(),
 });
 
 /** Options of the `train` estimator section, defaults applied. */
@@ -185,11 +186,11 @@ const train: EstimatorDefinition = {
       finalEpochs,
       testImages: options.test_images,
       threads,
-      inherit: options.inherit,
+      inherit: options.inherit === true,
     });
     return {
       estimator,
-      ...(options.inherit ? { inherit: { keep: options.inherit_keep } } : {}),
+      ...(options.inherit ? { inherit: { keep: options.inherit_keep ?? 20 } } : {}),
       reportName: `${options.dataset}_test_accuracy`,
       async final(sample) {
         const final = await estimator.finalTrainAndTest(sample, options.split_seed);

@@ -120,7 +120,9 @@ function trainConfig(inherit: Record<string, unknown>): ExperimentConfig {
 engineTest('search with inherit: each mutation starts from its recorded parent; kept weights stay bounded', async () => {
   const c = trainConfig({ inherit: true, inherit_keep: 2 });
   assert.equal(c.estimator.inherit, true);
-  assert.equal(trainConfig({}).estimator.inherit, false, 'off by default');
+  assert.equal(trainConfig({}).estimator.inherit, undefined, 'off unless given');
+  assert.equal(estimatorDefinition('train').create({ ...trainConfig({}).estimator }, { space, dataDir: dataDir() }).inherit, undefined);
+  assert.deepEqual(estimatorDefinition('train').create({ ...trainConfig({ inherit: true }).estimator }, { space, dataDir: dataDir() }).inherit, { keep: 20 });
   const estimator = estimatorDefinition('train').create({ ...c.estimator }, { space, dataDir: dataDir() });
   assert.deepEqual(estimator.inherit, { keep: 2 });
   const store = new MemoryStore();
