@@ -22,7 +22,7 @@ export * from './estimate/index.js';
 
 // Experiments and storage: configs, stores, the worker loop, the final step, the pruner.
 export * from './experiment/index.js';
-export { MedianPruner, createPruner, type Pruner, type PrunerConfig } from './experiment/pruner.js';
+export { AshaPruner, MedianPruner, createPruner, type AshaPrunerConfig, type MedianPrunerConfig, type Pruner, type PrunerConfig } from './experiment/pruner.js';
 export type { WarmStartSection } from './estimate/proxy/warm-start-samples.js';
 
 // Benchmarks on NAS-Bench-201 (single and multi-objective) and the plots they write.

@@ -38,3 +38,39 @@ export function safetensorsToTensor(data: SafetensorsArray, shape: readonly numb
   if (data instanceof BigInt64Array) return tensor(Int32Array.from(data, (v) => Number(v)), shape).to('int64');
   return tensor(data, shape);
 }
+
+/** What {@link inheritState} did: the module's tensors it copied, and those it left as they were. */
+export interface InheritedState {
+  readonly copied: readonly string[];
+  readonly left: readonly string[];
+}
+
+/**
+ * Weight inheritance: copies into `module` every tensor of another network's state (safetensors
+ * bytes from {@link stateDictToSafetensors}, e.g. a parent architecture's trained weights) whose
+ * name, shape and type agree with one of the module's parameters or buffers; the module's other
+ * tensors keep their values (their initialisation). A child that differs from its parent by one
+ * operation thus starts from everything the edit did not touch, as the mutated children of Real et
+ * al., "Large-Scale Evolution of Image Classifiers" (ICML 2017), keep their parents' weights.
+ */
+export function inheritState(module: Module, bytes: Uint8Array): InheritedState {
+  const file = decodeSafetensors(bytes, '<inherited weights>');
+  const copied: string[] = [];
+  const left: string[] = [];
+  scope(() => {
+    const state = new Map<string, Tensor>();
+    for (const [name, target] of module.stateDict()) {
+      const entry = file.tensors[name];
+      const fits = entry !== undefined && entry.shape.length === target.shape.length && entry.shape.every((s, i) => s === target.shape[i]);
+      const value = fits ? safetensorsToTensor(entry.data, entry.shape) : null;
+      if (value && value.dtype === target.dtype) {
+        state.set(name, value);
+        copied.push(name);
+      } else {
+        left.push(name);
+      }
+    }
+    module.loadStateDict(state, { strict: false });
+  });
+  return { copied, left };
+}

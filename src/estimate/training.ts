@@ -1,7 +1,7 @@
 import { DATASET_DEFAULTS, type DatasetName } from '../engine/data/load.js';
 import type { ImageDataset } from '../engine/data/dataset.js';
 import { split, subset } from '../engine/data/split.js';
-import { stateDictToSafetensors } from '../engine/state-bytes.js';
+import { inheritState, stateDictToSafetensors } from '../engine/state-bytes.js';
 import { buildNetwork } from '../engine/models/networks.js';
 import type { Layer } from '../engine/nn/module.js';
 import { Generator } from '../engine/ops/creation.js';
@@ -40,6 +40,8 @@ export interface TrainingOptions {
   readonly testImages: number;
   /** libtorch threads (null: leave libtorch's setting alone). */
   readonly threads: number | null;
+  /** Weight inheritance: a trial with a parent starts from its kept weights, and keeps its own final weights. */
+  readonly inherit?: boolean;
 }
 
 /** The data of the search: one split for every trial. */
@@ -94,6 +96,9 @@ export class TrainingEstimator implements Estimator {
       const profile = profileModel(model, inputShape(data.train));
       const trial = request.trial;
       const resumeFrom = trial ? await trial.loadCheckpoint() : null;
+      // The parent's tensors where names and shapes agree (a resumed attempt's checkpoint then replaces them all).
+      const parent = this.options.inherit && trial?.parentWeights ? await trial.parentWeights() : null;
+      const inherited = parent ? inheritState(model, parent.weights).copied.length : 0;
       let earlierSeconds = 0;
       let lastValAcc = Number.NaN;
       const result = await trainClassifier(model, { train: data.train, validation: data.validation }, {
@@ -114,11 +119,19 @@ export class TrainingEstimator implements Estimator {
             }
           : undefined,
       });
+      if (this.options.inherit && trial?.keepWeights) await trial.keepWeights(stateDictToSafetensors(model));
       return {
         value: result.valAcc,
         // This attempt's time plus the epochs of earlier attempts (their seconds travel in the checkpoint).
         costSeconds: earlierSeconds + (performance.now() - started) / 1000,
-        metrics: { params: profile.params, flops: profile.flops, epochs, resumed_from_epoch: result.resumedFromEpoch, train_images_per_s: result.trainImagesPerS },
+        metrics: {
+          params: profile.params,
+          flops: profile.flops,
+          epochs,
+          resumed_from_epoch: result.resumedFromEpoch,
+          train_images_per_s: result.trainImagesPerS,
+          ...(this.options.inherit ? { inherited_tensors: inherited, ...(parent ? { inherited_from: parent.trial } : {}) } : {}),
+        },
       };
     } finally {
       model.dispose();

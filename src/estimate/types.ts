@@ -26,6 +26,14 @@ export interface TrialContext {
    * let it propagate (after freeing what the estimate holds).
    */
   report(step: number, value: number, last?: boolean): Promise<void>;
+  /**
+   * Weight inheritance (present when the experiment keeps weights): the kept final weights of the
+   * trial this one derives from (the strategy's `attrs.parent`), or null when it has no parent or its
+   * weights are no longer kept.
+   */
+  parentWeights?(): Promise<{ readonly trial: number; readonly weights: Uint8Array } | null>;
+  /** Keeps this trial's final weights after it finishes, for the trials that derive from it. Throws `TrialStateError` as `saveCheckpoint`. */
+  keepWeights?(data: Uint8Array): Promise<void>;
 }
 
 /** Thrown by {@link TrialContext.report} to stop a trial early; the experiment records it as `pruned`. */
@@ -35,7 +43,7 @@ export class TrialPruned extends Error {
     readonly step: number | null = null,
     readonly value: number | null = null,
   ) {
-    super(step === null ? 'trial pruned' : `trial pruned at step ${step} (value ${value} is below the median of the complete trials there)`);
+    super(step === null ? 'trial pruned' : `trial pruned at step ${step} (value ${value}: the pruner stopped it there)`);
     this.name = 'TrialPruned';
   }
 }

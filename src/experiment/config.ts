@@ -5,7 +5,7 @@ import { ConfigError } from '../errors.js';
 import { SPACES, createSpace } from '../space/registry.js';
 import { STRATEGIES, createStrategy } from '../strategy/registry.js';
 import { estimatorDefinition } from './estimators.js';
-import type { PrunerConfig } from './pruner.js';
+import { PRUNER_FIELDS, PrunerSchema, type PrunerConfig } from './pruner.js';
 import { renameDeprecated } from '../util/deprecated.js';
 import { PROXY_DATASETS, PROXY_NAMES } from '../estimate/proxy/types.js';
 import type { WarmStartSection } from '../estimate/proxy/warm-start-samples.js';
@@ -52,13 +52,7 @@ function schema() {
         stale_seconds: z.number().positive().default(60),
       })
       .default({ heartbeat_seconds: 10, stale_seconds: 60 }),
-    pruner: z
-      .strictObject({
-        name: z.enum(['none', 'median']),
-        warmup_steps: z.number().int().min(0).default(1),
-        min_trials: z.number().int().min(1).default(5),
-      })
-      .default({ name: 'none', warmup_steps: 1, min_trials: 5 }),
+    pruner: PrunerSchema,
     // The proxy's top architectures are the first trials (docs/proxies.md, "As a warm start").
     warm_start: z
       .strictObject({
@@ -180,6 +174,8 @@ interface Issue {
   readonly values?: readonly unknown[];
   readonly keys?: readonly string[];
   readonly expected?: unknown;
+  readonly options?: readonly unknown[];
+  readonly discriminator?: string;
 }
 
 function describeIssue(issue: Issue, estimatorFields?: readonly string[]): string {
@@ -188,8 +184,13 @@ function describeIssue(issue: Issue, estimatorFields?: readonly string[]): strin
   if (issue.code === 'invalid_value' && issue.values) {
     return `${field}: must be one of ${issue.values.map((v) => String(v)).join(', ')}, got ${JSON.stringify(issue.input)}`;
   }
+  // A section chosen by its `name` (the pruner): the names it takes.
+  if (issue.code === 'invalid_union' && issue.options && issue.discriminator) {
+    return `${field}: must be one of ${issue.options.map((v) => String(v)).join(', ')}, got ${JSON.stringify((issue.input as Record<string, unknown> | undefined)?.[issue.discriminator])}`;
+  }
   if (issue.code === 'unrecognized_keys' && issue.keys) {
-    const allowed = path === 'estimator' || path.startsWith('estimator') ? (estimatorFields ?? []) : (FIELDS[path] ?? []);
+    const chosen = path === 'pruner' ? PRUNER_FIELDS[(issue.input as { name?: PrunerConfig['name'] } | undefined)?.name ?? 'none'] : undefined;
+    const allowed = path === 'estimator' || path.startsWith('estimator') ? (estimatorFields ?? []) : (chosen ?? FIELDS[path] ?? []);
     return `${issue.keys.map((k) => (path ? `${path}.${k}` : k)).join(', ')}: unknown field; allowed fields${path ? ` of ${path}` : ''}: ${allowed.join(', ')}`;
   }
   if (issue.code === 'invalid_type' && issue.input === undefined) return `${field}: required field is missing (expected ${String(issue.expected)})`;

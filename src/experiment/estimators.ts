@@ -16,6 +16,7 @@ import { Nb201Space } from '../space/nb201.js';
 import type { Sample, Space } from '../space/types.js';
 import type { Json } from '../util/json.js';
 import type { Deprecations } from '../util/deprecated.js';
+import type { InheritSettings } from './inherit.js';
 
 /** What an experiment needs from its estimator: estimates during the search, one final report after it. */
 export interface ExperimentEstimator {
@@ -29,6 +30,8 @@ export interface ExperimentEstimator {
    * exported beside the model file).
    */
   final(sample: Sample): Promise<{ testAccuracy: number; model: Record<string, Json>; weights?: Uint8Array }>;
+  /** Set when trials start from their parents' weights: the runner then keeps trials' final weights, this many latest and best. */
+  readonly inherit?: InheritSettings;
 }
 
 /** What an estimator factory is given besides its config section. */
@@ -143,6 +146,10 @@ const trainSchema = z.strictObject({
   final_epochs: z.number().int().min(1).optional(),
   test_images: z.number().int().min(0).default(0),
   threads: z.number().int().min(1).optional(),
+  // Weight inheritance (docs/experiments.md): a child starts from its parent's kept weights. Absent
+  // (not filled in) when not given, so that configs without it validate to what they did before.
+  inherit: z.boolean().optional(),
+  inherit_keep: z.number().int().min(1).max(10_000).optional(),
 });
 
 /** Options of the `train` estimator section, defaults applied. */
@@ -179,9 +186,11 @@ const train: EstimatorDefinition = {
       finalEpochs,
       testImages: options.test_images,
       threads,
+      inherit: options.inherit === true,
     });
     return {
       estimator,
+      ...(options.inherit ? { inherit: { keep: options.inherit_keep ?? 20 } } : {}),
       reportName: `${options.dataset}_test_accuracy`,
       async final(sample) {
         const final = await estimator.finalTrainAndTest(sample, options.split_seed);

@@ -15,6 +15,7 @@ export class MemoryStore implements Store {
   private readonly trialsOf = new Map<number, MutableTrial[]>();
   private readonly eventsOf = new Map<number, StoredEvent[]>();
   private readonly checkpoints = new Map<number, Uint8Array>();
+  private readonly weights = new Map<number, Uint8Array>();
   private nextTrialId = 1;
 
   async createExperiment(input: { name: string; config: Json; seed: number }): Promise<ExperimentRecord> {
@@ -94,6 +95,28 @@ export class MemoryStore implements Store {
   async loadCheckpoint(trialId: number): Promise<Uint8Array | null> {
     const data = this.checkpoints.get(trialId);
     return data ? Uint8Array.from(data) : null;
+  }
+
+  async saveWeights(trialId: number, worker: WorkerInfo, data: Uint8Array): Promise<boolean> {
+    const trial = this.find(trialId);
+    if (trial.state !== 'running' || trial.worker !== worker.id) return false;
+    this.weights.set(trialId, Uint8Array.from(data));
+    return true;
+  }
+
+  async loadWeights(trialId: number): Promise<Uint8Array | null> {
+    const data = this.weights.get(trialId);
+    return data ? Uint8Array.from(data) : null;
+  }
+
+  async retainWeights(experimentId: number, keep: readonly number[]): Promise<number> {
+    const kept = new Set(keep);
+    let n = 0;
+    for (const t of this.list(experimentId)) {
+      if (t.state === 'queued' || t.state === 'running' || kept.has(t.number)) continue;
+      if (this.weights.delete(t.id)) n++;
+    }
+    return n;
   }
 
   async finishTrial(trialId: number, worker: WorkerInfo, outcome: TrialOutcome): Promise<TrialRecord> {

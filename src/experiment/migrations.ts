@@ -50,4 +50,11 @@ export const MIGRATIONS: readonly Migration[] = [
     sqlite: [`CREATE TABLE trial_checkpoints (trial_id INTEGER PRIMARY KEY REFERENCES trials(id), data BLOB NOT NULL, saved REAL NOT NULL)`],
     postgres: [`CREATE TABLE trial_checkpoints (trial_id INTEGER PRIMARY KEY REFERENCES trials(id), data BYTEA NOT NULL, saved DOUBLE PRECISION NOT NULL)`],
   },
+  {
+    // A trial's final weights, kept after it finishes for the children that inherit them (estimator
+    // `inherit: true`); the runner keeps a bounded number per experiment.
+    version: 3,
+    sqlite: [`CREATE TABLE trial_weights (trial_id INTEGER PRIMARY KEY REFERENCES trials(id), data BLOB NOT NULL, saved REAL NOT NULL)`],
+    postgres: [`CREATE TABLE trial_weights (trial_id INTEGER PRIMARY KEY REFERENCES trials(id), data BYTEA NOT NULL, saved DOUBLE PRECISION NOT NULL)`],
+  },
 ];

@@ -185,6 +185,35 @@ export class PostgresStore implements Store {
     return rows.length ? new Uint8Array(rows[0].data as Buffer) : null;
   }
 
+  async saveWeights(trialId: number, worker: WorkerInfo, data: Uint8Array): Promise<boolean> {
+    // As saveCheckpoint: the trial row is locked while the weights are written.
+    return this.tx('write to', `SELECT state, worker FROM trials WHERE id = ${intParam(trialId)} FOR UPDATE`, async (c, locked) => {
+      if (!locked.length || locked[0].state !== 'running' || locked[0].worker !== worker.id) return false;
+      await c.query(
+        `INSERT INTO trial_weights (trial_id, data, saved) VALUES ($1, $2, ${NOW})
+         ON CONFLICT (trial_id) DO UPDATE SET data = excluded.data, saved = excluded.saved`,
+        [trialId, Buffer.from(data.buffer, data.byteOffset, data.byteLength)],
+      );
+      return true;
+    });
+  }
+
+  async loadWeights(trialId: number): Promise<Uint8Array | null> {
+    const rows = await this.query('read', 'SELECT data FROM trial_weights WHERE trial_id = $1', [trialId]);
+    return rows.length ? new Uint8Array(rows[0].data as Buffer) : null;
+  }
+
+  async retainWeights(experimentId: number, keep: readonly number[]): Promise<number> {
+    const rows = await this.query(
+      'write to',
+      `DELETE FROM trial_weights w USING trials t
+       WHERE t.id = w.trial_id AND t.experiment_id = $1 AND t.state IN ('complete', 'failed', 'pruned') AND NOT (t.number = ANY($2::int[]))
+       RETURNING w.trial_id`,
+      [experimentId, [...keep]],
+    );
+    return rows.length;
+  }
+
   async finishTrial(trialId: number, worker: WorkerInfo, outcome: TrialOutcome): Promise<TrialRecord> {
     const id = intParam(trialId);
     // Lock order everywhere: experiment row, then trial row.

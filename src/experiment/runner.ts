@@ -5,6 +5,7 @@ import { ProxyWarmStart } from '../estimate/proxy/warm-start.js';
 import type { Observation } from '../strategy/types.js';
 import { TrialPruned, type TrialContext } from '../estimate/types.js';
 import { createPruner, type Pruner } from './pruner.js';
+import { inheritContext, retainWeights } from './inherit.js';
 import type { Json } from '../util/json.js';
 import type { ExperimentConfig } from './config.js';
 import type { ExperimentEstimator } from './estimators.js';
@@ -171,6 +172,8 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
       summary.evaluated++;
       if (outcome.state === 'failed') summary.failed++;
       const finished = await store.finishTrial(trial.id, worker, outcome);
+      // Weight inheritance keeps a bounded set of final weights (the latest and best trials).
+      if (options.estimator.inherit) await retainWeights(store, experiment.id, options.estimator.inherit);
       options.onTrial?.(finished);
     } catch (error) {
       // Re-queued as stale while we worked (e.g. a long pause) and taken by another worker: theirs counts.
@@ -244,11 +247,12 @@ function trialContext(options: WorkerOptions, trial: TrialRecord, pruner: Pruner
         throw new TrialStateError('TRIAL_NOT_OWNED', `trial ${trial.number} is no longer this worker's (re-queued as stale and claimed by another worker); stopping its evaluation here`);
       }
     },
+    ...(options.estimator.inherit ? inheritContext(store, trial, worker) : {}),
     async report(step, value, last = false) {
       await store.reportIntermediate(trial.id, step, value);
       // The last step's result is the trial's: pruning it would only throw away finished work.
       if (!pruner || last) return;
-      if (pruner.shouldPrune(step, value, trial.fidelity, await store.trials(trial.experimentId))) throw new TrialPruned(step, value);
+      if (pruner.shouldPrune(step, value, trial.fidelity, await store.trials(trial.experimentId), trial.number)) throw new TrialPruned(step, value);
     },
   };
 }

@@ -171,6 +171,41 @@ export class SqliteStore implements Store {
     });
   }
 
+  async saveWeights(trialId: number, worker: WorkerInfo, data: Uint8Array): Promise<boolean> {
+    return this.guard('write to', () =>
+      this.db.transaction(() => {
+        const owned = this.db.prepare("SELECT 1 FROM trials WHERE id = ? AND state = 'running' AND worker = ?").get(trialId, worker.id);
+        if (!owned) return false;
+        this.db
+          .prepare('INSERT INTO trial_weights (trial_id, data, saved) VALUES (?, ?, ?) ON CONFLICT (trial_id) DO UPDATE SET data = excluded.data, saved = excluded.saved')
+          .run(trialId, Buffer.from(data.buffer, data.byteOffset, data.byteLength), Date.now());
+        return true;
+      }).immediate(),
+    );
+  }
+
+  async loadWeights(trialId: number): Promise<Uint8Array | null> {
+    return this.guard('read', () => {
+      const row = this.db.prepare('SELECT data FROM trial_weights WHERE trial_id = ?').get(trialId) as { data: Buffer } | undefined;
+      return row ? new Uint8Array(row.data) : null;
+    });
+  }
+
+  async retainWeights(experimentId: number, keep: readonly number[]): Promise<number> {
+    return this.guard('write to', () =>
+      this.db.transaction(() => {
+        const finished = this.db
+          .prepare("SELECT w.trial_id AS id, t.number FROM trial_weights w JOIN trials t ON t.id = w.trial_id WHERE t.experiment_id = ? AND t.state IN ('complete', 'failed', 'pruned')")
+          .all(experimentId) as Row[];
+        const kept = new Set(keep);
+        const del = this.db.prepare('DELETE FROM trial_weights WHERE trial_id = ?');
+        let n = 0;
+        for (const r of finished) if (!kept.has(Number(r.number))) n += del.run(r.id).changes;
+        return n;
+      }).immediate(),
+    );
+  }
+
   async finishTrial(trialId: number, worker: WorkerInfo, outcome: TrialOutcome): Promise<TrialRecord> {
     return this.guard('write to', () =>
       this.db.transaction(() => {

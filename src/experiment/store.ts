@@ -175,6 +175,19 @@ export interface Store {
   /** The trial's last stored checkpoint, or null (none saved, or the trial has finished). */
   loadCheckpoint(trialId: number): Promise<Uint8Array | null>;
   /**
+   * Stores a running trial's final weights (opaque bytes), replacing earlier ones; unlike a
+   * checkpoint they stay after the trial finishes, for children that inherit them. False (nothing
+   * stored) when the trial is not `worker`'s running trial.
+   */
+  saveWeights(trialId: number, worker: WorkerInfo, data: Uint8Array): Promise<boolean>;
+  /** The trial's kept weights, or null (none saved, or deleted by {@link Store.retainWeights}). */
+  loadWeights(trialId: number): Promise<Uint8Array | null>;
+  /**
+   * Deletes the kept weights of the experiment's finished trials whose numbers are not in `keep`
+   * (running trials' weights stay); returns how many were deleted.
+   */
+  retainWeights(experimentId: number, keep: readonly number[]): Promise<number>;
+  /**
    * Finishes a running trial of `worker` and appends its tell event, under the experiment's lock;
    * its checkpoint, if any, is deleted.
    * `TrialStateError` `TRIAL_FINISHED` when it is already final, `TRIAL_NOT_OWNED` when another
@@ -204,4 +217,4 @@ export interface Store {
 }
 
 /** The schema version this code writes; opening a newer one is refused. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;

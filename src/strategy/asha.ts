@@ -67,6 +67,11 @@ export class AshaRungs {
     return this.results[rung].slice(0, k).map((r) => r.id);
   }
 
+  /** The 0-based rank of configuration `id` at a rung (best first, ties by smaller id), or −1 when it has no result there. */
+  rank(rung: number, id: number): number {
+    return this.results[rung].findIndex((r) => r.id === id);
+  }
+
   /** Whether `value` would rank among the top ⌊(n+1)/η⌋ of rung `rung` if it were added (the pruner's question). */
   wouldBeTop(rung: number, value: number): boolean {
     const k = Math.floor((this.results[rung].length + 1) / this.eta);

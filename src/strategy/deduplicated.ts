@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import type { Space } from '../space/types.js';
 import { enumOption, intOption, parseStrategyOptions } from './options.js';
+import type { Json } from '../util/json.js';
 import type { Observation, Proposal, Strategy, StrategyFactory } from './types.js';
 
 /** Old spellings of {@link DeduplicatedOptions}, still accepted with a deprecation line. */
@@ -31,7 +32,7 @@ type Resolved = z.output<typeof DeduplicatedOptions>;
 
 /** What the wrapper knows about one architecture (at one fidelity). */
 type Known =
-  | { readonly state: 'pending'; readonly waiting: { trial: number; observation: Omit<Observation, 'trial' | 'state' | 'value' | 'values'> }[] }
+  | { readonly state: 'pending'; readonly outer: number; readonly waiting: { trial: number; observation: Omit<Observation, 'trial' | 'state' | 'value' | 'values'> }[] }
   | { readonly state: 'done'; readonly observation: Observation };
 
 /**
@@ -47,6 +48,8 @@ type Known =
  * a later proposal may try it again (failures can be transient). The inner strategy's trial numbers
  * are its own asks; outer trial numbers are this wrapper's asks. A tell of an outer trial this
  * wrapper never asked (e.g. enqueued by hand) reaches the inner strategy as trial −1 − number.
+ * Trial numbers in a proposal's `attrs.parent` / `attrs.parents` are turned back into outer ones (a
+ * skipped proposal's into the earlier trial whose result it was told), so that they name stored trials.
  */
 export class Deduplicated implements Strategy {
   readonly name: string;
@@ -54,6 +57,8 @@ export class Deduplicated implements Strategy {
   private innerAsks = 0;
   private outerAsks = 0;
   private readonly outerToInner = new Map<number, number>();
+  /** Inner trial → the outer trial that holds its result (itself let through, or the earlier duplicate). */
+  private readonly innerToOuter = new Map<number, number>();
   private readonly known = new Map<string, Known>();
 
   constructor(
@@ -72,10 +77,13 @@ export class Deduplicated implements Strategy {
       const key = this.keyOf(proposal);
       const known = this.known.get(key);
       if (known === undefined || retries >= this.options.dedup_tries) {
-        if (known === undefined) this.known.set(key, { state: 'pending', waiting: [] });
-        this.outerToInner.set(this.outerAsks++, innerTrial);
-        return proposal;
+        const outer = this.outerAsks++;
+        if (known === undefined) this.known.set(key, { state: 'pending', outer, waiting: [] });
+        this.outerToInner.set(outer, innerTrial);
+        this.innerToOuter.set(innerTrial, outer);
+        return this.outerAttrs(proposal);
       }
+      this.innerToOuter.set(innerTrial, known.state === 'pending' ? known.outer : known.observation.trial);
       const seen = { sample: proposal.sample, fidelity: proposal.fidelity };
       if (known.state === 'pending') known.waiting.push({ trial: innerTrial, observation: seen });
       else this.inner.tell({ ...known.observation, ...seen, trial: innerTrial });
@@ -91,6 +99,17 @@ export class Deduplicated implements Strategy {
     if (observation.state === 'complete') this.known.set(key, { state: 'done', observation });
     else if (known?.state !== 'done') this.known.delete(key);
     for (const w of waiting) this.inner.tell({ ...observation, ...w.observation, trial: w.trial });
+  }
+
+  /** The proposal with `attrs.parent` / `attrs.parents` as outer trial numbers. */
+  private outerAttrs(proposal: Proposal): Proposal {
+    const attrs = proposal.attrs;
+    if (!attrs || (attrs.parent === undefined && attrs.parents === undefined)) return proposal;
+    const outer = (t: Json): Json => (typeof t === 'number' ? (this.innerToOuter.get(t) ?? (t < 0 ? -1 - t : t)) : t);
+    const mapped: Record<string, Json> = { ...attrs };
+    if (attrs.parent !== undefined) mapped.parent = outer(attrs.parent);
+    if (Array.isArray(attrs.parents)) mapped.parents = attrs.parents.map(outer);
+    return { ...proposal, attrs: mapped };
   }
 
   private keyOf(p: { readonly sample: Proposal['sample']; readonly fidelity?: number }): string {

@@ -76,7 +76,8 @@ export class GeneticAlgorithm implements Strategy {
       child = space.mutate(child, this.rng);
     }
     this.book.ask(child, this.generation);
-    return { sample: child, attrs: { generation: this.generation, parents: [a.trial, b.trial] } };
+    // `parent`: the one the child starts from (a copy or crossover of it), e.g. for weight inheritance.
+    return { sample: child, attrs: { generation: this.generation, parents: [a.trial, b.trial], parent: a.trial } };
   }
 
   tell(observation: Observation): void {

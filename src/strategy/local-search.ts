@@ -99,7 +99,9 @@ export class LocalSearch implements Strategy {
   private propose(sample: Sample, role: Role): Proposal {
     this.seen.add(this.context.space.isoKey(sample));
     this.book.ask(sample, role);
-    return { sample, attrs: { role, centre: this.centre?.trial ?? null } };
+    const centre = this.centre?.trial ?? null;
+    // A neighbour is one edit of the centre: its `parent` (e.g. for weight inheritance).
+    return { sample, attrs: { role, centre, ...(role === 'neighbour' && centre !== null ? { parent: centre } : {}) } };
   }
 
   /** A random architecture not proposed before (after 20 tries, any: past that the space is nearly all seen). */

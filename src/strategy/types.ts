@@ -6,7 +6,11 @@ export interface Proposal {
   readonly sample: Sample;
   /** Training budget for this evaluation (e.g. epochs); undefined = the estimator's default. */
   readonly fidelity?: number;
-  /** Bookkeeping the strategy wants recorded on the trial (generation, parent, controller step). */
+  /**
+   * Bookkeeping the strategy wants recorded on the trial (generation, parent, controller step).
+   * `parent`, by convention, is the number of the trial this proposal was derived from (a mutation's
+   * or a crossover's first parent): the experiment's weight inheritance reads it.
+   */
   readonly attrs?: Readonly<Record<string, Json>>;
 }
 

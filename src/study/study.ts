@@ -1,6 +1,6 @@
 import { ConfigError, TrialStateError } from '../errors.js';
 import { openStore } from '../experiment/open-store.js';
-import type { PrunerConfig } from '../experiment/pruner.js';
+import type { MedianPrunerConfig, PrunerConfig } from '../experiment/pruner.js';
 import type { ExperimentRecord, Store, TrialRecord } from '../experiment/store.js';
 import { STRATEGIES, createStrategy } from '../strategy/registry.js';
 import type { Value } from '../space/types.js';
@@ -253,7 +253,7 @@ function newConfig(o: StudyOptions): StudyConfig {
   const startup = o.startupTrials ?? 10;
   if (!Number.isInteger(startup) || startup < 1) throw new ConfigError('CONFIG_INVALID', `createStudy: startupTrials must be an integer ≥ 1, got ${startup}`);
   const p = o.pruner ?? 'median';
-  const pruner: PrunerConfig =
+  const pruner: MedianPrunerConfig =
     p === 'none'
       ? { name: 'none', warmup_steps: 0, min_trials: 5 }
       : p === 'median'

@@ -106,7 +106,7 @@ export class Trial {
     const sign = this.setup.sign;
     let trials = this.setup.trials().filter((t) => t.number !== this.number);
     if (sign === -1) trials = trials.map((t) => ({ ...t, intermediate: Object.fromEntries(Object.entries(t.intermediate).map(([k, v]) => [k, -v])) }));
-    return pruner.shouldPrune(step, sign * value, null, trials);
+    return pruner.shouldPrune(step, sign * value, null, trials, this.number);
   }
 
   /** The parameters suggested so far. */

@@ -263,7 +263,7 @@ test('runner: a trial taken by another worker while it runs is counted once, as 
 });
 
 test('runner: pruner config errors name the field', () => {
-  assert.throws(() => config({ pruner: { name: 'hyperband' } }), /pruner\.name: must be one of none, median, got "hyperband"/);
+  assert.throws(() => config({ pruner: { name: 'hyperband' } }), /pruner\.name: must be one of none, median, asha, got "hyperband"/);
   assert.throws(() => config({ pruner: { name: 'median', patience: 3 } }), /pruner\.patience: unknown field; allowed fields of pruner: name, warmup_steps, min_trials/);
   assert.equal(config().pruner.name, 'none');
 });

@@ -201,6 +201,38 @@ for (const target of TARGETS) {
       assert.equal(await store.saveCheckpoint(t.id, B, second), false, 'finished trials take no checkpoint');
     });
 
+    test('kept weights: saved only by the running owner, kept after the trial finishes, bounded by retainWeights', async () => {
+      const store = await open();
+      const e = await store.createExperiment({ name: uniqueName('weights'), config: {}, seed: 0 });
+      const ask = async () => (await store.askTrial(e.id, -1, A, (v) => newTrial(v.trialCount)))!.trial;
+      const [t0, t1, t2] = [await ask(), await ask(), await ask()];
+      assert.equal(await store.loadWeights(t0.id), null);
+      const big = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 13) & 255);
+      assert.equal(await store.saveWeights(t0.id, A, Uint8Array.of(1)), true);
+      assert.equal(await store.saveWeights(t0.id, A, big), true, 'replaced');
+      assert.equal(await store.saveWeights(t0.id, B, Uint8Array.of(9)), false, 'another worker cannot write them');
+      await store.finishTrial(t0.id, A, complete(0, 5));
+      assert.deepEqual(await store.loadWeights(t0.id), big, 'kept after the trial finished (unlike a checkpoint)');
+      assert.equal(await store.loadCheckpoint(t0.id), null);
+      assert.equal(await store.saveWeights(t0.id, A, Uint8Array.of(2)), false, 'a finished trial takes no new weights');
+      assert.equal(await store.saveWeights(t1.id, A, Uint8Array.of(1, 1)), true);
+      await store.finishTrial(t1.id, A, complete(1, 6));
+      assert.equal(await store.saveWeights(t2.id, A, Uint8Array.of(2, 2)), true);
+      // t2 still runs: retainWeights never touches it, only finished trials not kept.
+      assert.equal(await store.retainWeights(e.id, [1]), 1);
+      assert.equal(await store.loadWeights(t0.id), null);
+      assert.deepEqual(await store.loadWeights(t1.id), Uint8Array.of(1, 1));
+      assert.deepEqual(await store.loadWeights(t2.id), Uint8Array.of(2, 2));
+      assert.equal(await store.retainWeights(e.id, [1]), 0);
+      // Another experiment's weights are never touched.
+      const other = await store.createExperiment({ name: uniqueName('weights-other'), config: {}, seed: 0 });
+      const o0 = (await store.askTrial(other.id, -1, A, () => newTrial(0)))!.trial;
+      await store.saveWeights(o0.id, A, Uint8Array.of(7));
+      await store.finishTrial(o0.id, A, complete(0, 1));
+      assert.equal(await store.retainWeights(e.id, []), 1);
+      assert.deepEqual(await store.loadWeights(o0.id), Uint8Array.of(7));
+    });
+
     test('dashboard reads: trialsSince (changed since a time of the storage clock, plus open trials) and trialSummary', async () => {
       const store = await open();
       const e = await store.createExperiment({ name: uniqueName('dash'), config: {}, seed: 0 });
