@@ -20,7 +20,9 @@ const VALID_MATRICES = 1_538_083;
 
 /** Options of the NB101 space: its network (the benchmark's: 128 stem channels, 3 stacks of 3 cells). */
 export const NB101_OPTIONS: OptionSpecs = {
-  channels: { kind: 'int', default: 128, min: 1, max: 1024, doc: 'stem channels; each later stack doubles them' },
+  // At least 4: a cell splits its output channels among the vertices feeding its output, at most 4
+  // (each needs an edge in and one out, and a cell has at most 9 edges).
+  channels: { kind: 'int', default: 128, min: 4, max: 1024, doc: 'stem channels (at least 4: one for each vertex that can feed a cell\'s output); each later stack doubles them' },
   stacks: { kind: 'int', default: 3, min: 1, max: 6, doc: 'stacks of cells, 2x2 max pooling between them' },
   cells_per_stack: { kind: 'int', default: 3, min: 1, max: 10, doc: 'cells per stack' },
 };

@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
 import * as E from '../../src/engine/index.js';
 import { ModelSpace } from '../../src/space/model-space.js';
-import { allPrimitivesSpace } from '../helpers/model-spaces.js';
+import { allPrimitivesSpace, SMALL_SPACE_OPTIONS } from '../helpers/model-spaces.js';
 import { createSpace } from '../../src/space/registry.js';
 import type { Space } from '../../src/space/types.js';
 import { Rng } from '../../src/util/rng.js';
 import { engineTest } from './helpers.js';
 
-/** Every built-in trainable space at a small size (options as a config gives them). */
-const SMALL: Readonly<Record<string, Record<string, number | boolean>>> = {
-  nb201: { channels: 4, cells: 1 },
-  darts: { channels: 4, layers: 5, auxiliary: true, drop_path: 0.2 },
-  nb101: { channels: 4, stacks: 3, cells_per_stack: 1 },
-  chain: { layers: 6, channels: 4 },
-  'nats-size': {},
-  mbconv: { depth_mult: 0.35, width_mult: 0.25 },
-  fbnet: { depth_mult: 0.35, width_mult: 0.25, resolution_mult: 0.5 },
-};
+const SMALL = SMALL_SPACE_OPTIONS;
 
 engineTest('networks: every trainable built-in space is covered by the small-size table', () => {
   assert.deepEqual([...E.trainableSpaceNames()].sort(), Object.keys(SMALL).sort());

@@ -33,7 +33,7 @@ export interface HandlerCase {
 
 const ARCH = '|nor_conv_3x3~0|+|avg_pool_3x3~0|skip_connect~1|+|none~0|nor_conv_1x1~1|avg_pool_3x3~2|';
 const { Conv2d, BatchNorm2d, Linear, ReLU, Dropout, Identity, Flatten, MaxPool2d, AvgPool2d, GlobalAvgPool2d, Sequential } = nn;
-const { ReLUConvBN, SepConv, DilConv, DualSepConv, Zero, FactorizedReduce, Pooling, ResNetBasicBlock } = nn;
+const { ReLUConvBN, SepConv, DilConv, DualSepConv, Zero, FactorizedReduce, Pooling, ResNetBasicBlock, HalvingAvgPool, HalvingMaxPool } = nn;
 
 /** A random architecture of a registered space (its network at the given options), drawn from `seed`. */
 const drawn = (name: string, options: Record<string, number | boolean>, seed: number): { arch: string; sample: Sample } => {
@@ -92,6 +92,12 @@ export const CASES: readonly HandlerCase[] = [
   { name: 'Pooling (avg_pool_3x3)', type: Pooling, input: [4, 7, 7], build: (g) => new Pooling(4, 4, 1, { generator: g }) },
   { name: 'Pooling with a 1x1 preprocess, stride 2', type: Pooling, input: [4, 8, 8], build: (g) => new Pooling(4, 6, 2, { generator: g }) },
   { name: 'ResNetBasicBlock stride 2', type: ResNetBasicBlock, input: [4, 8, 8], build: (g) => new ResNetBasicBlock(4, 8, 2, { generator: g }) },
+  { name: 'ResNetBasicBlock stride 2, odd sizes', type: ResNetBasicBlock, input: [4, 7, 9], build: (g) => new ResNetBasicBlock(4, 8, 2, { generator: g }) },
+  { name: 'HalvingAvgPool, even size', type: HalvingAvgPool, input: [3, 8, 6], build: () => new HalvingAvgPool() },
+  { name: 'HalvingAvgPool, odd height, even width', type: HalvingAvgPool, input: [3, 7, 6], build: () => new HalvingAvgPool() },
+  { name: 'HalvingAvgPool, odd sizes', type: HalvingAvgPool, input: [3, 5, 9], build: () => new HalvingAvgPool() },
+  { name: 'HalvingMaxPool, even size', type: HalvingMaxPool, input: [3, 8, 6], build: () => new HalvingMaxPool() },
+  { name: 'HalvingMaxPool, odd sizes', type: HalvingMaxPool, input: [3, 7, 1], build: () => new HalvingMaxPool() },
   { name: 'ResNetBasicBlock stride 1, same width', type: ResNetBasicBlock, input: [4, 6, 6], build: (g) => new ResNetBasicBlock(4, 4, 1, { generator: g }) },
   { name: 'ResNetBasicBlock stride 1, wider', type: ResNetBasicBlock, input: [4, 6, 6], build: (g) => new ResNetBasicBlock(4, 6, 1, { generator: g }) },
   { name: 'Embedding', type: nn.Embedding, input: [1, 1, 1], build: (g) => new nn.Embedding(7, 5, { generator: g }), raw: { dims: [4, 3], dtype: 'int64', high: 7, reference: (m, x) => (m as nn.Embedding).forward(x) } },

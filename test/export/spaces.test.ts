@@ -60,7 +60,7 @@ const SPACES: Record<string, (rng: Rng, seed: number) => Drawn> = {
     return { input, spec: { kind: 'cnn', inChannels: input[0], numClasses: rng.intBetween(2, 12), channels: rng.intBetween(2, 8), dropout: rng.choice([0, 0.2]), seed } };
   },
   darts: registered('darts', (rng) => ({ channels: rng.intBetween(2, 4), layers: rng.intBetween(3, 5), auxiliary: rng.choice([false, true]), drop_path: rng.choice([0, 0.2]) })),
-  // At least 5 channels: a cell splits its output channels among up to 5 vertices (fewer would give a vertex none).
+  // At least 4 channels: a cell splits its output channels among up to 4 vertices (fewer would give a vertex none).
   nb101: registered('nb101', (rng) => ({ channels: rng.intBetween(5, 6), stacks: rng.intBetween(1, 3), cells_per_stack: rng.intBetween(1, 2) })),
   chain: registered('chain', (rng) => ({ layers: rng.intBetween(3, 8), channels: rng.intBetween(2, 6) })),
   'nats-size': registered('nats-size', () => ({})),

@@ -16,3 +16,14 @@ export const allPrimitivesSpace = (): ModelSpace =>
       head: conv({ out: valueChoice([6, 12]), kernel: 1 }),
     }),
   );
+
+/** Every built-in trainable space at a small size (options as a config gives them), for the network, input-size and memory tests. */
+export const SMALL_SPACE_OPTIONS: Readonly<Record<string, Readonly<Record<string, number | boolean>>>> = {
+  nb201: { channels: 4, cells: 1 },
+  darts: { channels: 4, layers: 5, auxiliary: true, drop_path: 0.2 },
+  nb101: { channels: 4, stacks: 3, cells_per_stack: 1 },
+  chain: { layers: 6, channels: 4 },
+  'nats-size': {},
+  mbconv: { depth_mult: 0.35, width_mult: 0.25 },
+  fbnet: { depth_mult: 0.35, width_mult: 0.25, resolution_mult: 0.5 },
+};

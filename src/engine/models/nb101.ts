@@ -1,4 +1,4 @@
-import { SampleError } from '../../errors.js';
+import { ConfigError, SampleError } from '../../errors.js';
 import { Nb101Space } from '../../space/nb101.js';
 import type { Nb101Spec } from '../../space/nb101-graph.js';
 import type { Sample } from '../../space/types.js';
@@ -12,6 +12,7 @@ import { Identity } from '../nn/basic.js';
 import { Linear, type InitOptions } from '../nn/linear.js';
 import { Layer } from '../nn/module.js';
 import { BatchNorm2d } from '../nn/norm.js';
+import { HalvingMaxPool } from '../nn/nas-ops.js';
 
 /** Conv k×k (same padding, no bias) → BN → ReLU as a plain Sequential: NAS-Bench-101's `conv_bn_relu`. */
 export function convBnRelu(cIn: number, cOut: number, kernel: number, options: InitOptions = {}): Sequential {
@@ -21,7 +22,8 @@ export function convBnRelu(cIn: number, cOut: number, kernel: number, options: I
 /**
  * NAS-Bench-101's `compute_vertex_channels`: the output channels are split evenly over the vertices
  * feeding the output (the remainder to the first ones); every other vertex gets the largest width
- * of the vertices it feeds.
+ * of the vertices it feeds. Throws `ConfigError` `NB101_TOO_FEW_CHANNELS` when the output has fewer
+ * channels than vertices feeding it (one would get none).
  */
 export function nb101VertexChannels(inChannels: number, outChannels: number, matrix: readonly (readonly number[])[]): number[] {
   const n = matrix.length;
@@ -31,6 +33,12 @@ export function nb101VertexChannels(inChannels: number, outChannels: number, mat
   if (n === 2) return channels;
   let inDegreeOut = 0;
   for (let v = 1; v < n; v++) inDegreeOut += matrix[v][n - 1];
+  if (inDegreeOut > outChannels) {
+    throw new ConfigError(
+      'NB101_TOO_FEW_CHANNELS',
+      `NB-101 cell: ${outChannels} output channels cannot be split among the ${inDegreeOut} vertices that feed the output (each needs at least one); this cell needs at least ${inDegreeOut}, and every NB-101 cell builds from 4 up (at most 4 vertices feed the output within the 9 edges; space option channels >= 4)`,
+    );
+  }
   const interior = Math.floor(outChannels / inDegreeOut);
   let correction = outChannels % inDegreeOut;
   for (let v = 1; v < n - 1; v++) {
@@ -124,8 +132,8 @@ export interface Nb101NetworkOptions extends InitOptions {
 
 /**
  * The NAS-Bench-101 network: a 3x3 conv-BN-ReLU stem, `stacks` stacks of `cellsPerStack` cells, a
- * 2x2 max pooling before every stack but the first (where the channels double), global average
- * pooling and a linear classifier.
+ * 2x2 max pooling before every stack but the first (where the channels double; an odd side halves
+ * to ceil(n/2), as the benchmark's TF `padding='same'`), global average pooling and a linear classifier.
  */
 export class Nb101Network extends Layer {
   readonly stem: Sequential;
@@ -152,7 +160,7 @@ export class Nb101Network extends Layer {
     for (let stack = 0; stack < stacks; stack++) {
       const cIn = channels;
       if (stack > 0) {
-        this.layers.push(new MaxPool2d(2, 2, 0));
+        this.layers.push(new HalvingMaxPool());
         channels *= 2;
       }
       for (let m = 0; m < perStack; m++) this.layers.push(new Nb101Cell(spec, m === 0 ? cIn : channels, channels, init));

@@ -6,7 +6,7 @@ export { BatchNorm2d, type BatchNormOptions as BatchNorm2dOptions } from './norm
 export { ReLU, Dropout, Identity, Flatten, MaxPool2d, AvgPool2d, GlobalAvgPool2d } from './basic.js';
 export { Sequential, ModuleList, ModuleDict } from './container.js';
 export { LSTMCell, LSTM, Embedding, type LstmState } from './recurrent.js';
-export { ReLUConvBN, SepConv, DilConv, DualSepConv, Zero, FactorizedReduce, Pooling, ResNetBasicBlock } from './nas-ops.js';
+export { ReLUConvBN, SepConv, DilConv, DualSepConv, Zero, FactorizedReduce, Pooling, ResNetBasicBlock, HalvingAvgPool, HalvingMaxPool } from './nas-ops.js';
 export { MBConv, type MBConvOptions } from './mbconv.js';
 export { DropPath, hasEpochSchedule, type EpochSchedule } from './drop-path.js';
 export { AuxiliaryHead, hasAuxiliaryOutput, type AuxiliaryOutput } from './auxiliary-head.js';

@@ -1,4 +1,5 @@
 import { add, mul } from '../ops/elementwise.js';
+import { avgPool2d, maxPool2d } from '../ops/nn.js';
 import { zeros } from '../ops/creation.js';
 import { pad } from '../ops/shape.js';
 import { cat, narrow } from '../ops/shape.js';
@@ -125,8 +126,39 @@ export class Pooling extends Layer {
 }
 
 /**
+ * The input of a 2x2 stride-2 pooling that halves a side of n pixels to ceil(n/2), as a 3x3
+ * stride-2 convolution (padding 1) does, and never to 0: an odd side gets its last row (column)
+ * repeated, so the last window pools that pixel alone. That is TF's `padding='same'` and PyTorch's
+ * `ceil_mode=True` for max and average pooling; at even sides nothing changes. Plain 2x2 pooling
+ * floors instead: 7 pixels give 3, and in a residual block (whose main path gives 4) the two paths
+ * no longer add, as in xautodl's NAS-Bench-201 code.
+ */
+function repeatOddEnds(x: Tensor): Tensor {
+  const [h, w] = x.shape.slice(-2);
+  let y = x;
+  if (h % 2 === 1) y = cat([y, narrow(y, 2, h - 1, 1)], 2);
+  if (w % 2 === 1) y = cat([y, narrow(y, 3, w - 1, 1)], 3);
+  return y;
+}
+
+/** 2x2 average pooling, stride 2, halving odd sides to ceil(n/2) (see `repeatOddEnds`): the shortcut of a stride-2 {@link ResNetBasicBlock}. */
+export class HalvingAvgPool extends Layer {
+  forward(x: Tensor): Tensor {
+    return avgPool2d(repeatOddEnds(x), 2, { stride: 2 });
+  }
+}
+
+/** 2x2 max pooling, stride 2, halving odd sides to ceil(n/2) (see `repeatOddEnds`): NAS-Bench-101's pooling between stacks (the benchmark's TF `padding='same'`). */
+export class HalvingMaxPool extends Layer {
+  forward(x: Tensor): Tensor {
+    return maxPool2d(repeatOddEnds(x), 2, { stride: 2 });
+  }
+}
+
+/**
  * The residual reduction block between NAS-Bench-201 stages: two 3x3 ReLUConvBN (the first with the
- * stride) plus a shortcut (2x2 average pooling and a 1x1 convolution at stride 2).
+ * stride) plus a shortcut (2x2 average pooling and a 1x1 convolution at stride 2). Any input size
+ * works: an odd side halves to ceil(n/2) on both paths ({@link HalvingAvgPool}).
  */
 export class ResNetBasicBlock extends Layer {
   readonly convA: ReLUConvBN;
@@ -138,7 +170,7 @@ export class ResNetBasicBlock extends Layer {
     this.convA = this.registerModule('conv_a', new ReLUConvBN(inPlanes, planes, 3, stride, 1, 1, options));
     this.convB = this.registerModule('conv_b', new ReLUConvBN(planes, planes, 3, 1, 1, 1, options));
     if (stride === 2) {
-      this.downsample = this.registerModule('downsample', new Sequential(new AvgPool2d(2, 2, 0), new Conv2d(inPlanes, planes, 1, { bias: false, ...options })));
+      this.downsample = this.registerModule('downsample', new Sequential(new HalvingAvgPool(), new Conv2d(inPlanes, planes, 1, { bias: false, ...options })));
     } else if (inPlanes !== planes) {
       this.downsample = this.registerModule('downsample', new ReLUConvBN(inPlanes, planes, 1, 1, 0, 1, options));
     } else this.downsample = null;

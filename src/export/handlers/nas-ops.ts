@@ -1,10 +1,25 @@
 /** Handlers of the cell operations of `engine/nn/nas-ops.ts` (NAS-Bench-201 and DARTS operations). */
-import { DilConv, DualSepConv, FactorizedReduce, Pooling, ReLUConvBN, ResNetBasicBlock, SepConv, Zero } from '../../engine/nn/nas-ops.js';
-import { attr, nchw, type Dim } from '../graph.js';
+import { DilConv, DualSepConv, FactorizedReduce, HalvingAvgPool, HalvingMaxPool, Pooling, ReLUConvBN, ResNetBasicBlock, SepConv, Zero } from '../../engine/nn/nas-ops.js';
+import { attr, nchw, type Dim, type GraphBuilder, type Value } from '../graph.js';
 import { childPath, handler, type Handler, type HandlerEntry } from '../handler.js';
 
 /** ReLUConvBN, SepConv and DilConv are a Sequential named `op`. */
 const throughOp: Handler<ReLUConvBN | SepConv> = (m, x, path, { emit }) => emit(m.op, x, childPath(path, 'op'));
+
+/** 2x2 pooling with stride 2, an odd side's last row or column repeated first (as the halving pools do). */
+function halvingPool(graph: GraphBuilder, op: 'AveragePool' | 'MaxPool', x: Value, path: string): Value {
+  const [n, c, h, w] = nchw(x, path);
+  let y = x;
+  for (const [axis, size] of [[2, h], [3, w]] as const) {
+    if (size % 2 === 0) continue;
+    const shape = [...y.shape];
+    shape[axis] = 1;
+    const last = graph.node('Slice', [y.name, graph.int64s(`${path}/starts${axis}`, [size - 1]), graph.int64s(`${path}/ends${axis}`, [size]), graph.int64s(`${path}/axes${axis}`, [axis])], shape, path);
+    shape[axis] = size + 1;
+    y = graph.node('Concat', [y.name, last.name], shape, path, { axis: attr.int(axis) });
+  }
+  return graph.node(op, [y.name], [n, c, Math.ceil(h / 2), Math.ceil(w / 2)], path, { kernel_shape: attr.ints([2, 2]), strides: attr.ints([2, 2]) });
+}
 
 /** Rows for the cell operations of engine/nn/nas-ops.ts. */
 export const NAS_OP_HANDLERS: readonly HandlerEntry[] = [
@@ -41,6 +56,9 @@ export const NAS_OP_HANDLERS: readonly HandlerEntry[] = [
   }),
 
   handler(Pooling, (m, x, path, { emit }) => emit(m.pool, m.preprocess ? emit(m.preprocess, x, childPath(path, 'preprocess')) : x, childPath(path, 'op'))),
+
+  handler(HalvingAvgPool, (_m, x, path, { graph }) => halvingPool(graph, 'AveragePool', x, path)),
+  handler(HalvingMaxPool, (_m, x, path, { graph }) => halvingPool(graph, 'MaxPool', x, path)),
 
   handler(ResNetBasicBlock, (m, x, path, { graph, emit }) => {
     const main = emit(m.convB, emit(m.convA, x, childPath(path, 'conv_a')), childPath(path, 'conv_b'));
