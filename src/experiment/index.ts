@@ -1,6 +1,7 @@
 /** Experiments: configs, storage (memory, SQLite, PostgreSQL), the search loop, workers, the final step. */
 export { loadConfig, validateConfig, type ExperimentConfig } from './config.js';
 export { ESTIMATORS, estimatorDefinition, type EstimatorContext, type EstimatorDefinition, type ExperimentEstimator } from './estimators.js';
+export type { InheritSettings } from './inherit.js';
 export { bestTrial, finalizeExperiment, type ExperimentResult } from './final.js';
 export { LiveStrategy, toObservation } from './live-strategy.js';
 export { MemoryStore } from './memory-store.js';
