@@ -11,6 +11,30 @@ test('predictor: Adam minimises a quadratic', () => {
   assert.ok(Math.abs(x[0] - 1) < 1e-3 && Math.abs(x[1] + 2) < 1e-3, `ended at ${x[0]}, ${x[1]}`);
 });
 
+test('predictor: Adam.stepAndClear equals weight decay, then step, then zeroing, to the bit', () => {
+  const rng = new Rng(11);
+  const draw = (n: number): Float64Array => Float64Array.from({ length: n }, () => rng.normal());
+  const start = [draw(50), draw(7)];
+  const a = start.map((p) => Float64Array.from(p));
+  const b = start.map((p) => Float64Array.from(p));
+  const adamA = new Adam(a, 0.01);
+  const adamB = new Adam(b, 0.01);
+  const decays = [1e-4, 0];
+  for (let step = 0; step < 20; step++) {
+    const grads = [draw(50), draw(7)];
+    // The reference: decay added to the gradient, a plain step, the gradient cleared.
+    const gA = grads.map((g) => Float64Array.from(g));
+    gA.forEach((g, p) => {
+      for (let i = 0; i < g.length; i++) g[i] += decays[p] * a[p][i];
+    });
+    adamA.step(gA);
+    const gB = grads.map((g) => Float64Array.from(g));
+    adamB.stepAndClear(gB, decays);
+    assert.deepEqual(b, a, `parameters after step ${step}`);
+    for (const g of gB) assert.ok(g.every((v) => v === 0), 'gradients cleared');
+  }
+});
+
 test('predictor: the MLP learns a known non-linear function (held-out R² > 0.9)', () => {
   const rng = new Rng(3);
   const f = (x: Float64Array): number => 3 * x[0] * x[1] - 2 * x[2] + Math.abs(x[3]) + 10;

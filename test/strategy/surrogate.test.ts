@@ -63,6 +63,39 @@ test('surrogate: the GP posterior equals the closed form (R+λI)⁻¹ computed b
   });
 });
 
+test('surrogate: on sparse integer encodings (the shortcut distance) the posterior still equals the closed form, in blocks or one point at a time', () => {
+  // Architecture-like encodings: 60 entries, a few small integers each (as one-hot and path
+  // encodings are); 40 test points, more than one block of the forward substitution.
+  const rng = new Rng(9);
+  const sparseInt = (): Float64Array => {
+    const x = new Float64Array(60);
+    for (let t = 0; t < 8; t++) x[rng.int(60)] += 1 + rng.int(2);
+    return x;
+  };
+  const xs = Array.from({ length: 25 }, sparseInt);
+  const ys = xs.map((x) => x.reduce((s, v, t) => s + v * Math.sin(t), 0));
+  const tests = [...Array.from({ length: 39 }, sparseInt), xs[5]];
+  for (const name of ['exponential', 'rbf'] as const) {
+    const k = kernel(name);
+    const gp = GaussianProcess.fit(k, xs, ys);
+    const { mean: m, variance, lengthscale, noise } = gp.hyper;
+    const n = xs.length;
+    const r = new Matrix(n, n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) r.set(i, j, k.correlation(k.distance(xs[i], xs[j]), lengthscale) + (i === j ? noise : 0));
+    const rInv = inverse(r);
+    const centred = Matrix.columnVector(ys.map((y) => y - m));
+    const { mean, std } = gp.predict(tests);
+    tests.forEach((t, j) => {
+      const kStar = Matrix.columnVector(xs.map((x) => k.correlation(k.distance(x, t), lengthscale)));
+      close(mean[j], m + kStar.transpose().mmul(rInv).mmul(centred).get(0, 0), 1e-9, `${name}: mean at point ${j}`);
+      close(std[j], Math.sqrt(Math.max(variance * (1 - kStar.transpose().mmul(rInv).mmul(kStar).get(0, 0)), 0)), 1e-7, `${name}: std at point ${j}`);
+      const alone = gp.predict([t]);
+      assert.equal(alone.mean[0], mean[j], `${name}: mean at point ${j} alone`);
+      assert.equal(alone.std[0], std[j], `${name}: std at point ${j} alone`);
+    });
+  }
+});
+
 test('surrogate: the grid point chosen has the largest log marginal likelihood, computed independently', () => {
   const k = kernel('rbf');
   const xs = [vec(0), vec(1), vec(2), vec(3), vec(4)];

@@ -65,6 +65,8 @@ export class Mlp implements Regressor {
     const grads = params.map((p) => new Float64Array(p.length));
     const gW = grads.slice(0, layers);
     const gB = grads.slice(layers);
+    // L2 on the weights, not the biases (the order of `params`).
+    const decays = params.map((_, p) => (p < layers ? this.options.weightDecay : 0));
     const acts = this.sizes.map((s) => new Float64Array(s));
     const deltas = this.sizes.map((s) => new Float64Array(s));
     const order = Array.from({ length: n }, (_, i) => i);
@@ -77,7 +79,6 @@ export class Mlp implements Regressor {
       const shuffled = rng.shuffle(order);
       for (let start = 0; start < n; start += batch) {
         const end = Math.min(start + batch, n);
-        for (const g of grads) g.fill(0);
         for (let b = start; b < end; b++) {
           const i = shuffled[b];
           this.forward(inputs[i], acts, nonZero[i]);
@@ -119,12 +120,10 @@ export class Mlp implements Regressor {
             for (let k = 0; k < inSize; k++) if (aIn[k] <= 0) dIn[k] = 0;
           }
         }
-        for (let l = 0; l < layers; l++) {
-          const w = this.weights[l];
-          const gw = gW[l];
-          for (let k = 0; k < w.length; k++) gw[k] += this.options.weightDecay * w[k];
-        }
-        adam.step(grads);
+        // Weight decay, the Adam step and the zeroing of the gradients for the next batch in one
+        // pass over each array: the first layer of a wide encoding (5,600 × 32 on the DARTS path
+        // encoding) is larger than the cache, and three passes over it were most of the fit's time.
+        adam.stepAndClear(grads, decays);
       }
     }
     this.fitted = true;
@@ -144,7 +143,8 @@ export class Mlp implements Regressor {
 
   /** Fills `acts` with each layer's activations (ReLU on hidden layers, linear output); `nz` lists x's non-zeros. */
   private forward(x: Float64Array, acts: Float64Array[], nz: Int32Array): void {
-    acts[0].set(x);
+    // The input is only read (at its non-zeros), so it is used in place rather than copied.
+    acts[0] = x;
     const layers = this.sizes.length - 1;
     for (let l = 0; l < layers; l++) {
       const inSize = this.sizes[l];
@@ -202,6 +202,35 @@ export class Adam {
         m[i] = this.beta1 * m[i] + (1 - this.beta1) * g[i];
         v[i] = this.beta2 * v[i] + (1 - this.beta2) * g[i] * g[i];
         param[i] -= (this.learningRate * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + this.epsilon);
+      }
+    }
+  }
+
+  /**
+   * The same step as {@link step} with `decays[p] · param` added to parameter p's gradient first
+   * (L2 weight decay; 0 adds nothing), then each gradient array set to 0 for the next
+   * accumulation. One pass per array instead of three; the arithmetic is that of a separate
+   * decay, step and fill, so the results are the same to the bit.
+   */
+  stepAndClear(grads: readonly Float64Array[], decays: readonly number[]): void {
+    this.t++;
+    const c1 = 1 - this.beta1 ** this.t;
+    const c2 = 1 - this.beta2 ** this.t;
+    const { beta1, beta2, learningRate, epsilon } = this;
+    for (let p = 0; p < this.params.length; p++) {
+      const param = this.params[p];
+      const g = grads[p];
+      const m = this.m[p];
+      const v = this.v[p];
+      const decay = decays[p];
+      for (let i = 0; i < param.length; i++) {
+        const gi = decay === 0 ? g[i] : g[i] + decay * param[i];
+        g[i] = 0;
+        const mi = beta1 * m[i] + (1 - beta1) * gi;
+        const vi = beta2 * v[i] + (1 - beta2) * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        param[i] -= (learningRate * (mi / c1)) / (Math.sqrt(vi / c2) + epsilon);
       }
     }
   }

@@ -13,6 +13,8 @@ export interface Kernel {
   readonly name: KernelName;
   /** The distance the kernel decays with (L1 for `exponential`, squared L2 for `rbf`). */
   distance(a: Float64Array, b: Float64Array): number;
+  /** One coordinate's share of the distance (|a − b| or (a − b)²): the distance is their sum. */
+  term(a: number, b: number): number;
   /** The correlation at distance `d` with length-scale `lengthscale`. */
   correlation(d: number, lengthscale: number): number;
   /** The distance that a length-scale of 1 "means", to scale the grid (median distance for `exponential`, its root for `rbf`). */
@@ -29,6 +31,7 @@ export function kernel(name: KernelName): Kernel {
         for (let i = 0; i < a.length; i++) d += Math.abs(a[i] - b[i]);
         return d;
       },
+      term: (a, b) => Math.abs(a - b),
       correlation: (d, l) => Math.exp(-d / l),
       scale: (m) => m,
     };
@@ -40,6 +43,7 @@ export function kernel(name: KernelName): Kernel {
       for (let i = 0; i < a.length; i++) d += (a[i] - b[i]) ** 2;
       return d;
     },
+    term: (a, b) => (a - b) ** 2,
     correlation: (d, l) => Math.exp(-d / (2 * l * l)),
     scale: (m) => Math.sqrt(m),
   };
@@ -141,11 +145,40 @@ export class GaussianProcess {
   }
 
   private lowerCache: Float64Array[] | null = null;
+  private sparseCache: SparseInputs | null = null;
 
   /** The rows of the Cholesky factor L of R + λI, as typed arrays. */
   private lowerRows(): Float64Array[] {
     this.lowerCache ??= this.chol.lowerTriangularMatrix.to2DArray().map((row) => Float64Array.from(row));
     return this.lowerCache;
+  }
+
+  /**
+   * The distances from `point` to every input, into `out`. Architecture encodings are sparse
+   * integer vectors (a one-hot DARTS genotype: 32 ones in 168 entries), and a sum of integers is
+   * exact in any order, so there the distance is taken as the point's distance to the zero vector
+   * corrected at the input's non-zero entries only: the same numbers as the dense sum, with a fifth
+   * of the work. Any other encoding takes the dense sum.
+   */
+  private distancesTo(point: Float64Array, out: Float64Array): void {
+    const kernelFn = this.kernelFn;
+    const sparse = (this.sparseCache ??= sparseInputs(this.inputs));
+    if (!sparse.integral || !isIntegral(point)) {
+      for (let i = 0; i < this.inputs.length; i++) out[i] = kernelFn.distance(this.inputs[i], point);
+      return;
+    }
+    let toZero = 0;
+    for (let t = 0; t < point.length; t++) toZero += kernelFn.term(0, point[t]);
+    for (let i = 0; i < this.inputs.length; i++) {
+      const index = sparse.index[i];
+      const value = sparse.value[i];
+      let d = toZero;
+      for (let t = 0; t < index.length; t++) {
+        const p = point[index[t]];
+        d += kernelFn.term(value[t], p) - kernelFn.term(0, p);
+      }
+      out[i] = d;
+    }
   }
 
   /** Posterior mean and standard deviation of the latent function (noise excluded) at each point. */
@@ -155,28 +188,73 @@ export class GaussianProcess {
     const mean = new Float64Array(m);
     const std = new Float64Array(m);
     if (m === 0) return { mean, std };
+    // Row j of `kv` first holds the correlations k* of point j with the inputs, then, in place,
     // v = L⁻¹k* by forward substitution on the Cholesky factor: σ²(1 − vᵀv) is the posterior
-    // variance. Done here on typed arrays because it runs for every candidate of every ask.
+    // variance. The substitution runs over blocks of points so that each row of L is read once per
+    // block rather than once per point (L outgrows the cache at a few hundred results); every
+    // point's arithmetic is the same, in the same order, as one point at a time.
     const lower = this.lowerRows();
-    const k = new Float64Array(n);
-    const v = new Float64Array(n);
+    const kv = new Float64Array(m * n);
+    const distance = new Float64Array(n);
     for (let j = 0; j < m; j++) {
+      if (points[j].length !== this.inputs[0].length) {
+        throw new RangeError(`GaussianProcess.predict: point ${j} has ${points[j].length} entries, the inputs ${this.inputs[0].length}`);
+      }
+      this.distancesTo(points[j], distance);
+      const base = j * n;
       let mu = 0;
       for (let i = 0; i < n; i++) {
-        k[i] = this.kernelFn.correlation(this.kernelFn.distance(this.inputs[i], points[j]), this.hyper.lengthscale);
-        mu += k[i] * this.alpha[i];
-      }
-      let explained = 0;
-      for (let i = 0; i < n; i++) {
-        const row = lower[i];
-        let s = k[i];
-        for (let c = 0; c < i; c++) s -= row[c] * v[c];
-        v[i] = s / row[i];
-        explained += v[i] * v[i];
+        const k = this.kernelFn.correlation(distance[i], this.hyper.lengthscale);
+        kv[base + i] = k;
+        mu += k * this.alpha[i];
       }
       mean[j] = this.hyper.mean + mu;
+    }
+    const BLOCK = 16;
+    for (let j0 = 0; j0 < m; j0 += BLOCK) {
+      const j1 = Math.min(j0 + BLOCK, m);
+      for (let i = 0; i < n; i++) {
+        const row = lower[i];
+        const diagonal = row[i];
+        for (let base = j0 * n; base < j1 * n; base += n) {
+          let s = kv[base + i];
+          for (let c = 0; c < i; c++) s -= row[c] * kv[base + c];
+          kv[base + i] = s / diagonal;
+        }
+      }
+    }
+    for (let j = 0; j < m; j++) {
+      let explained = 0;
+      for (let i = j * n; i < (j + 1) * n; i++) explained += kv[i] * kv[i];
       std[j] = Math.sqrt(Math.max(this.hyper.variance * (1 - explained), 0));
     }
     return { mean, std };
   }
+}
+
+/** The inputs' non-zero entries, and whether every entry of every input is an integer. */
+interface SparseInputs {
+  readonly integral: boolean;
+  readonly index: readonly Int32Array[];
+  readonly value: readonly Float64Array[];
+}
+
+function sparseInputs(inputs: readonly Float64Array[]): SparseInputs {
+  const index: Int32Array[] = [];
+  const value: Float64Array[] = [];
+  let integral = true;
+  for (const x of inputs) {
+    if (!isIntegral(x)) integral = false;
+    const at: number[] = [];
+    for (let t = 0; t < x.length; t++) if (x[t] !== 0) at.push(t);
+    index.push(Int32Array.from(at));
+    value.push(Float64Array.from(at, (t) => x[t]));
+  }
+  return { integral, index, value };
+}
+
+/** True when every entry is an integer small enough that sums of their distances stay exact. */
+function isIntegral(x: Float64Array): boolean {
+  for (let t = 0; t < x.length; t++) if (!Number.isInteger(x[t]) || Math.abs(x[t]) > 2 ** 20) return false;
+  return true;
 }

@@ -68,6 +68,11 @@ export class SearchHistory {
     return this.seenIso.has(this.space.isoKey(sample));
   }
 
+  /** True when an architecture with this isomorphism key (`space.isoKey`) was asked or told already. */
+  seenIsoKey(isoKey: string): boolean {
+    return this.seenIso.has(isoKey);
+  }
+
   /** True when exactly this architecture was asked or told already. */
   seenExactly(sample: Sample): boolean {
     return this.seenKeys.has(this.space.key(sample));
@@ -118,8 +123,9 @@ export function candidatePool(history: SearchHistory, rng: Rng, options: PoolOpt
   const out: Sample[] = [];
   const keys = new Set<string>();
   const add = (sample: Sample): void => {
+    // The isomorphism key is the costly part on large cells: computed once per candidate.
     const iso = space.isoKey(sample);
-    if (keys.has(iso) || history.seen(sample)) return;
+    if (keys.has(iso) || history.seenIsoKey(iso)) return;
     keys.add(iso);
     out.push(sample);
   };
