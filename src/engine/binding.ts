@@ -40,6 +40,12 @@ export interface NativeEngine {
   isAlive(a: H): boolean;
   /** [live handles, their bytes, bytes reported to V8] */
   memory(): [number, number, number];
+  /** Starts counting libtorch's CPU allocations on this thread (native/src/memory_probe.cc). */
+  memoryProbeStart(): void;
+  /** [peak bytes, net bytes] allocated on this thread since memoryProbeStart. */
+  memoryProbeStop(): [number, number];
+  /** Returns the heap's free memory to the system (glibc's malloc_trim); true when some was. */
+  trimHeap(): boolean;
   toArray(a: H): Float32Array | Float64Array | Int32Array | Uint8Array;
   item(a: H): number;
   setNumThreads(n: number): void;
