@@ -12,6 +12,7 @@
         "src/nn_ops.cc",
         "src/autograd.cc",
         "src/inplace.cc",
+        "src/memory_probe.cc",
         "src/fast_calls.cc",
         "src/test_hooks.cc"
       ],

@@ -13,6 +13,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
     RegisterNnOps(env, exports);
     RegisterAutograd(env, exports);
     RegisterInplace(env, exports);
+    RegisterMemoryProbe(env, exports);
     RegisterTestHooks(env, exports);
   } catch (const OpError& e) {
     // node-addon-api turns only a Napi::Error into the JS exception of require().

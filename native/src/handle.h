@@ -347,6 +347,7 @@ void RegisterShape(Napi::Env env, Napi::Object exports);
 void RegisterNnOps(Napi::Env env, Napi::Object exports);
 void RegisterAutograd(Napi::Env env, Napi::Object exports);
 void RegisterInplace(Napi::Env env, Napi::Object exports);
+void RegisterMemoryProbe(Napi::Env env, Napi::Object exports);
 void RegisterTestHooks(Napi::Env env, Napi::Object exports);
 
 }  // namespace naskit

@@ -42,6 +42,12 @@ export interface NativeEngine {
   watch(a: H, on: boolean): void;
   /** [live handles, their bytes, bytes reported to V8, bytes of the watched handles] */
   memory(): [number, number, number, number];
+  /** Starts counting libtorch's CPU allocations on this thread (native/src/memory_probe.cc). */
+  memoryProbeStart(): void;
+  /** [peak bytes, net bytes] allocated on this thread since memoryProbeStart. */
+  memoryProbeStop(): [number, number];
+  /** Returns the heap's free memory to the system (glibc's malloc_trim); true when some was. */
+  trimHeap(): boolean;
   toArray(a: H): Float32Array | Float64Array | Int32Array | Uint8Array;
   item(a: H): number;
   setNumThreads(n: number): void;

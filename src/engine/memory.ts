@@ -1,3 +1,4 @@
+import { NativeError } from '../errors.js';
 import { engine, type NativeHandle } from './binding.js';
 
 /** Marks objects whose native memory scopes manage (tensors). */
@@ -150,4 +151,46 @@ export interface MemoryInfo {
 export function memory(): MemoryInfo {
   const [tensors, bytes, reportedBytes, watchedBytes] = engine().memory();
   return { tensors, bytes, reportedBytes, watchedBytes };
+}
+
+/** What {@link measurePeak} measured, with `fn`'s result. */
+export interface PeakMeasurement<T> {
+  readonly value: T;
+  /** The most bytes libtorch had allocated above the start while `fn` ran. */
+  readonly peakBytes: number;
+  /** Bytes allocated while `fn` ran and still allocated when it returned. */
+  readonly netBytes: number;
+}
+
+/**
+ * Runs `fn` (synchronous) and measures what libtorch's CPU allocator handed out meanwhile, on this
+ * thread: the peak of allocated minus freed bytes above the start, which counts what
+ * {@link memory} cannot see (activations autograd saved for backward, gradients, backward's
+ * temporaries, max-pooling indices). Frees of memory allocated before the start are not seen, so
+ * free inside `fn` only what `fn` made. One measurement at a time per thread.
+ */
+export function measurePeak<T>(fn: () => T): PeakMeasurement<T> {
+  const native = engine();
+  if (typeof native.memoryProbeStart !== 'function') {
+    throw new NativeError('ENGINE_STALE', 'measurePeak: this build of the tensor engine has no memory probe; rebuild it with `node scripts/build-native.mjs --strict`');
+  }
+  native.memoryProbeStart();
+  let value: T;
+  try {
+    value = fn();
+  } catch (error) {
+    native.memoryProbeStop();
+    throw error;
+  }
+  const [peakBytes, netBytes] = native.memoryProbeStop();
+  return { value, peakBytes, netBytes };
+}
+
+/**
+ * Returns the heap's free memory to the system (glibc's `malloc_trim`; elsewhere nothing). The
+ * engine keeps freed memory for the next training step (native/src/handle.cc); call this before
+ * reading the system's free memory for new work. True when some memory was returned.
+ */
+export function trimHeap(): boolean {
+  return engine().trimHeap();
 }

@@ -33,6 +33,11 @@ export interface TrainConfig {
   seed: number;
   normalization: Normalization;
   augment?: AugmentOptions | null;
+  /**
+   * Images per forward pass when evaluating (default: max(batchSize, 256)). It changes only memory
+   * and speed: evaluation runs without gradients, its accuracy does not depend on it.
+   */
+  evalBatchSize?: number;
   /** Worker threads building batches ahead of the step (default 1; 0 builds them inline). */
   prefetchWorkers?: number;
   /** Called after each epoch (progress on stderr, for example). */
@@ -88,7 +93,7 @@ export interface TrainData {
 }
 
 function checkConfig(config: TrainConfig): void {
-  for (const [name, value] of [['epochs', config.epochs], ['batchSize', config.batchSize]] as const) {
+  for (const [name, value] of [['epochs', config.epochs], ['batchSize', config.batchSize], ['evalBatchSize', config.evalBatchSize ?? 1]] as const) {
     if (!Number.isInteger(value) || value < 1) throw new RangeError(`trainClassifier: ${name} must be a positive integer, got ${value}`);
   }
   if (!(config.lr > 0)) throw new RangeError(`trainClassifier: lr must be positive, got ${config.lr}`);
@@ -159,6 +164,7 @@ export async function trainClassifier(model: Layer, data: TrainData, config: Tra
     weightDecay: config.weightDecay ?? 5e-4,
     nesterov: config.nesterov ?? true,
   });
+  const evalBatch = config.evalBatchSize ?? Math.max(config.batchSize, 256);
   const stepsPerEpoch = batches.batchesPerEpoch;
   const schedule = new CosineSchedule(optimizer, { totalSteps: config.epochs * stepsPerEpoch, warmupSteps: (config.warmupEpochs ?? 0) * stepsPerEpoch });
   const history: EpochRecord[] = [];
@@ -173,7 +179,10 @@ export async function trainClassifier(model: Layer, data: TrainData, config: Tra
       if (progress.epoch > config.epochs) throw new RangeError(`trainClassifier: the checkpoint has ${progress.epoch} epochs done but this run has only ${config.epochs}`);
       startEpoch = progress.epoch;
       schedule.seek(progress.scheduleStep);
-      const extra = progress.extra as { history?: EpochRecord[]; seconds?: number } | null;
+      const extra = progress.extra as { history?: EpochRecord[]; seconds?: number; batchSize?: number } | null;
+      if (extra?.batchSize !== undefined && extra.batchSize !== config.batchSize) {
+        throw new RangeError(`trainClassifier: the checkpoint was trained at batchSize ${extra.batchSize}, this run has ${config.batchSize}; resume at the same batch size`);
+      }
       history.push(...(extra?.history ?? []));
       elapsed = extra?.seconds ?? 0;
       await config.onResume?.({ epoch: startEpoch, history: history.map((r) => ({ ...r })), seconds: elapsed });
@@ -210,14 +219,14 @@ export async function trainClassifier(model: Layer, data: TrainData, config: Tra
       const record: EpochRecord = {
         epoch: epoch + 1,
         train_loss: lossSum / seen,
-        val_acc: await evaluateAsync(model, data.validation, { batchSize: Math.max(config.batchSize, 256), normalization: config.normalization }),
+        val_acc: await evaluateAsync(model, data.validation, { batchSize: evalBatch, normalization: config.normalization }),
         images_per_s: seen / seconds,
       };
       history.push(record);
       elapsed += (performance.now() - start) / 1000;
       config.onEpoch?.(record);
       if (config.onCheckpoint) {
-        const extra = { history: history.map((r) => ({ ...r })), seconds: elapsed };
+        const extra = { history: history.map((r) => ({ ...r })), seconds: elapsed, batchSize: config.batchSize };
         await config.onCheckpoint(encodeTrainingState(model, optimizer, { epoch: epoch + 1, scheduleStep: schedule.stepCount, extra }), epoch + 1);
       }
     }
@@ -225,7 +234,7 @@ export async function trainClassifier(model: Layer, data: TrainData, config: Tra
     await batches.close();
     optimizer.dispose();
   }
-  const testAcc = data.test ? await evaluateAsync(model, data.test, { batchSize: Math.max(config.batchSize, 256), normalization: config.normalization }) : null;
+  const testAcc = data.test ? await evaluateAsync(model, data.test, { batchSize: evalBatch, normalization: config.normalization }) : null;
   if (history.length === 0) throw new RangeError('trainClassifier: no epoch was trained (the checkpoint holds none)');
   return { history, trainImagesPerS: trainSeconds > 0 ? trainImages / trainSeconds : 0, valAcc: history[history.length - 1].val_acc, testAcc, resumedFromEpoch: startEpoch, elapsedSeconds: elapsed };
 }
