@@ -8,6 +8,8 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, SampleError } from '../../src/errors.js';
 import { createStudy, TrialPruned, type Trial } from '../../src/study/index.js';
+import { dropSchema, pgUrl, postgresMissing, uniqueSchema } from '../experiment/helpers.js';
+import { postgresTest } from '../helpers/postgres.js';
 import { conditionalObjective } from './objectives.js';
 
 function tempDb(): { url: string; done: () => void } {
@@ -208,8 +210,7 @@ test('study: every registered strategy works as the sampler, and a fresh process
   }
 });
 
-test('study: PostgreSQL storage: two Study objects with two workers each share one study', async () => {
-  const { dropSchema, pgUrl, uniqueSchema } = await import('../experiment/helpers.js');
+postgresTest('study: PostgreSQL storage: two Study objects with two workers each share one study', await postgresMissing(), {}, async () => {
   const schema = uniqueSchema('naskit_study');
   try {
     const a = await createStudy({ storage: pgUrl(schema), name: 'pg', strategy: 'bo-gp', seed: 9, startupTrials: 4 });

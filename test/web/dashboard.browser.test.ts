@@ -21,7 +21,8 @@ import type { Json } from '../../src/util/json.js';
 import { startDashboard, type Dashboard } from '../../src/web/index.js';
 import { createStudy, TrialPruned } from '../../src/study/index.js';
 import { engineMissing } from '../engine/helpers.js';
-import { dropSchema, exited, naskitChild, pgExec, pgUrl, tempDir, uniqueSchema, writeConfig } from '../experiment/helpers.js';
+import { dropSchema, exited, naskitChild, pgExec, pgUrl, postgresMissing, tempDir, uniqueSchema, writeConfig } from '../experiment/helpers.js';
+import { postgresTest } from '../helpers/postgres.js';
 import { browserSkipReason, launchBrowser } from './browser.js';
 
 const skip = browserSkipReason();
@@ -122,6 +123,8 @@ interface Target {
 }
 
 const sqliteDir = tempDir('naskit-dash-e2e-');
+// The PostgreSQL target needs a server (the configured one, or one started here); without one it skips with one line.
+const pgMissing = skip ? null : await postgresMissing();
 const TARGETS: Target[] = [
   { name: 'sqlite', url: `sqlite://${join(sqliteDir, 'live.db')}` },
   (() => {
@@ -136,7 +139,7 @@ describe('dashboard in Chromium', { skip: skip ?? false }, () => {
   });
   after(async () => {
     await launched?.close();
-    for (const t of TARGETS) if (t.schema) await dropSchema(t.schema);
+    for (const t of TARGETS) if (t.schema && !pgMissing) await dropSchema(t.schema);
   });
 
   test('a define-by-run study in SQLite: listed as a study, its parameters in the table, best so far downwards, a trial\'s curve', { timeout: 120_000 }, async () => {
@@ -185,7 +188,7 @@ describe('dashboard in Chromium', { skip: skip ?? false }, () => {
   });
 
   for (const target of TARGETS) {
-    test(`a live search on ${target.name}: table, best so far, trial curve and graph, filter, sort, compare`, { timeout: 240_000 }, async (t) => {
+    postgresTest(`a live search on ${target.name}: table, best so far, trial curve and graph, filter, sort, compare`, target.name === 'postgres' ? pgMissing : null, { timeout: 240_000 }, async (t) => {
       const cwd = tempDir('naskit-dash-run-');
       const children: ChildProcess[] = [];
       const training = engineMissing();
