@@ -20,5 +20,8 @@ if (files.length === 0) {
   console.error('run-tests: no test files matched');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+// Two test files run at once, so each trains on one libtorch thread unless told otherwise: naskit's
+// default is every core, and two files each spinning every core's OpenMP threads slow both down.
+const env = { ...process.env, NASKIT_THREADS: process.env.NASKIT_THREADS || '1' };
+const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit', env });
 process.exit(result.status ?? 1);

@@ -17,6 +17,7 @@ import type { Sample, Space } from '../space/types.js';
 import type { Json } from '../util/json.js';
 import type { Deprecations } from '../util/deprecated.js';
 import type { InheritSettings } from './inherit.js';
+import { defaultThreads } from '../util/threads.js';
 
 /** What an experiment needs from its estimator: estimates during the search, one final report after it. */
 export interface ExperimentEstimator {
@@ -170,7 +171,8 @@ const train: EstimatorDefinition = {
     const channels = options.channels ?? (legacy ? 8 : undefined);
     const cells = options.cells ?? (legacy ? 1 : undefined);
     if (!engineAvailable()) throw new ConfigError('ESTIMATOR_NEEDS_ENGINE', `estimator.name: train trains networks and needs the libtorch engine, which is not available here. ${ENGINE_FIX}`);
-    const threads = options.threads ?? context.threads ?? null;
+    // Every core unless told otherwise (NASKIT_THREADS, the section's threads): libtorch's own default can be 1 core.
+    const threads = options.threads ?? context.threads ?? defaultThreads();
     const finalEpochs = options.final_epochs ?? options.epochs;
     const estimator = new TrainingEstimator(space, context.dataDir, {
       dataset: options.dataset,

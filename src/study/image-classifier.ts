@@ -12,6 +12,7 @@ import { type ImageInput, toDataset } from './image-input.js';
 import { ClassifierProgress } from './progress.js';
 import { createStudy, type Study } from './study.js';
 import type { Trial } from './trial.js';
+import { defaultThreads } from '../util/threads.js';
 
 /** Options of {@link ImageClassifier} (camelCase, as every TypeScript options object of naskit). */
 export interface ImageClassifierOptions {
@@ -50,7 +51,7 @@ export interface ImageClassifierOptions {
   readonly augment?: boolean;
   /** Channels read from an image folder's JPEGs (default 3; 1 for grey images). */
   readonly folderChannels?: number;
-  /** libtorch threads (default: libtorch's own setting). */
+  /** libtorch threads (default: `NASKIT_THREADS`, else every core). */
   readonly threads?: number;
   /** A progress bar on stderr (default true). */
   readonly progress?: boolean;
@@ -140,7 +141,7 @@ export class ImageClassifier {
     const started = Date.now();
     const o = this.options;
     const engine = (this.engine ??= await loadEngine());
-    if (o.threads !== undefined) engine.setNumThreads(o.threads);
+    engine.setNumThreads(o.threads ?? defaultThreads());
     const data = toDataset(x, y, null, o.folderChannels ?? 3);
     const seed = o.seed ?? 0;
     const maxTrials = o.maxTrials ?? 10;
