@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { StorageError } from '../errors.js';
+import { ConfigError, StorageError } from '../errors.js';
 import { validateConfig, type ExperimentConfig } from '../experiment/config.js';
 import { estimatorDefinition, type ExperimentEstimator } from '../experiment/estimators.js';
 import { finalizeExperiment, type ExperimentResult } from '../experiment/final.js';
 import { defaultStorageUrl, openStore } from '../experiment/open-store.js';
 import { runWorker, type WorkerSummary } from '../experiment/runner.js';
 import type { ExperimentRecord, Store } from '../experiment/store.js';
+import { isStudyExperiment } from '../experiment/study-records.js';
 import { localDeadCheck, processAlive, workerInfo } from '../experiment/worker-id.js';
 import { createSpace } from '../space/registry.js';
 import type { Sample, Space } from '../space/types.js';
@@ -62,6 +63,12 @@ export function buildParts(context: CliContext, config: ExperimentConfig): Exper
 
 /** A stored config, validated again (the code may have gained defaults since). */
 export function storedConfig(experiment: ExperimentRecord): ExperimentConfig {
+  if (isStudyExperiment(experiment)) {
+    throw new ConfigError(
+      'EXPERIMENT_IS_STUDY',
+      `experiment ${experiment.name} is a define-by-run study: its trials run in the program that defines its objective (createStudy({ storage, name: ${JSON.stringify(experiment.name)} }), then study.optimize); naskit status, best, trials and dashboard read it`,
+    );
+  }
   return validateConfig(experiment.config, `stored config of experiment ${experiment.name}`);
 }
 
