@@ -43,3 +43,33 @@ export function bestTrialIn(trials: readonly TrialRecord[], direction: RecordDir
   for (const t of trials) if (t.state === 'complete' && t.value !== null && (best === null || sign * t.value > sign * best.value!)) best = t;
   return best;
 }
+
+/**
+ * How a study's `optimize` calls end in the storage. A study is an experiment whose status is
+ * `running` while an `optimize` call works on it (each call, and each of its trials, reopens it)
+ * and `finished` once the last call ends, with this record as the experiment's result; the
+ * dashboard and `naskit status` read it. `interrupted` says the call stopped early: by SIGINT or
+ * SIGTERM (recorded before the process exits as it would have), or by an error thrown out of
+ * `optimize` (a `suggest*` misuse, a storage error).
+ */
+export interface StudyEndRecord {
+  readonly kind: 'study';
+  /** When the call ended (epoch milliseconds, this process's clock). */
+  readonly ended: number;
+  readonly interrupted: boolean;
+  /** `SIGINT`, `SIGTERM` or the error's text when interrupted; null when the call ran to its limit. */
+  readonly reason: string | null;
+  /** What the call that ended did. */
+  readonly optimize: { readonly evaluated: number; readonly complete: number; readonly pruned: number; readonly failed: number; readonly lost: number };
+  /** The study's trials then. */
+  readonly trials: number;
+  /** The best complete trial then, by the study's direction. */
+  readonly best: { readonly number: number; readonly value: number; readonly params: Readonly<Record<string, Json>> } | null;
+}
+
+/** A stored experiment result as a study's end record, or null when it is not one. */
+export function studyEndOf(result: Json): StudyEndRecord | null {
+  return result !== null && typeof result === 'object' && !Array.isArray(result) && result.kind === 'study' && typeof result.interrupted === 'boolean'
+    ? (result as unknown as StudyEndRecord)
+    : null;
+}

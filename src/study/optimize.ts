@@ -9,6 +9,7 @@ import { localDeadCheck, processAlive } from '../experiment/worker-id.js';
 import type { Value } from '../space/types.js';
 import type { Json } from '../util/json.js';
 import type { Study } from './study.js';
+import { recordStudyEnd, watchSignals } from './end.js';
 import { Trial } from './trial.js';
 
 /** The objective of a study: suggests parameters on its trial, evaluates them, returns the value. */
@@ -75,6 +76,16 @@ export async function runOptimize(study: Study, objective: Objective, options: O
   let misuse: unknown = null;
   let lastSweep = 0;
   let reports = false;
+  /** The signal that stopped this call, if one did. */
+  let interruptedBy: NodeJS.Signals | null = null;
+  let ending = false;
+  const end = (interrupted: boolean, reason: string | null, ours: (worker: string) => boolean) =>
+    recordStudyEnd({ store, experimentId: experiment.id, direction: config.direction, staleMs, ours, interrupted, reason, summary });
+  const ownCall = (worker: string) => worker.startsWith(`${base}-`);
+  const ownProcess = (worker: string) => worker.startsWith(`${host}:${process.pid}:`);
+  // The study runs again (a finished study continues), and again at each trial and heartbeat: an
+  // other call that ended meanwhile may have marked it finished while this one was between trials.
+  const reopen = () => (ending ? Promise.resolve(false) : store.reopenExperiment(experiment.id));
 
   const ask = async (worker: WorkerInfo): Promise<TrialRecord | null> => {
     const sampler = study.sampler;
@@ -133,7 +144,7 @@ export async function runOptimize(study: Study, objective: Objective, options: O
       },
       sign,
     });
-    const timer = setInterval(() => void store.heartbeat(record.id, worker).catch(() => {}), heartbeatMs);
+    const timer = setInterval(() => void store.heartbeat(record.id, worker).then(reopen).catch(() => {}), heartbeatMs);
     timer.unref();
     try {
       const outcome = await evaluate(trial, objective, sign);
@@ -169,16 +180,39 @@ export async function runOptimize(study: Study, objective: Objective, options: O
         reserved--;
         return;
       }
+      await reopen();
       await runTrial(record, worker);
     }
   };
 
-  const workers = options.workers ?? 1;
-  const results = await Promise.allSettled(Array.from({ length: workers }, (_, i) => loop(i)));
-  const failure = results.find((r) => r.status === 'rejected');
-  if (failure) throw (failure as PromiseRejectedResult).reason;
-  if (misuse) throw misuse;
-  return summary;
+  const unwatch = watchSignals({
+    stop: (signal) => {
+      interruptedBy ??= signal;
+      stop = true;
+    },
+    // The process exits after this: its other calls' trials are abandoned too (re-queued later).
+    record: async (signal) => {
+      ending = true;
+      await end(true, signal, ownProcess);
+    },
+  });
+  try {
+    await reopen();
+    const workers = options.workers ?? 1;
+    const results = await Promise.allSettled(Array.from({ length: workers }, (_, i) => loop(i)));
+    const failure = results.find((r) => r.status === 'rejected');
+    const error = failure ? (failure as PromiseRejectedResult).reason : misuse;
+    ending = true;
+    if (error) {
+      // Best effort: the storage may be what failed.
+      await end(true, error instanceof Error ? `${error.name}: ${error.message}` : String(error), ownCall).catch(() => false);
+      throw error;
+    }
+    await end(interruptedBy !== null, interruptedBy, ownCall);
+    return summary;
+  } finally {
+    unwatch();
+  }
 }
 
 /** Runs the objective once; its failures become outcomes (storage errors pass through). */

@@ -1,5 +1,5 @@
 import type { ExperimentRecord, Store, TrialRecord, TrialState, TrialSummary } from '../experiment/store.js';
-import { experimentDirection, isStudyExperiment, studyParams, studyParamsText } from '../experiment/study-records.js';
+import { experimentDirection, isStudyExperiment, studyEndOf, studyParams, studyParamsText } from '../experiment/study-records.js';
 import { createSpace } from '../space/registry.js';
 import { paretoFront } from '../strategy/pareto.js';
 import type { Space } from '../space/types.js';
@@ -22,6 +22,7 @@ export interface ExperimentOverview {
   readonly kind: 'config' | 'study';
   /** Which values are better: naskit's searches maximise; a study may minimise its objective. */
   readonly direction: 'maximize' | 'minimize';
+  /** `running`, `finished`, or for a study whose last `optimize` call was stopped by a signal or an error, `interrupted`. */
   readonly status: string;
   readonly created: number;
   readonly space: string | null;
@@ -205,7 +206,8 @@ function overview(e: ExperimentRecord, s: TrialSummary): ExperimentOverview {
     name: e.name,
     kind: isStudy(e) ? 'study' : 'config',
     direction,
-    status: e.status,
+    // A study is finished when its optimize calls have ended; `interrupted` when the last one was stopped (a signal, an error).
+    status: e.status === 'finished' && isStudy(e) && studyEndOf(e.result)?.interrupted ? 'interrupted' : e.status,
     created: e.created,
     space: typeof config?.space === 'string' ? config.space : null,
     strategy: typeof config?.strategy?.name === 'string' ? config.strategy.name : null,

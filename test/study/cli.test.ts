@@ -49,6 +49,8 @@ test('naskit best on a minimising study: the lowest value, with the suggested pa
 test('naskit status on a minimising study: the lowest value as best, the kind and the direction', () => {
   const doc = run(['status', 'loss']);
   assert.equal(doc.kind, 'study');
+  assert.equal(doc.status, 'finished', 'optimize returned');
+  assert.equal(doc.result.interrupted, false);
   assert.equal(doc.direction, 'minimize');
   assert.equal(doc.best.value, best.value);
   assert.equal(doc.best.number, best.number);

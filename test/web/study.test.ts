@@ -63,6 +63,14 @@ test('dashboard API: a study is listed as a study, with its strategy, direction 
   assert.equal(o.counts.complete, study.trials.filter((t) => t.state === 'complete').length);
 });
 
+test('dashboard API: a study whose optimize returned is finished, not running', async () => {
+  const { experiments } = await getJson('/api/experiments');
+  assert.equal(experiments[0].status, 'finished');
+  const detail = await getJson('/api/experiments/loss-study');
+  assert.equal(detail.overview.status, 'finished');
+  assert.equal(detail.overview.workers_alive, 0);
+});
+
 test('dashboard API: every trial with the parameters it suggested, its value, state, error and learning curve', async () => {
   const { trials } = await getJson('/api/experiments/loss-study/trials');
   assert.equal(trials.length, study.trials.length);
