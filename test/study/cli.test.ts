@@ -13,7 +13,7 @@ let trials: readonly StudyTrial[] = [];
 let best: StudyTrial;
 
 before(async () => {
-  const study = await createStudy({ storage, name: 'loss', strategy: 'rea', direction: 'minimize', seed: 1, startupTrials: 5 });
+  const study = await createStudy({ storage, name: 'loss', strategy: 'rea', direction: 'minimize', seed: 1, startup_trials: 5 });
   await study.optimize(
     (trial) => {
       const x = trial.suggestFloat('x', -5, 5);

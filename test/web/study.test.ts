@@ -16,7 +16,7 @@ let base: string;
 
 /** A loss to minimise: best at depth 6 with op b and lr 1e-2; op a takes no lr; depth 2 fails. */
 before(async () => {
-  study = await createStudy({ storage: url, name: 'loss-study', strategy: 'rea', direction: 'minimize', seed: 3, startupTrials: 8 });
+  study = await createStudy({ storage: url, name: 'loss-study', strategy: 'rea', direction: 'minimize', seed: 3, startup_trials: 8 });
   await study.optimize(
     async (trial) => {
       const depth = trial.suggestInt('depth', 2, 8);
