@@ -34,15 +34,15 @@ if (nTrain > 0) train = subset(train, nTrain, 0);
 if (nTest > 0) test = subset(test, nTest, 0);
 
 // --small: a size that trains in seconds (for the test suite); the defaults are the real run.
-const small = values.small ? { channels: 4, searchEpochs: 1, searchImages: 300, validationImages: 100, finalEpochs: 2, threads: 1 } : {};
+const small = values.small ? { channels: 4, search_epochs: 1, search_images: 300, validation_images: 100, final_epochs: 2, threads: 1 } : {};
 const clf = new ImageClassifier({
-  maxTrials: Number(values.trials),
+  max_trials: Number(values.trials),
   seed: 0,
-  ...(values.budget ? { timeBudgetSeconds: Number(values.budget) } : {}),
+  ...(values.budget ? { time_budget_seconds: Number(values.budget) } : {}),
   ...(values.channels ? { channels: Number(values.channels) } : {}),
-  ...(values['search-epochs'] ? { searchEpochs: Number(values['search-epochs']) } : {}),
-  ...(values['search-images'] ? { searchImages: Number(values['search-images']) } : {}),
-  ...(values['final-epochs'] ? { finalEpochs: Number(values['final-epochs']) } : {}),
+  ...(values['search-epochs'] ? { search_epochs: Number(values['search-epochs']) } : {}),
+  ...(values['search-images'] ? { search_images: Number(values['search-images']) } : {}),
+  ...(values['final-epochs'] ? { final_epochs: Number(values['final-epochs']) } : {}),
   ...small,
 });
 const started = Date.now();

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { StorageError } from '../errors.js';
+import { ConfigError, StorageError } from '../errors.js';
 import { validateConfig, type ExperimentConfig } from '../experiment/config.js';
 import { estimatorDefinition, type ExperimentEstimator } from '../experiment/estimators.js';
 import { finalizeExperiment, type ExperimentResult } from '../experiment/final.js';
 import { defaultStorageUrl, openStore } from '../experiment/open-store.js';
 import { runWorker, type WorkerSummary } from '../experiment/runner.js';
 import type { ExperimentRecord, Store } from '../experiment/store.js';
+import { isStudyExperiment } from '../experiment/study-records.js';
 import { localDeadCheck, processAlive, workerInfo } from '../experiment/worker-id.js';
 import { createSpace } from '../space/registry.js';
 import type { Sample, Space } from '../space/types.js';
@@ -60,8 +61,19 @@ export function buildParts(context: CliContext, config: ExperimentConfig): Exper
   return { config, space, estimator };
 }
 
+/** A define-by-run study has no config to run here: a `ConfigError` `EXPERIMENT_IS_STUDY` saying where its trials run. */
+export function refuseStudy(experiment: ExperimentRecord): void {
+  if (isStudyExperiment(experiment)) {
+    throw new ConfigError(
+      'EXPERIMENT_IS_STUDY',
+      `experiment ${experiment.name} is a define-by-run study: its trials run in the program that defines its objective (createStudy({ storage, name: ${JSON.stringify(experiment.name)} }), then study.optimize); naskit status, best, trials and dashboard read it`,
+    );
+  }
+}
+
 /** A stored config, validated again (the code may have gained defaults since). */
 export function storedConfig(experiment: ExperimentRecord): ExperimentConfig {
+  refuseStudy(experiment);
   return validateConfig(experiment.config, `stored config of experiment ${experiment.name}`);
 }
 
@@ -109,6 +121,7 @@ export async function work(context: CliContext, store: Store, experiment: Experi
 
 /** Runs the experiment to its end in this process, then its final step; prints and returns the result. */
 export async function runToEnd(context: CliContext, store: Store, experiment: ExperimentRecord, json: boolean): Promise<ExperimentResult> {
+  refuseStudy(experiment);
   let result: ExperimentResult;
   if (experiment.status === 'finished' && experiment.result) {
     result = experiment.result as unknown as ExperimentResult;

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { StorageError } from '../errors.js';
-import { bestTrial, type ExperimentResult } from '../experiment/final.js';
+import type { ExperimentResult } from '../experiment/final.js';
 import type { ExperimentRecord, Store, TrialRecord } from '../experiment/store.js';
+import { bestTrialIn, experimentDirection, isStudyExperiment, studyParams, studyParamsText } from '../experiment/study-records.js';
 import { createSpace } from '../space/registry.js';
 import type { Space } from '../space/types.js';
 import { printJson, printLine, type CliContext } from './context.js';
@@ -20,7 +21,12 @@ function spaceOf(experiment: ExperimentRecord): Space | null {
   }
 }
 
-function archOf(space: Space | null, trial: TrialRecord): string {
+/**
+ * A trial's architecture as text: the space's format of its sample; for a define-by-run study, the
+ * parameters its objective suggested (`name=value …`), not the sampler's internal proposal.
+ */
+function archOf(space: Space | null, trial: TrialRecord, study = false): string {
+  if (study) return studyParamsText(studyParams(trial));
   if (!space) return JSON.stringify(trial.sample);
   try {
     return space.format(space.freeze(trial.sample as Record<string, unknown>));
@@ -37,7 +43,9 @@ function iso(ms: number | null): string | null {
 async function statusOf(store: Store, experiment: ExperimentRecord) {
   const trials = await store.trials(experiment.id);
   const count = (s: string) => trials.filter((t) => t.state === s).length;
-  const best = bestTrial(trials);
+  const study = isStudyExperiment(experiment);
+  const direction = experimentDirection(experiment);
+  const best = bestTrialIn(trials, direction);
   const space = spaceOf(experiment);
   const budget = (experiment.config as { budget?: unknown } | null)?.budget ?? null;
   return {
@@ -46,8 +54,11 @@ async function statusOf(store: Store, experiment: ExperimentRecord) {
     created: iso(experiment.created),
     budget,
     trials: { total: trials.length, queued: count('queued'), running: count('running'), complete: count('complete'), failed: count('failed'), pruned: count('pruned') },
-    best: best ? { number: best.number, arch: archOf(space, best), value: best.value } : null,
+    best: best ? { number: best.number, arch: archOf(space, best, study), value: best.value, ...(study ? { params: studyParams(best) } : {}) } : null,
     result: experiment.result,
+    // Added for define-by-run studies: which values are better, and what the experiment is.
+    kind: study ? 'study' : 'config',
+    direction,
   };
 }
 
@@ -83,22 +94,28 @@ export function registerInspect(program: Command, context: CliContext): void {
     .action(async (name: string, flags: { storage?: string; json?: boolean }) => {
       await withStore(context, flags.storage, async (store) => {
         const experiment = await requireExperiment(store, name);
-        const best = bestTrial(await store.trials(experiment.id));
+        const study = isStudyExperiment(experiment);
+        const direction = experimentDirection(experiment);
+        const best = bestTrialIn(await store.trials(experiment.id), direction);
         if (!best) throw new StorageError('NO_COMPLETE_TRIAL', `experiment ${name} has no complete trial yet; see \`naskit status ${name}\``);
-        const result = experiment.result as unknown as ExperimentResult | null;
+        // A study has no final step: no test figure, no export (its result records how optimize ended).
+        const result = study ? null : (experiment.result as unknown as ExperimentResult | null);
         // The test figure is the one the final step read; it is never read here (it is not a signal).
         const final = result?.best && result.best.number === best.number ? result.best : null;
         const doc = {
           name,
           status: experiment.status,
           number: best.number,
-          arch: archOf(spaceOf(experiment), best),
+          arch: archOf(spaceOf(experiment), best, study),
           value: best.value,
           test_accuracy: final?.test_accuracy ?? null,
           report: final?.report ?? null,
           export: result?.export ?? null,
+          direction,
+          ...(study ? { params: studyParams(best) } : {}),
         };
         if (flags.json) return printJson(context, doc);
+        if (study) return printLine(context, `${name}: trial ${doc.number} ${doc.arch}  value ${doc.value} (${direction === 'minimize' ? 'lowest' : 'highest'})`);
         printLine(context, `${name}: trial ${doc.number} ${doc.arch}  signal ${doc.value}` + (doc.test_accuracy !== null ? `  test ${doc.test_accuracy} (${doc.report})` : '  (test figure: after the final step)'));
       });
     });
@@ -113,10 +130,11 @@ export function registerInspect(program: Command, context: CliContext): void {
       await withStore(context, flags.storage, async (store) => {
         const experiment = await requireExperiment(store, name);
         const space = spaceOf(experiment);
+        const study = isStudyExperiment(experiment);
         const rows = (await store.trials(experiment.id)).map((t) => ({
           number: t.number,
           state: t.state,
-          arch: archOf(space, t),
+          arch: archOf(space, t, study),
           value: t.value,
           worker: t.worker,
           started: iso(t.started),
@@ -126,6 +144,8 @@ export function registerInspect(program: Command, context: CliContext): void {
           error: t.error,
           // The learning curve (step → value; e.g. validation accuracy after each epoch of the train estimator).
           intermediate: t.intermediate,
+          // A study's trial: the parameters its objective suggested (empty while it runs).
+          ...(study ? { params: studyParams(t) } : {}),
         }));
         if (flags.json) return printJson(context, { trials: rows });
         for (const r of rows) {

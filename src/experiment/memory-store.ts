@@ -45,6 +45,14 @@ export class MemoryStore implements Store {
     return true;
   }
 
+  async reopenExperiment(experimentId: number): Promise<boolean> {
+    const i = this.experiments.findIndex((e) => e.id === experimentId);
+    if (i < 0) throw new StorageError('NO_EXPERIMENT', `no experiment with id ${experimentId}`);
+    if (this.experiments[i].status === 'running') return false;
+    this.experiments[i] = { ...this.experiments[i], status: 'running' };
+    return true;
+  }
+
   async claimQueued(experimentId: number, worker: WorkerInfo): Promise<TrialRecord | null> {
     const trial = this.list(experimentId).find((t) => t.state === 'queued');
     if (!trial) return null;

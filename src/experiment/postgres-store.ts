@@ -117,6 +117,11 @@ export class PostgresStore implements Store {
     return rows.length === 1;
   }
 
+  async reopenExperiment(experimentId: number): Promise<boolean> {
+    const rows = await this.query('write to', "UPDATE experiments SET status = 'running' WHERE id = $1 AND status = 'finished' RETURNING id", [experimentId]);
+    return rows.length === 1;
+  }
+
   async claimQueued(experimentId: number, worker: WorkerInfo): Promise<TrialRecord | null> {
     const rows = await this.query(
       'write to',

@@ -96,6 +96,10 @@ export class SqliteStore implements Store {
     return this.guard('write to', () => this.db.prepare("UPDATE experiments SET status = 'finished', result = ? WHERE id = ? AND status = 'running'").run(jsonText(result), experimentId).changes === 1);
   }
 
+  async reopenExperiment(experimentId: number): Promise<boolean> {
+    return this.guard('write to', () => this.db.prepare("UPDATE experiments SET status = 'running' WHERE id = ? AND status = 'finished'").run(experimentId).changes === 1);
+  }
+
   async claimQueued(experimentId: number, worker: WorkerInfo): Promise<TrialRecord | null> {
     return this.guard('write to', () => {
       // Most of the time nothing is queued: look without taking the database's write lock.

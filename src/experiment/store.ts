@@ -155,6 +155,12 @@ export interface Store {
    * was already finished, e.g. by another process's final step: the first result stays.
    */
   finishExperiment(experimentId: number, result: Json): Promise<boolean>;
+  /**
+   * Marks a finished experiment running again, its result kept until the next `finishExperiment`:
+   * a define-by-run study is finished when its `optimize` calls end and continues with the next one.
+   * False (nothing changed) when it was running. Config experiments never reopen.
+   */
+  reopenExperiment(experimentId: number): Promise<boolean>;
   /** Claims the lowest-numbered queued trial for `worker` (state → running), or null. */
   claimQueued(experimentId: number, worker: WorkerInfo): Promise<TrialRecord | null>;
   /**

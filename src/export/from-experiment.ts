@@ -6,6 +6,7 @@ import type { ModelSpec } from '../engine/model-spec.js';
 import { decodeSafetensors, type SafetensorsFile } from '../engine/safetensors.js';
 import type { ExperimentResult } from '../experiment/final.js';
 import type { ExperimentRecord } from '../experiment/store.js';
+import { isStudyExperiment } from '../experiment/study-records.js';
 import type { ArchitectureDocument } from './architecture.js';
 import type { Value } from '../space/types.js';
 import { datasetPreprocessing } from './preprocessing.js';
@@ -39,6 +40,7 @@ interface FinalExportFile {
 export function experimentModel(experiment: ExperimentRecord): ExperimentModel {
   const name = experiment.name;
   const result = experiment.result as unknown as ExperimentResult | null;
+  if (isStudyExperiment(experiment)) throw new StorageError('NO_FINAL_MODEL', `experiment ${name} is a define-by-run study: naskit trains nothing of it, so it has no final model; export the best trial's model from your program (study.bestParams)`);
   if (!result) throw new StorageError('NO_FINAL_MODEL', `experiment ${name} has not finished (status ${experiment.status}), so it has no final model yet; run \`naskit resume ${name}\` to finish it`);
   if (!result.best) throw new StorageError('NO_FINAL_MODEL', `experiment ${name} finished without a complete trial, so it has no model to export; see \`naskit trials ${name}\``);
   if (!result.export) throw new StorageError('NO_FINAL_MODEL', `experiment ${name} wrote no export file (its config has export: false or final.report: false); run a search with export enabled`);

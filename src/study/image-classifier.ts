@@ -7,54 +7,77 @@ import type { Nb201Network } from '../engine/models/nb201.js';
 import type { Store } from '../experiment/store.js';
 import { NB201_OPS, Nb201Space } from '../space/nb201.js';
 import type { Sample } from '../space/types.js';
+import type { OptionsFor } from '../strategy/registry.js';
 import type { Json } from '../util/json.js';
 import { type ImageInput, toDataset } from './image-input.js';
 import { ClassifierProgress } from './progress.js';
+import { studyOptions } from './options.js';
 import { createStudy, type Study } from './study.js';
 import type { Trial } from './trial.js';
 import { defaultThreads } from '../util/threads.js';
 
-/** Options of {@link ImageClassifier} (camelCase, as every TypeScript options object of naskit). */
-export interface ImageClassifierOptions {
+/** Options of {@link ImageClassifier} (snake_case, as every options object naskit takes: docs/study.md, "Naming"). */
+export interface ImageClassifierOptions<N extends string = string> {
   /** Architectures trained during the search (default 10). */
-  readonly maxTrials?: number;
+  readonly max_trials?: number;
   /**
    * Seconds for the whole `fit` (search and retraining): no new trial starts once the time spent
    * plus the retraining (estimated from the trials' measured speed) would pass it, and the
    * retraining's epochs are cut to fit what is left (at least 1). Default: no limit.
    */
-  readonly timeBudgetSeconds?: number;
+  readonly time_budget_seconds?: number;
   /** Seeds the search, the data split and every network's initialisation (default 0). */
   readonly seed?: number;
   /** The strategy searching the cells (default `rea`, population half the trials, up to 10, tournaments of 2). */
-  readonly strategy?: string;
-  readonly strategyOptions?: Readonly<Record<string, unknown>>;
+  readonly strategy?: N;
+  /** The strategy's own options (typed for naskit's own strategies). */
+  readonly strategy_options?: OptionsFor<N>;
   /** Where the search's trials are recorded (default `memory:`); a storage URL or a `Store`. */
   readonly storage?: string | Store;
   /** The study's name in the storage (default `image-classifier`). */
   readonly name?: string;
-  /** C and N of the NAS-Bench-201 network: channels of the first stage, cells per stage (defaults 8 and 1: the setting measured to reach 90 % on Fashion-MNIST within 20 minutes on a 2-core machine). */
+  /** C of the NAS-Bench-201 network: channels of the first stage (default 8: with `cells` 1, the setting measured to reach 90 % on Fashion-MNIST within 20 minutes on a 2-core machine). */
   readonly channels?: number;
+  /** N of the NAS-Bench-201 network: cells per stage (default 1). */
   readonly cells?: number;
   /** Epochs per searched architecture (default 1). */
-  readonly searchEpochs?: number;
+  readonly search_epochs?: number;
   /** Training images each searched architecture is trained on, drawn once (default 5,000; 0: all). */
-  readonly searchImages?: number;
+  readonly search_images?: number;
   /** Training images held out to compare architectures (default 2,000, at most a fifth of the data). */
-  readonly validationImages?: number;
+  readonly validation_images?: number;
   /** Epochs of the retraining of the best architecture on all the training images (default 10). */
-  readonly finalEpochs?: number;
-  readonly batchSize?: number;
+  readonly final_epochs?: number;
+  /** SGD minibatch size (default 64). */
+  readonly batch_size?: number;
   /** Initial SGD learning rate (cosine schedule; default 0.1). */
   readonly lr?: number;
   /** Random crops and flips while training (default: for colour images only). */
   readonly augment?: boolean;
   /** Channels read from an image folder's JPEGs (default 3; 1 for grey images). */
-  readonly folderChannels?: number;
+  readonly folder_channels?: number;
   /** libtorch threads (default: `NASKIT_THREADS`, else every core). */
   readonly threads?: number;
   /** A progress bar on stderr (default true). */
   readonly progress?: boolean;
+  /** @deprecated Use `max_trials`. */
+  readonly maxTrials?: number;
+  /** @deprecated Use `time_budget_seconds`. */
+  readonly timeBudgetSeconds?: number;
+  /** @deprecated Use `strategy_options`. */
+  readonly strategyOptions?: OptionsFor<N>;
+  /** @deprecated Use `search_epochs`. */
+  readonly searchEpochs?: number;
+  /** @deprecated Use `search_images`. */
+  readonly searchImages?: number;
+  /** @deprecated Use `validation_images`. */
+  readonly validationImages?: number;
+  /** @deprecated Use `final_epochs`. */
+  readonly finalEpochs?: number;
+  /** @deprecated Use `batch_size`. */
+  readonly batchSize?: number;
+  /** @deprecated Use `folder_channels`. */
+  readonly folderChannels?: number;
 }
 
 /** What `fit` found. */
@@ -99,7 +122,7 @@ type Engine = Awaited<ReturnType<typeof loadEngine>>;
  * all the training images, and keeps it; `evaluate` reads the user's test images once; `export`
  * writes the model as JSON and safetensors. Needs the libtorch engine, loaded when `fit` starts.
  */
-export class ImageClassifier {
+export class ImageClassifier<N extends string = string> {
   private engine: Engine | null = null;
   private model: Nb201Network | null = null;
   private fitted: {
@@ -114,23 +137,26 @@ export class ImageClassifier {
   private testAccuracy: number | null = null;
   private readonly space = new Nb201Space();
 
-  constructor(readonly options: ImageClassifierOptions = {}) {
-    const o = options;
+  /** The options given, with old spellings renamed (only the snake_case fields are set). */
+  readonly options: ImageClassifierOptions;
+
+  constructor(options: ImageClassifierOptions<N> = {}) {
+    const o = (this.options = studyOptions('ImageClassifier', options as ImageClassifierOptions));
     const positive = (name: string, v: number | undefined, min = 1) => {
       if (v !== undefined && !(Number.isInteger(v) && v >= min)) throw new RangeError(`ImageClassifier: ${name} must be an integer ≥ ${min}, got ${v}`);
     };
-    positive('maxTrials', o.maxTrials);
+    positive('max_trials', o.max_trials);
     positive('channels', o.channels);
     positive('cells', o.cells);
-    positive('searchEpochs', o.searchEpochs);
-    positive('finalEpochs', o.finalEpochs);
-    positive('batchSize', o.batchSize);
-    positive('searchImages', o.searchImages, 0);
-    positive('validationImages', o.validationImages);
+    positive('search_epochs', o.search_epochs);
+    positive('final_epochs', o.final_epochs);
+    positive('batch_size', o.batch_size);
+    positive('search_images', o.search_images, 0);
+    positive('validation_images', o.validation_images);
     positive('threads', o.threads);
-    if (o.timeBudgetSeconds !== undefined && !(o.timeBudgetSeconds > 0)) throw new RangeError(`ImageClassifier: timeBudgetSeconds must be > 0, got ${o.timeBudgetSeconds}`);
+    if (o.time_budget_seconds !== undefined && !(o.time_budget_seconds > 0)) throw new RangeError(`ImageClassifier: time_budget_seconds must be > 0, got ${o.time_budget_seconds}`);
     if (o.lr !== undefined && !(o.lr > 0)) throw new RangeError(`ImageClassifier: lr must be > 0, got ${o.lr}`);
-    if (o.folderChannels !== undefined && o.folderChannels !== 1 && o.folderChannels !== 3) throw new RangeError(`ImageClassifier: folderChannels must be 1 or 3, got ${o.folderChannels}`);
+    if (o.folder_channels !== undefined && o.folder_channels !== 1 && o.folder_channels !== 3) throw new RangeError(`ImageClassifier: folder_channels must be 1 or 3, got ${o.folder_channels}`);
   }
 
   /**
@@ -142,20 +168,20 @@ export class ImageClassifier {
     const o = this.options;
     const engine = (this.engine ??= await loadEngine());
     engine.setNumThreads(o.threads ?? defaultThreads());
-    const data = toDataset(x, y, null, o.folderChannels ?? 3);
+    const data = toDataset(x, y, null, o.folder_channels ?? 3);
     const seed = o.seed ?? 0;
-    const maxTrials = o.maxTrials ?? 10;
-    const validation = Math.min(o.validationImages ?? 2000, Math.floor(data.length / 5));
+    const maxTrials = o.max_trials ?? 10;
+    const validation = Math.min(o.validation_images ?? 2000, Math.floor(data.length / 5));
     if (validation < 1 || data.length < 10) throw new RangeError(`ImageClassifier.fit: ${data.length} images are too few to hold some out for the search`);
     const parts = engine.split(data, { validation, seed });
-    const searchImages = o.searchImages ?? 5_000;
+    const searchImages = o.search_images ?? 5_000;
     const searchTrain = searchImages > 0 && searchImages < parts.train.length ? engine.subset(parts.train, searchImages, seed) : parts.train;
     const normalization = channelStats(data);
     const augment = (o.augment ?? data.shape.channels === 3) ? engine.CIFAR10_AUGMENT : null;
-    const batchSize = o.batchSize ?? 64;
+    const batchSize = o.batch_size ?? 64;
     const lr = o.lr ?? 0.1;
-    const searchEpochs = o.searchEpochs ?? 1;
-    let finalEpochs = o.finalEpochs ?? 10;
+    const searchEpochs = o.search_epochs ?? 1;
+    let finalEpochs = o.final_epochs ?? 10;
     const network = (sample: Sample, seedOf: number) =>
       new engine.Nb201Network(sample, {
         inChannels: data.shape.channels,
@@ -170,9 +196,9 @@ export class ImageClassifier {
       storage: o.storage ?? 'memory:',
       name: o.name ?? 'image-classifier',
       strategy,
-      strategyOptions: o.strategyOptions ?? (strategy === 'rea' ? { population, sample_size: 2 } : {}),
+      strategy_options: o.strategy_options ?? (strategy === 'rea' ? { population, sample_size: 2 } : {}),
       seed,
-      startupTrials: population,
+      startup_trials: population,
       pruner: 'none',
     });
     const progress = new ClassifierProgress(o.progress ?? true);
@@ -196,7 +222,7 @@ export class ImageClassifier {
         model.dispose();
       }
     };
-    const budget = o.timeBudgetSeconds;
+    const budget = o.time_budget_seconds;
     const elapsed = () => (Date.now() - started) / 1000;
     const finalCost = (epochs: number) => perImageEpoch * data.length * epochs;
     const trialCost = () => perImageEpoch * searchTrain.length * searchEpochs;

@@ -9,22 +9,30 @@ import { localDeadCheck, processAlive } from '../experiment/worker-id.js';
 import type { Value } from '../space/types.js';
 import type { Json } from '../util/json.js';
 import type { Study } from './study.js';
+import { recordStudyEnd, watchSignals } from './end.js';
+import { studyOptions } from './options.js';
 import { Trial } from './trial.js';
 
 /** The objective of a study: suggests parameters on its trial, evaluates them, returns the value. */
 export type Objective = (trial: Trial) => number | Promise<number>;
 
-/** Options of `Study.optimize`: at least one of `trials`, `timeoutSeconds`, `maxTrials`. */
+/** Options of `Study.optimize` (snake_case, as every options object naskit takes): at least one of `trials`, `timeout_seconds`, `max_trials`. */
 export interface OptimizeOptions {
   /** Trials this call evaluates (over all its workers). */
   readonly trials?: number;
   /** No new trial is started after this many seconds; running ones finish. */
-  readonly timeoutSeconds?: number;
+  readonly timeout_seconds?: number;
   /** A cap on the study's trials in total, over every process (exact: checked under the storage's lock). */
-  readonly maxTrials?: number;
+  readonly max_trials?: number;
   /** Concurrent evaluations in this process (default 1): async objectives overlap. */
   readonly workers?: number;
   /** Called after each trial this call finished. */
+  readonly on_trial?: (trial: TrialRecord) => void;
+  /** @deprecated Use `timeout_seconds`. */
+  readonly timeoutSeconds?: number;
+  /** @deprecated Use `max_trials`. */
+  readonly maxTrials?: number;
+  /** @deprecated Use `on_trial`. */
   readonly onTrial?: (trial: TrialRecord) => void;
 }
 
@@ -40,13 +48,13 @@ export interface OptimizeSummary {
 
 function checkOptions(o: OptimizeOptions): void {
   const positiveInt = (x: number | undefined) => x === undefined || (Number.isInteger(x) && x >= 1);
-  if (o.trials === undefined && o.timeoutSeconds === undefined && o.maxTrials === undefined) {
-    throw new RangeError('optimize: give trials, timeoutSeconds or maxTrials (it would otherwise run for ever)');
+  if (o.trials === undefined && o.timeout_seconds === undefined && o.max_trials === undefined) {
+    throw new RangeError('optimize: give trials, timeout_seconds or max_trials (it would otherwise run for ever)');
   }
-  if (!positiveInt(o.trials) || !positiveInt(o.maxTrials) || !positiveInt(o.workers)) {
-    throw new RangeError(`optimize: trials, maxTrials and workers must be integers ≥ 1, got ${JSON.stringify({ trials: o.trials, maxTrials: o.maxTrials, workers: o.workers })}`);
+  if (!positiveInt(o.trials) || !positiveInt(o.max_trials) || !positiveInt(o.workers)) {
+    throw new RangeError(`optimize: trials, max_trials and workers must be integers ≥ 1, got ${JSON.stringify({ trials: o.trials, max_trials: o.max_trials, workers: o.workers })}`);
   }
-  if (o.timeoutSeconds !== undefined && !(o.timeoutSeconds > 0)) throw new RangeError(`optimize: timeoutSeconds must be > 0, got ${o.timeoutSeconds}`);
+  if (o.timeout_seconds !== undefined && !(o.timeout_seconds > 0)) throw new RangeError(`optimize: timeout_seconds must be > 0, got ${o.timeout_seconds}`);
 }
 
 /**
@@ -54,12 +62,13 @@ function checkOptions(o: OptimizeOptions): void {
  * objective in place of an estimator): claim a re-queued trial or ask the sampler for a new one
  * under the storage's lock, run the objective with heartbeats, record the outcome and its tell.
  */
-export async function runOptimize(study: Study, objective: Objective, options: OptimizeOptions): Promise<OptimizeSummary> {
+export async function runOptimize(study: Study, objective: Objective, given: OptimizeOptions): Promise<OptimizeSummary> {
+  const options = studyOptions('optimize', given);
   checkOptions(options);
   const { store, experiment, config } = study;
   const host = hostname();
   const started = Date.now();
-  const deadline = options.timeoutSeconds !== undefined ? started + options.timeoutSeconds * 1000 : Infinity;
+  const deadline = options.timeout_seconds !== undefined ? started + options.timeout_seconds * 1000 : Infinity;
   const base = `${host}:${process.pid}:${started}.${randomBytes(3).toString('hex')}`;
   const self: WorkerInfo = { id: base };
   const dead = localDeadCheck(self, host, processAlive);
@@ -75,6 +84,16 @@ export async function runOptimize(study: Study, objective: Objective, options: O
   let misuse: unknown = null;
   let lastSweep = 0;
   let reports = false;
+  /** The signal that stopped this call, if one did. */
+  let interruptedBy: NodeJS.Signals | null = null;
+  let ending = false;
+  const end = (interrupted: boolean, reason: string | null, ours: (worker: string) => boolean) =>
+    recordStudyEnd({ store, experimentId: experiment.id, direction: config.direction, staleMs, ours, interrupted, reason, summary });
+  const ownCall = (worker: string) => worker.startsWith(`${base}-`);
+  const ownProcess = (worker: string) => worker.startsWith(`${host}:${process.pid}:`);
+  // The study runs again (a finished study continues), and again at each trial and heartbeat: an
+  // other call that ended meanwhile may have marked it finished while this one was between trials.
+  const reopen = () => (ending ? Promise.resolve(false) : store.reopenExperiment(experiment.id));
 
   const ask = async (worker: WorkerInfo): Promise<TrialRecord | null> => {
     const sampler = study.sampler;
@@ -82,7 +101,7 @@ export async function runOptimize(study: Study, objective: Objective, options: O
       sampler.apply(await store.events(experiment.id, sampler.lastSeq));
       const made = await store.askTrial(experiment.id, sampler.lastSeq, worker, (view) => {
         sampler.apply(view.events);
-        if (options.maxTrials !== undefined && view.trialCount >= options.maxTrials) return null;
+        if (options.max_trials !== undefined && view.trialCount >= options.max_trials) return null;
         const proposal = sampler.ask();
         // The ask event takes the next position of the gapless log; mark it applied now, because
         // this process's other loops share the sampler and may read the log before this call returns.
@@ -133,7 +152,7 @@ export async function runOptimize(study: Study, objective: Objective, options: O
       },
       sign,
     });
-    const timer = setInterval(() => void store.heartbeat(record.id, worker).catch(() => {}), heartbeatMs);
+    const timer = setInterval(() => void store.heartbeat(record.id, worker).then(reopen).catch(() => {}), heartbeatMs);
     timer.unref();
     try {
       const outcome = await evaluate(trial, objective, sign);
@@ -145,7 +164,7 @@ export async function runOptimize(study: Study, objective: Objective, options: O
       summary[outcome.outcome.state]++;
       const finished = await store.finishTrial(record.id, worker, outcome.outcome);
       study.absorb(finished);
-      options.onTrial?.(finished);
+      options.on_trial?.(finished);
     } catch (error) {
       if (error instanceof TrialStateError) summary.lost++;
       else throw error;
@@ -169,16 +188,39 @@ export async function runOptimize(study: Study, objective: Objective, options: O
         reserved--;
         return;
       }
+      await reopen();
       await runTrial(record, worker);
     }
   };
 
-  const workers = options.workers ?? 1;
-  const results = await Promise.allSettled(Array.from({ length: workers }, (_, i) => loop(i)));
-  const failure = results.find((r) => r.status === 'rejected');
-  if (failure) throw (failure as PromiseRejectedResult).reason;
-  if (misuse) throw misuse;
-  return summary;
+  const unwatch = watchSignals({
+    stop: (signal) => {
+      interruptedBy ??= signal;
+      stop = true;
+    },
+    // The process exits after this: its other calls' trials are abandoned too (re-queued later).
+    record: async (signal) => {
+      ending = true;
+      await end(true, signal, ownProcess);
+    },
+  });
+  try {
+    await reopen();
+    const workers = options.workers ?? 1;
+    const results = await Promise.allSettled(Array.from({ length: workers }, (_, i) => loop(i)));
+    const failure = results.find((r) => r.status === 'rejected');
+    const error = failure ? (failure as PromiseRejectedResult).reason : misuse;
+    ending = true;
+    if (error) {
+      // Best effort: the storage may be what failed.
+      await end(true, error instanceof Error ? `${error.name}: ${error.message}` : String(error), ownCall).catch(() => false);
+      throw error;
+    }
+    await end(interruptedBy !== null, interruptedBy, ownCall);
+    return summary;
+  } finally {
+    unwatch();
+  }
 }
 
 /** Runs the objective once; its failures become outcomes (storage errors pass through). */

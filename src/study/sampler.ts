@@ -8,6 +8,7 @@ import { Rng } from '../util/rng.js';
 import type { Json } from '../util/json.js';
 import { type Distribution, parseDistribution, toLeaf } from './distributions.js';
 import { type Activity, LearntSpace } from './learnt-space.js';
+import { studyOptions } from './options.js';
 
 /** What a study's tell event holds: the trial's outcome and everything its objective suggested. */
 export interface StudyTell {
@@ -31,18 +32,28 @@ export interface StudyProposal {
 /** How a study's sampler is set up (stored with the study; replay needs exactly these). */
 export interface SamplerSettings {
   readonly strategy: string;
-  readonly strategyOptions: Readonly<Record<string, unknown>>;
+  readonly strategy_options: Readonly<Record<string, unknown>>;
   readonly seed: number;
   /** Trials sampled independently before the strategy takes over. */
-  readonly startupTrials: number;
+  readonly startup_trials: number;
 }
+
+/** What `new StudySampler` takes: {@link SamplerSettings}, or their old camelCase spellings (deprecated). */
+export type SamplerSettingsInput =
+  | SamplerSettings
+  | (Omit<SamplerSettings, 'strategy_options' | 'startup_trials'> & {
+      /** @deprecated Use `strategy_options`. */
+      readonly strategyOptions: Readonly<Record<string, unknown>>;
+      /** @deprecated Use `startup_trials`. */
+      readonly startupTrials: number;
+    });
 
 /**
  * The define-by-run sampler: a deterministic machine over the study's stored ask/tell log, as a
  * strategy is (see `LiveStrategy`). It learns the space from the parameters of complete trials
  * (first-seen order), and asks a registered strategy for proposals on that space.
  *
- * - The first `startupTrials` trials get no proposal: every suggestion is sampled independently.
+ * - The first `startup_trials` trials get no proposal: every suggestion is sampled independently.
  * - After that, the strategy is built on the space learnt so far and told every finished trial
  *   (its parameters projected onto the space: a parameter the trial did not suggest takes the
  *   leaf's default). When a complete trial brings a parameter the space lacks, the space grows:
@@ -68,7 +79,11 @@ export class StudySampler {
   private readonly finished: StudyTell[] = [];
   private readonly proposals = new Map<number, { generation: number; sample: Sample; fidelity?: number }>();
 
-  constructor(readonly settings: SamplerSettings) {}
+  readonly settings: SamplerSettings;
+
+  constructor(settings: SamplerSettingsInput) {
+    this.settings = studyOptions('StudySampler', settings) as SamplerSettings;
+  }
 
   /** The space learnt so far (null before the first complete trial). */
   learntSpace(): LearntSpace | null {
@@ -112,7 +127,7 @@ export class StudySampler {
   /** The proposal for the next trial (number `asked`). */
   ask(): StudyProposal {
     const trial = this.asked++;
-    if (trial < this.settings.startupTrials || this.learnt.length === 0) return { sample: {}, fidelity: null, attrs: { sampler: 'independent' } };
+    if (trial < this.settings.startup_trials || this.learnt.length === 0) return { sample: {}, fidelity: null, attrs: { sampler: 'independent' } };
     if (this.space === null || this.space.params.length < this.learnt.length) this.rebuild();
     const proposal: Proposal = this.strategy!.ask();
     this.proposals.set(trial, { generation: this.generation, sample: proposal.sample, ...(proposal.fidelity !== undefined ? { fidelity: proposal.fidelity } : {}) });
@@ -149,7 +164,7 @@ export class StudySampler {
     this.generation++;
     this.space = new LearntSpace(this.learnt.slice(), this.activity());
     const seed = trialSeed(this.settings.seed, 1_000_003 * this.generation);
-    this.strategy = createStrategy(this.settings.strategy, { space: this.space, seed }, this.settings.strategyOptions);
+    this.strategy = createStrategy(this.settings.strategy, { space: this.space, seed }, this.settings.strategy_options);
     for (const tell of this.finished) {
       this.strategy.tell({ trial: tell.trial, sample: this.project(tell.params), state: tell.state, value: tell.value });
     }

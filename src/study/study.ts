@@ -2,12 +2,13 @@ import { ConfigError, TrialStateError } from '../errors.js';
 import { openStore } from '../experiment/open-store.js';
 import type { MedianPrunerConfig, PrunerConfig } from '../experiment/pruner.js';
 import type { ExperimentRecord, Store, TrialRecord } from '../experiment/store.js';
-import { STRATEGIES, createStrategy } from '../strategy/registry.js';
+import { STRATEGIES, createStrategy, type OptionsFor } from '../strategy/registry.js';
 import type { Value } from '../space/types.js';
 import type { Json } from '../util/json.js';
 import { type Distribution, parseDistribution } from './distributions.js';
 import { LearntSpace } from './learnt-space.js';
 import { runOptimize, type Objective, type OptimizeOptions, type OptimizeSummary } from './optimize.js';
+import { studyOptions } from './options.js';
 import { StudySampler } from './sampler.js';
 
 /** Whether the objective's value is to be made large or small. */
@@ -17,34 +18,55 @@ export type Direction = 'maximize' | 'minimize';
 export interface MedianPrunerOptions {
   readonly name: 'median';
   /** Steps every trial runs before it can be pruned (default 0). */
-  readonly warmupSteps?: number;
+  readonly warmup_steps?: number;
   /** Complete trials with a value at a step needed before anything is pruned there (default 5). */
+  readonly min_trials?: number;
+  /** @deprecated Use `warmup_steps`. */
+  readonly warmupSteps?: number;
+  /** @deprecated Use `min_trials`. */
   readonly minTrials?: number;
 }
 
-/** Options of {@link createStudy}. camelCase here; the stored config uses snake_case, as YAML configs do. */
-export interface StudyOptions {
+/**
+ * Options of {@link createStudy}, snake_case as every options object naskit takes (docs/study.md,
+ * "Naming"). `N` is the strategy's name: for naskit's own strategies `strategy_options` is typed
+ * as that strategy's options.
+ */
+export interface StudyOptions<N extends string = string> {
   /** A storage URL (`memory:`, `sqlite:///abs/path.db`, `postgresql://…`) or an open `Store`. Default `memory:`. */
   readonly storage?: string | Store;
   /** The study's name, unique in its storage; an existing study of that name is continued. Default `study`. */
   readonly name?: string;
   /** A registered strategy (`random`, `rea`, `bo-gp`, …) used as the sampler. Default `rea`. */
-  readonly strategy?: string;
+  readonly strategy?: N;
   /** The strategy's own options (as in a config's `strategy.options`). */
-  readonly strategyOptions?: Readonly<Record<string, unknown>>;
+  readonly strategy_options?: OptionsFor<N>;
   /** Seeds the strategy, the independent draws and each trial's `seed`. Default 0. */
   readonly seed?: number;
   /** Default `maximize`. */
   readonly direction?: Direction;
   /** Trials sampled independently before the strategy takes over on the learnt space. Default 10. */
-  readonly startupTrials?: number;
+  readonly startup_trials?: number;
   /** `median` (default: the median stopping rule, consulted by `trial.shouldPrune()`), `none`, or its settings. */
   readonly pruner?: 'median' | 'none' | MedianPrunerOptions;
   /** How often a running trial records that it is alive (default 10 s). */
-  readonly heartbeatSeconds?: number;
+  readonly heartbeat_seconds?: number;
   /** A running trial silent this long is re-queued for another worker (default 60 s). */
+  readonly stale_seconds?: number;
+  /** @deprecated Use `strategy_options`. */
+  readonly strategyOptions?: OptionsFor<N>;
+  /** @deprecated Use `startup_trials`. */
+  readonly startupTrials?: number;
+  /** @deprecated Use `heartbeat_seconds`. */
+  readonly heartbeatSeconds?: number;
+  /** @deprecated Use `stale_seconds`. */
   readonly staleSeconds?: number;
 }
+
+/** {@link StudyOptions} once the old spellings are renamed: what the study reads. */
+type GivenOptions = Omit<StudyOptions, 'strategy_options' | 'strategyOptions' | 'startupTrials' | 'heartbeatSeconds' | 'staleSeconds'> & {
+  readonly strategy_options?: Readonly<Record<string, unknown>>;
+};
 
 /** One trial of a study as its user sees it. */
 export interface StudyTrial {
@@ -84,7 +106,8 @@ const NAME = /^[A-Za-z0-9._-]{1,100}$/;
  * given for an existing study must match its stored settings (`ConfigError` `STUDY_MISMATCH`);
  * options left out take the stored ones.
  */
-export async function createStudy(options: StudyOptions = {}): Promise<Study> {
+export async function createStudy<N extends string = string>(given: StudyOptions<N> = {}): Promise<Study> {
+  const options = studyOptions('createStudy', given) as GivenOptions;
   const name = options.name ?? 'study';
   if (!NAME.test(name)) throw new ConfigError('CONFIG_INVALID', `createStudy: name ${JSON.stringify(name)} must be 1–100 letters, digits, '.', '_' or '-'`);
   const owned = typeof options.storage !== 'object';
@@ -175,8 +198,8 @@ export class Study {
   }
 
   /**
-   * Runs the objective on new trials until `trials` more are done, `timeoutSeconds` have passed
-   * or the study holds `maxTrials`, with `workers` concurrent evaluations in this process. An
+   * Runs the objective on new trials until `trials` more are done, `timeout_seconds` have passed
+   * or the study holds `max_trials`, with `workers` concurrent evaluations in this process. An
    * objective that throws (or returns a non-finite number) makes a failed trial and the search goes
    * on; `TrialPruned` makes a pruned one. A misuse of `suggest*` (`SampleError` `PARAM_*`) is a bug
    * in the objective: its trial is recorded as failed and the error is rethrown once the workers stop.
@@ -208,7 +231,7 @@ export class Study {
 
   private newSampler(): StudySampler {
     const c = this.config;
-    return new StudySampler({ strategy: c.strategy.name, strategyOptions: c.strategy.options, seed: c.seed, startupTrials: c.startup_trials });
+    return new StudySampler({ strategy: c.strategy.name, strategy_options: c.strategy.options, seed: c.seed, startup_trials: c.startup_trials });
   }
 
   private requireBest(): StudyTrial {
@@ -240,36 +263,37 @@ function toStudyTrial(t: TrialRecord): StudyTrial {
   };
 }
 
-function newConfig(o: StudyOptions): StudyConfig {
+function newConfig(o: GivenOptions): StudyConfig {
   const strategy = o.strategy ?? 'rea';
   if (!STRATEGIES[strategy]) throw new ConfigError('UNKNOWN_STRATEGY', `createStudy: unknown strategy ${JSON.stringify(strategy)}; valid: ${Object.keys(STRATEGIES).join(', ')}`);
-  const strategyOptions = o.strategyOptions ?? {};
+  const strategyOptions = o.strategy_options ?? {};
   // Validates the options now (a ConfigError naming the option), on a one-leaf stand-in space.
   createStrategy(strategy, { space: probeSpace(), seed: 0 }, strategyOptions);
   const seed = o.seed ?? 0;
   if (!Number.isInteger(seed)) throw new ConfigError('CONFIG_INVALID', `createStudy: seed must be an integer, got ${seed}`);
   const direction = o.direction ?? 'maximize';
   if (direction !== 'maximize' && direction !== 'minimize') throw new ConfigError('CONFIG_INVALID', `createStudy: direction must be "maximize" or "minimize", got ${JSON.stringify(direction)}`);
-  const startup = o.startupTrials ?? 10;
-  if (!Number.isInteger(startup) || startup < 1) throw new ConfigError('CONFIG_INVALID', `createStudy: startupTrials must be an integer ≥ 1, got ${startup}`);
-  const p = o.pruner ?? 'median';
+  const startup = o.startup_trials ?? 10;
+  if (!Number.isInteger(startup) || startup < 1) throw new ConfigError('CONFIG_INVALID', `createStudy: startup_trials must be an integer ≥ 1, got ${startup}`);
+  const given = o.pruner ?? 'median';
+  const p = typeof given === 'object' ? studyOptions('pruner', given) : given;
   const pruner: MedianPrunerConfig =
     p === 'none'
       ? { name: 'none', warmup_steps: 0, min_trials: 5 }
       : p === 'median'
         ? { name: 'median', warmup_steps: 0, min_trials: 5 }
-        : { name: 'median', warmup_steps: p.warmupSteps ?? 0, min_trials: p.minTrials ?? 5 };
+        : { name: 'median', warmup_steps: p.warmup_steps ?? 0, min_trials: p.min_trials ?? 5 };
   if (!Number.isInteger(pruner.warmup_steps) || pruner.warmup_steps < 0 || !Number.isInteger(pruner.min_trials) || pruner.min_trials < 1) {
-    throw new ConfigError('CONFIG_INVALID', `createStudy: pruner.warmupSteps must be an integer ≥ 0 and pruner.minTrials ≥ 1, got ${JSON.stringify(p)}`);
+    throw new ConfigError('CONFIG_INVALID', `createStudy: pruner.warmup_steps must be an integer ≥ 0 and pruner.min_trials ≥ 1, got ${JSON.stringify(p)}`);
   }
-  const heartbeat = o.heartbeatSeconds ?? 10;
-  const stale = o.staleSeconds ?? 60;
-  if (!(heartbeat > 0 && stale > heartbeat)) throw new ConfigError('CONFIG_INVALID', `createStudy: need 0 < heartbeatSeconds < staleSeconds, got ${heartbeat} and ${stale}`);
+  const heartbeat = o.heartbeat_seconds ?? 10;
+  const stale = o.stale_seconds ?? 60;
+  if (!(heartbeat > 0 && stale > heartbeat)) throw new ConfigError('CONFIG_INVALID', `createStudy: need 0 < heartbeat_seconds < stale_seconds, got ${heartbeat} and ${stale}`);
   return { kind: 'study', strategy: { name: strategy, options: strategyOptions }, seed, direction, startup_trials: startup, pruner, workers: { heartbeat_seconds: heartbeat, stale_seconds: stale } };
 }
 
 /** The stored settings of an existing study, checked against the options given. */
-function checkStored(found: ExperimentRecord, o: StudyOptions): StudyConfig {
+function checkStored(found: ExperimentRecord, o: GivenOptions): StudyConfig {
   const stored = found.config as unknown as StudyConfig;
   if (typeof stored !== 'object' || stored === null || stored.kind !== 'study') {
     throw new ConfigError('STUDY_MISMATCH', `createStudy: ${JSON.stringify(found.name)} is a config experiment in this storage, not a study; choose another name`);
@@ -277,10 +301,10 @@ function checkStored(found: ExperimentRecord, o: StudyOptions): StudyConfig {
   const given = newConfig({
     ...o,
     strategy: o.strategy ?? stored.strategy.name,
-    strategyOptions: o.strategyOptions ?? (o.strategy === undefined ? stored.strategy.options : undefined),
+    strategy_options: o.strategy_options ?? (o.strategy === undefined ? stored.strategy.options : undefined),
     seed: o.seed ?? stored.seed,
     direction: o.direction ?? stored.direction,
-    startupTrials: o.startupTrials ?? stored.startup_trials,
+    startup_trials: o.startup_trials ?? stored.startup_trials,
   });
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
   for (const key of ['strategy', 'seed', 'direction', 'startup_trials'] as const) {
@@ -295,7 +319,7 @@ function checkStored(found: ExperimentRecord, o: StudyOptions): StudyConfig {
   return {
     ...stored,
     pruner: o.pruner !== undefined ? given.pruner : stored.pruner,
-    workers: o.heartbeatSeconds !== undefined || o.staleSeconds !== undefined ? given.workers : stored.workers,
+    workers: o.heartbeat_seconds !== undefined || o.stale_seconds !== undefined ? given.workers : stored.workers,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { ExperimentRecord, Store, TrialRecord, TrialState, TrialSummary } from '../experiment/store.js';
+import { experimentDirection, isStudyExperiment, studyEndOf, studyParams, studyParamsText } from '../experiment/study-records.js';
 import { createSpace } from '../space/registry.js';
 import { paretoFront } from '../strategy/pareto.js';
 import type { Space } from '../space/types.js';
@@ -21,6 +22,7 @@ export interface ExperimentOverview {
   readonly kind: 'config' | 'study';
   /** Which values are better: naskit's searches maximise; a study may minimise its objective. */
   readonly direction: 'maximize' | 'minimize';
+  /** `running`, `finished`, or for a study whose last `optimize` call was stopped by a signal or an error, `interrupted`. */
   readonly status: string;
   readonly created: number;
   readonly space: string | null;
@@ -86,15 +88,7 @@ function configOf(experiment: ExperimentRecord): Config {
 }
 
 /** Whether the experiment is a define-by-run study (`createStudy`), whose trials keep their parameters in `params.params`. */
-function isStudy(experiment: ExperimentRecord): boolean {
-  return configOf(experiment)?.kind === 'study';
-}
-
-/** The parameters a study's objective suggested (empty while the trial runs: they are stored when it finishes). */
-function studyParams(t: TrialRecord): Record<string, Json> {
-  const p = t.params.params;
-  return p !== null && typeof p === 'object' && !Array.isArray(p) ? p : {};
-}
+const isStudy = isStudyExperiment;
 
 /** Widest integer range shown as separate values on a choices axis; wider ones get a numeric axis. */
 const MAX_INT_VALUES = 32;
@@ -203,7 +197,7 @@ export class DashboardApi {
 
 function overview(e: ExperimentRecord, s: TrialSummary): ExperimentOverview {
   const config = configOf(e);
-  const direction = config?.direction === 'minimize' ? 'minimize' : 'maximize';
+  const direction = experimentDirection(e);
   const staleMs = 1000 * (typeof config?.workers?.stale_seconds === 'number' ? config.workers.stale_seconds : 60);
   const workers = s.workers.map((w) => ({ ...w, alive: w.heartbeat !== null && s.now - w.heartbeat < staleMs }));
   const finished = s.counts.complete + s.counts.failed + s.counts.pruned;
@@ -212,7 +206,8 @@ function overview(e: ExperimentRecord, s: TrialSummary): ExperimentOverview {
     name: e.name,
     kind: isStudy(e) ? 'study' : 'config',
     direction,
-    status: e.status,
+    // A study is finished when its optimize calls have ended; `interrupted` when the last one was stopped (a signal, an error).
+    status: e.status === 'finished' && isStudy(e) && studyEndOf(e.result)?.interrupted ? 'interrupted' : e.status,
     created: e.created,
     space: typeof config?.space === 'string' ? config.space : null,
     strategy: typeof config?.strategy?.name === 'string' ? config.strategy.name : null,
@@ -263,10 +258,7 @@ function trialRow(t: TrialRecord, arch: string): TrialRow {
 /** A study's trial as a row: its choices are the parameters its objective suggested, shown as `name=value` pairs. */
 function studyRow(t: TrialRecord): TrialRow {
   const params = studyParams(t);
-  const text = Object.entries(params)
-    .map(([k, v]) => `${k}=${typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : typeof v === 'string' ? v : JSON.stringify(v)}`)
-    .join(' ');
-  return { ...trialRow(t, text), choices: params };
+  return { ...trialRow(t, studyParamsText(params)), choices: params };
 }
 
 /**

@@ -81,6 +81,12 @@ for (const target of TARGETS) {
       const done = await store.getExperiment(name);
       assert.equal(done!.status, 'finished');
       assert.deepEqual(done!.result, { best: 3 });
+      // A study's next optimize reopens it; the result stays until it finishes again.
+      assert.equal(await store.reopenExperiment(e.id), true);
+      assert.equal(await store.reopenExperiment(e.id), false, 'already running');
+      assert.deepEqual([(await store.getExperiment(name))!.status, (await store.getExperiment(name))!.result], ['running', { best: 3 }]);
+      assert.equal(await store.finishExperiment(e.id, { best: 5 }), true);
+      assert.deepEqual((await store.getExperiment(name))!.result, { best: 5 });
     });
 
     test('ask: numbers from 0, the ask event logged, the sample and its key order kept; null or a throw writes nothing', async () => {

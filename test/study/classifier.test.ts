@@ -20,7 +20,7 @@ const MARGIN = 20;
 engineTest('classifier: at a tiny size it learns Fashion-MNIST well above chance, predicts what it evaluates, and exports', async (t) => {
   const train = subset(await loadDataset(dataDir(), 'fashion-mnist', 'train'), 1000, 0);
   const test = subset(await loadDataset(dataDir(), 'fashion-mnist', 'test'), 500, 1);
-  const clf = new ImageClassifier({ maxTrials: 2, seed: 0, channels: 4, searchEpochs: 1, searchImages: 300, validationImages: 150, finalEpochs: 3, threads: 1, progress: false });
+  const clf = new ImageClassifier({ max_trials: 2, seed: 0, channels: 4, search_epochs: 1, search_images: 300, validation_images: 150, final_epochs: 3, threads: 1, progress: false });
   const fit = await clf.fit(train);
   assert.equal(fit.trials, 2);
   assert.match(fit.arch, /^\|.+\|$/);
@@ -49,7 +49,7 @@ engineTest('classifier: at a tiny size it learns Fashion-MNIST well above chance
 test('classifier: misuse is a clear error before any training', async () => {
   const clf = new ImageClassifier({ progress: false });
   await assert.rejects(clf.evaluate({ pixels: new Uint8Array(4), shape: [1, 2, 2] }, [0]), (e: unknown) => e instanceof TrialStateError && e.code === 'NOT_FITTED');
-  assert.throws(() => new ImageClassifier({ maxTrials: 0 }), RangeError);
+  assert.throws(() => new ImageClassifier({ max_trials: 0 }), RangeError);
   assert.throws(() => toDataset({ pixels: new Uint8Array(10), shape: [1, 2, 2] }, [0, 1], null, 1), (e: unknown) => e instanceof DataError && e.code === 'IMAGES_BAD_SHAPE');
   assert.throws(() => toDataset({ pixels: new Uint8Array(8), shape: [1, 2, 2] }, [0], null, 1), (e: unknown) => e instanceof DataError && e.code === 'LABELS_BAD');
   assert.throws(() => toDataset({ pixels: new Uint8Array(8), shape: [1, 2, 2] }, [0, 1.5], null, 1), (e: unknown) => e instanceof DataError && e.code === 'LABELS_BAD');

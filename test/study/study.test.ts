@@ -18,7 +18,7 @@ function tempDb(): { url: string; done: () => void } {
 }
 
 test('study: suggestions follow their distributions; conditional parameters appear only in their branch; the space is learnt', async () => {
-  const study = await createStudy({ strategy: 'rea', seed: 1, startupTrials: 5 });
+  const study = await createStudy({ strategy: 'rea', seed: 1, startup_trials: 5 });
   await study.optimize(conditionalObjective, { trials: 40 });
   assert.equal(study.trials.length, 40);
   for (const t of study.trials) {
@@ -93,12 +93,12 @@ test('study: bad suggestions are clear errors with codes, the trial is recorded 
   }, { trials: 4 });
   assert.equal(summary.failed, 4);
   await assert.rejects(createStudy({ strategy: 'nope' }), (e: unknown) => e instanceof ConfigError && e.code === 'UNKNOWN_STRATEGY');
-  await assert.rejects(createStudy({ strategy: 'rea', strategyOptions: { population: 0 } }), (e: unknown) => e instanceof ConfigError && e.code === 'BAD_STRATEGY_OPTION');
+  await assert.rejects(createStudy({ strategy: 'rea', strategy_options: { population: 0 } }), (e: unknown) => e instanceof ConfigError && e.code === 'BAD_STRATEGY_OPTION');
   await assert.rejects(study.optimize(() => 1, {}), RangeError);
 });
 
 test('study: pruning through report/shouldPrune stops the trials below the median', async () => {
-  const study = await createStudy({ strategy: 'random', seed: 4, pruner: { name: 'median', warmupSteps: 1, minTrials: 3 } });
+  const study = await createStudy({ strategy: 'random', seed: 4, pruner: { name: 'median', warmup_steps: 1, min_trials: 3 } });
   const quality = new Map<number, number>();
   await study.optimize(async (trial) => {
     const q = trial.suggestFloat('q', 0, 1);
@@ -126,7 +126,7 @@ test('study: pruning through report/shouldPrune stops the trials below the media
 });
 
 test('study: minimising; in-process workers run async objectives concurrently with an exact trial count', async () => {
-  const study = await createStudy({ strategy: 'rea', seed: 5, direction: 'minimize', startupTrials: 4 });
+  const study = await createStudy({ strategy: 'rea', seed: 5, direction: 'minimize', startup_trials: 4 });
   let running = 0;
   let most = 0;
   await study.optimize(async (trial) => {
@@ -145,10 +145,10 @@ test('study: minimising; in-process workers run async objectives concurrently wi
 test('study: a resumed study continues its count and proposes what one uninterrupted run would have', async () => {
   const db = tempDb();
   try {
-    const straight = await createStudy({ name: 'straight', strategy: 'rea', seed: 7, startupTrials: 5 });
+    const straight = await createStudy({ name: 'straight', strategy: 'rea', seed: 7, startup_trials: 5 });
     await straight.optimize(conditionalObjective, { trials: 24 });
     for (const cut of [3, 11]) {
-      const first = await createStudy({ storage: db.url, name: `resumed-${cut}`, strategy: 'rea', seed: 7, startupTrials: 5 });
+      const first = await createStudy({ storage: db.url, name: `resumed-${cut}`, strategy: 'rea', seed: 7, startup_trials: 5 });
       await first.optimize(conditionalObjective, { trials: cut });
       await first.close();
       // A new process would do exactly this: the settings come from the storage.
@@ -200,7 +200,7 @@ test('study: every registered strategy works as the sampler, and a fresh process
   const { MemoryStore } = await import('../../src/experiment/memory-store.js');
   for (const strategy of Object.keys(STRATEGIES)) {
     const store = new MemoryStore();
-    const study = await createStudy({ storage: store, name: 'all', strategy, seed: 2, startupTrials: 3 });
+    const study = await createStudy({ storage: store, name: 'all', strategy, seed: 2, startup_trials: 3 });
     await study.optimize(conditionalObjective, { trials: 14, workers: 2 });
     // A new Study object has a new sampler: it rebuilds every strategy generation from the stored log.
     const again = await createStudy({ storage: store, name: 'all' });
@@ -213,13 +213,13 @@ test('study: every registered strategy works as the sampler, and a fresh process
 postgresTest('study: PostgreSQL storage: two Study objects with two workers each share one study', await postgresMissing(), {}, async () => {
   const schema = uniqueSchema('naskit_study');
   try {
-    const a = await createStudy({ storage: pgUrl(schema), name: 'pg', strategy: 'bo-gp', seed: 9, startupTrials: 4 });
+    const a = await createStudy({ storage: pgUrl(schema), name: 'pg', strategy: 'bo-gp', seed: 9, startup_trials: 4 });
     const b = await createStudy({ storage: pgUrl(schema), name: 'pg' });
     const slow = async (trial: Trial) => {
       await new Promise((resolve) => setTimeout(resolve, 3));
       return conditionalObjective(trial);
     };
-    await Promise.all([a.optimize(slow, { maxTrials: 30, workers: 2 }), b.optimize(slow, { maxTrials: 30, workers: 2 })]);
+    await Promise.all([a.optimize(slow, { max_trials: 30, workers: 2 }), b.optimize(slow, { max_trials: 30, workers: 2 })]);
     await a.refresh();
     assert.deepEqual(a.trials.map((t) => t.number), Array.from({ length: 30 }, (_, i) => i));
     assert.ok(a.trials.every((t) => t.state === 'complete'));

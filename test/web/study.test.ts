@@ -16,7 +16,7 @@ let base: string;
 
 /** A loss to minimise: best at depth 6 with op b and lr 1e-2; op a takes no lr; depth 2 fails. */
 before(async () => {
-  study = await createStudy({ storage: url, name: 'loss-study', strategy: 'rea', direction: 'minimize', seed: 3, startupTrials: 8 });
+  study = await createStudy({ storage: url, name: 'loss-study', strategy: 'rea', direction: 'minimize', seed: 3, startup_trials: 8 });
   await study.optimize(
     async (trial) => {
       const depth = trial.suggestInt('depth', 2, 8);
@@ -61,6 +61,14 @@ test('dashboard API: a study is listed as a study, with its strategy, direction 
   assert.ok(o.best < Math.max(...study.trials.filter((t) => t.state === 'complete').map((t) => t.value!)), 'the lowest, not the highest');
   assert.equal(o.total, study.trials.length);
   assert.equal(o.counts.complete, study.trials.filter((t) => t.state === 'complete').length);
+});
+
+test('dashboard API: a study whose optimize returned is finished, not running', async () => {
+  const { experiments } = await getJson('/api/experiments');
+  assert.equal(experiments[0].status, 'finished');
+  const detail = await getJson('/api/experiments/loss-study');
+  assert.equal(detail.overview.status, 'finished');
+  assert.equal(detail.overview.workers_alive, 0);
 });
 
 test('dashboard API: every trial with the parameters it suggested, its value, state, error and learning curve', async () => {
