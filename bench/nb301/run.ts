@@ -36,7 +36,12 @@ const ONESHOT_DIR = join(projectRoot(), 'bench', 'results', 'oneshot-darts');
 /** The commit whose src/ computed the committed cells (the run started before the script itself was committed). */
 const CELLS_COMMIT = 'ff9e3a9';
 /** Why a slow strategy ran at 300 queries only with non-default options (measured before the run; see bench/results/nb301.md). */
-const SLOW_NOTES: Record<string, string> = {};
+const SLOW_NOTES: Record<string, string> = {
+  bananas:
+    'its default path encoding, 5,600 features on this space, took 79.3 CPU s for the first 160 queries of seed 0 in a probe on 2026-12-07 (nice 19, one thread, shared machine: a note), ' +
+    'each 20 queries costing more as results accumulate (5.8 s at 20–40 queries, 16.6 s at 140–160); extrapolated linearly, about 250 CPU s per 300-query search, about 125 CPU-minutes for 30 seeds, ' +
+    'more than the session could give it; the adjacency encoding took 34–51 CPU s per 300-query search (1,170 CPU s for the 30 seeds), and its first 100 queries equal the 100-query cell, seed by seed',
+};
 const MULTI_OBJECTIVE_ONLY = new Set(['nsga2', 'random-scalarization']);
 /** Slow model-based strategies last, so that the fast ones finish first on a shared machine. */
 const SLOW = ['bo-gp', 'bananas', 'pnas'];
