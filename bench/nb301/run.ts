@@ -136,7 +136,8 @@ async function literatureRows(surrogate: Nb301Surrogate): Promise<string[]> {
   } else {
     const methods = [...new Set(oneshot.genotypes.map((g) => g.method))];
     lines[lines.length - 1] +=
-      ` The rows "naskit oneshot …" are the final genotypes of the ${oneshot.genotypes.length} one-shot search${oneshot.genotypes.length === 1 ? '' : 'es'} (${methods.join(', ')}) saved in bench/results/oneshot-darts/ by bench/oneshot/darts.ts, each searched on a reduced supernet and a subset of CIFAR-10 (settings in the row; see bench/results/oneshot-darts.md), and scored here by the same surrogate as the literature's; none was retrained.`;
+      (oneshot.genotypes.length === 1 ? ' The row "naskit oneshot …" is the final genotype of the one-shot search' : ` The rows "naskit oneshot …" are the final genotypes of the ${oneshot.genotypes.length} one-shot searches`) +
+      ` (${methods.join(', ')}) saved in bench/results/oneshot-darts/ by bench/oneshot/darts.ts, each searched on a reduced supernet and a subset of CIFAR-10 (settings in the row; see bench/results/oneshot-darts.md), and scored here by the same surrogate as the literature's; none was retrained.`;
   }
   if (oneshot.skipped.length > 0) lines.push('', `Not scored (unreadable): ${oneshot.skipped.map((s) => `\`${s.file}\` (${s.reason})`).join('; ')}.`);
   return lines;
