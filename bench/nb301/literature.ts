@@ -50,7 +50,12 @@ export const NASLIB_PUBLISHED: Readonly<Record<string, string>> & { readonly __n
     'NASLib publishes its NAS-Bench-301 optimizer comparisons as plots, not as numbers: NAS-Bench-Suite (Mehta, White et al., ICLR 2022, arXiv:2201.13396), ' +
     'Figure 4 ("relative performance of black-box algorithms … across NAS benchmarks", ranks of RS, RE, LS, BANANAS, NPENAS and others per benchmark, NB301 CIFAR-10 among them), ' +
     'and the NAS-Bench-301 paper (Siems, Zimmer et al., arXiv:2008.09777), whose optimizer trajectories on the surrogate and on the true benchmark are also plots. ' +
-    'The search tool of this session reached the openings of these papers only (title and abstract), not their figures or any numeric table, so no published number is set beside ours: ' +
-    'the column "NASLib, published" stays empty rather than hold figures read off a plot from memory. Note also that NASLib queries the original NAS-Bench-301 surrogates (XGBoost/GIN ensembles, v1.0), ' +
+    'No strategy has a published figure in the column "NASLib, published", which stays empty rather than hold numbers read off a plot from memory. ' +
+    'What was searched (2026-12-07; an earlier session\'s search reached the same openings): the stored web pages (queries on NAS-Bench-301 optimizer results, NAS-Bench-Suite black-box results and tables, ' +
+    '"How Powerful are Performance Predictors in NAS" (White et al., NeurIPS 2021) predictor-based NAS on the DARTS space, BANANAS on NAS-Bench-301, and "Mutation is all you need" ' +
+    '(Schneider et al., 2021, BANANAS on NAS-Bench-301)) reached only the opening of each paper (title, abstract, introduction), never a figure or a results table; ' +
+    'the documentation pages (NASLib\'s site and README, docs on NAS-Bench-301) hold setup and API text, no results; the code index (automl/NASLib, automl/nasbench301, ' +
+    'naszilla/naszilla, whose BANANAS README reports the DARTS-space test error of a trained architecture, 2.57 %, not a NAS-Bench-301 figure) holds no optimizer results for NAS-Bench-301; ' +
+    'the issue threads hold none either. Note also that NASLib queries the original NAS-Bench-301 surrogates (XGBoost/GIN ensembles, v1.0), ' +
     'while naskit uses YAHPO Gym\'s re-fit of the NAS-Bench-301 data (`model_v2.onnx`): the same training data, a different model, so the absolute accuracies need not agree to the second decimal.',
 };
