@@ -3,7 +3,8 @@ import { ConfigError } from '../errors.js';
 import { NB201_DATASETS, NB201_SIGNALS, Nb201Table } from '../estimate/nb201-table.js';
 import { TabularEstimator } from '../estimate/tabular.js';
 import type { Estimator } from '../estimate/types.js';
-import { TrainingEstimator } from '../estimate/training.js';
+import { TrainingEstimator, type TrainingOptions } from '../estimate/training.js';
+import { TRAIN_SCHEDULES } from '../engine/train.js';
 import { NB301_MAX_EPOCHS, NB301_MIN_EPOCHS, Nb301Surrogate, SurrogateEstimator } from '../estimate/nb301-surrogate.js';
 import { DartsSpace } from '../space/darts.js';
 import { PROXY_DATASETS, PROXY_NAMES, nb201Builder, proxyBatch } from '../estimate/proxy/index.js';
@@ -144,6 +145,15 @@ const trainSchema = z.strictObject({
   split_seed: z.number().int().min(0).default(0),
   augment: z.boolean().default(true),
   final_epochs: z.number().int().min(1).optional(),
+  // The training recipe (docs/experiments.md, "The train estimator"): absent fields keep what configs
+  // without them did (cosine schedule, no label smoothing, the final step on training + validation
+  // images at the trials' batch size and learning rate).
+  schedule: z.enum(TRAIN_SCHEDULES).optional(),
+  label_smoothing: z.number().min(0).max(1).optional(),
+  final_train_images: z.number().int().min(0).optional(),
+  final_batch_size: z.number().int().min(1).optional(),
+  final_learning_rate: z.number().positive().max(10).optional(),
+  final_schedule: z.enum(TRAIN_SCHEDULES).optional(),
   test_images: z.number().int().min(0).default(0),
   threads: z.number().int().min(1).optional(),
   // Weight inheritance (docs/experiments.md): a child starts from its parent's kept weights. Absent
@@ -155,10 +165,22 @@ const trainSchema = z.strictObject({
 /** Options of the `train` estimator section, defaults applied. */
 export type TrainSection = z.infer<typeof trainSchema>;
 
+/** The `train` section's schedule, label smoothing and final-retraining fields as `TrainingOptions` (only those given). */
+function recipeOptions(o: TrainSection): Partial<TrainingOptions> {
+  return {
+    ...(o.schedule !== undefined ? { schedule: o.schedule } : {}),
+    ...(o.label_smoothing !== undefined ? { labelSmoothing: o.label_smoothing } : {}),
+    ...(o.final_train_images !== undefined ? { finalTrainImages: o.final_train_images } : {}),
+    ...(o.final_batch_size !== undefined ? { finalBatchSize: o.final_batch_size } : {}),
+    ...(o.final_learning_rate !== undefined ? { finalLr: o.final_learning_rate } : {}),
+    ...(o.final_schedule !== undefined ? { finalSchedule: o.final_schedule } : {}),
+  };
+}
+
 const train: EstimatorDefinition = {
   ...sectionSchema(trainSchema),
   deprecated: { names: { lr: 'learning_rate' } },
-  description: "trains each architecture's network (any trainable space, sized by the space's options) for a few epochs on mnist, fashion-mnist or cifar10; the signal is the validation accuracy; the final step retrains the best on training + validation images and tests it once",
+  description: "trains each architecture's network (any trainable space, sized by the space's options) for a few epochs on mnist, fashion-mnist or cifar10; the signal is the validation accuracy; the final step retrains the best (on training + validation images, or final_train_images, with its own epochs, batch, learning rate and schedule) and tests it once",
   create(raw, context) {
     const options = raw as TrainSection;
     const space = context.space;
@@ -184,6 +206,7 @@ const train: EstimatorDefinition = {
       splitSeed: options.split_seed,
       augment: options.augment,
       finalEpochs,
+      ...recipeOptions(options),
       testImages: options.test_images,
       threads,
       inherit: options.inherit === true,
@@ -207,6 +230,13 @@ const train: EstimatorDefinition = {
             params: final.params,
             flops: final.flops,
             final_epochs: finalEpochs,
+            final_train_images: final.trainImages,
+            final_batch_size: options.final_batch_size ?? options.batch_size,
+            final_learning_rate: options.final_learning_rate ?? options.learning_rate,
+            final_schedule: options.final_schedule ?? options.schedule ?? 'cosine',
+            label_smoothing: options.label_smoothing ?? 0,
+            final_train_seconds: final.trainSeconds,
+            final_test_seconds: final.testSeconds,
             history: final.history.map((h) => ({ ...h })),
           },
         };
