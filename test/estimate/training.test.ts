@@ -87,12 +87,13 @@ engineTest('train estimator: a trial taken away stops at its next checkpoint; th
 engineTest('train estimator: the final recipe (final_train_images, batch, learning rate, one-cycle schedule, label smoothing) reaches the final retraining', async () => {
   const recipe: TrainingOptions = {
     ...OPTIONS, trainImages: 256, validationImages: 64, finalEpochs: 2, testImages: 200,
-    labelSmoothing: 0.1, finalTrainImages: 600, finalBatchSize: 100, finalLr: 0.2, finalSchedule: 'one_cycle',
+    labelSmoothing: 0.1, finalTrainImages: 1500, finalBatchSize: 40, finalLr: 0.2, finalSchedule: 'one_cycle',
   };
   const est = new TrainingEstimator(space, dataDir(), recipe);
   const a = await est.finalTrainAndTest(ARCH, 0);
-  assert.equal(a.trainImages, 600, 'final_train_images, not the search\'s 256 + 64');
+  assert.equal(a.trainImages, 1500, 'final_train_images, not the search\'s 256 + 64');
   assert.equal(a.history.length, 2);
+  // 50.5 % measured here (2026-12-07); chance is 10 %.
   assert.ok(a.testAccuracy > LEARNS.finalTest, `final test accuracy ${a.testAccuracy} %: not learning`);
   assert.ok(a.trainSeconds > 0 && a.testSeconds > 0);
   // The schedule and the smoothing reach the trainer: changing either changes the run.
