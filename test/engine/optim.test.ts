@@ -121,3 +121,13 @@ engineTest('optim: cosine schedule with warm-up; gradient clipping', () => {
   });
   p.dispose();
 });
+
+engineTest('trainClassifier: schedule is cosine or one_cycle, and one_cycle takes no separate warm-up', async () => {
+  const { trainClassifier } = await import('../../src/engine/train.js');
+  const base = { epochs: 1, batchSize: 2, lr: 0.1, seed: 0, normalization: { mean: [0], std: [1] } };
+  // Checked before the model or the data are touched.
+  const none = {} as Parameters<typeof trainClassifier>[0];
+  const data = {} as Parameters<typeof trainClassifier>[1];
+  await assert.rejects(trainClassifier(none, data, { ...base, schedule: 'step' as 'cosine' }), /schedule must be one of cosine, one_cycle, got "step"/);
+  await assert.rejects(trainClassifier(none, data, { ...base, schedule: 'one_cycle', warmupEpochs: 1 }), /one_cycle schedule has its own warm-up/);
+});

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse, stringify } from 'yaml';
-import { loadConfig } from '../../src/experiment/config.js';
+import { ConfigError } from '../../src/errors.js';
+import { loadConfig, validateConfig } from '../../src/experiment/config.js';
 import { SqliteStore } from '../../src/experiment/sqlite-store.js';
 import { projectRoot } from '../../src/util/paths.js';
 import { engineTest } from '../engine/helpers.js';
@@ -28,6 +29,19 @@ test('config: configs/cifar10-main.yaml validates: all 50,000 training images fo
   assert.equal(c.space_options.cells, 1);
   assert.ok(c.warm_start, 'a proxy warm start');
   assert.ok(c.budget.trials !== undefined && c.budget.trials <= c.warm_start.top, 'every trial is one of the proxy\'s top');
+});
+
+test('config: the train estimator\'s recipe fields are validated with the field named', () => {
+  const base = loadConfig(MAIN);
+  const bad = (estimator: Record<string, unknown>, message: RegExp) =>
+    assert.throws(() => validateConfig({ ...base, estimator: { ...base.estimator, ...estimator } }), (e: unknown) => e instanceof ConfigError && e.code === 'CONFIG_INVALID' && message.test(e.message));
+  bad({ schedule: 'step' }, /estimator\.schedule: must be one of cosine, one_cycle, got "step"/);
+  bad({ final_schedule: 'linear' }, /estimator\.final_schedule: must be one of cosine, one_cycle/);
+  bad({ label_smoothing: 1.5 }, /estimator\.label_smoothing/);
+  bad({ final_train_images: -1 }, /estimator\.final_train_images/);
+  bad({ final_batch_size: 0 }, /estimator\.final_batch_size/);
+  bad({ final_learning_rate: 0 }, /estimator\.final_learning_rate/);
+  bad({ final_lr: 0.1 }, /estimator\.final_lr: unknown field; allowed fields of estimator: .*final_learning_rate/);
 });
 
 engineTest('naskit search configs/cifar10-main.yaml at a tiny size: proxy-ranked trials, the final recipe, the export records it', async () => {
