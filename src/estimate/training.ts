@@ -7,7 +7,7 @@ import type { Layer } from '../engine/nn/module.js';
 import { Generator } from '../engine/ops/creation.js';
 import { profileModel } from '../engine/profile.js';
 import { setNumThreads } from '../engine/runtime.js';
-import { evaluateAsync, trainClassifier, type TrainSchedule } from '../engine/train.js';
+import { evaluateAsync, trainClassifier, type EpochRecord, type TrainSchedule } from '../engine/train.js';
 import { ConfigError } from '../errors.js';
 import { createSpace } from '../space/registry.js';
 import type { Sample, Space } from '../space/types.js';
@@ -159,9 +159,10 @@ export class TrainingEstimator implements Estimator {
   /**
    * Retrains `sample` from scratch for `finalEpochs` on the final training images (by default the
    * search's training and validation images; `finalTrainImages` chooses others) with the final
-   * batch size, learning rate and schedule, and evaluates it once on the test set.
+   * batch size, learning rate and schedule, and evaluates it once on the test set. `onEpoch` hears
+   * each retraining epoch (progress).
    */
-  async finalTrainAndTest(sample: Sample, seed: number): Promise<FinalTraining> {
+  async finalTrainAndTest(sample: Sample, seed: number, onEpoch?: (record: EpochRecord) => void): Promise<FinalTraining> {
     const data = await this.data();
     const train = await this.finalTrainingSet(data);
     let test = await sharedDataset(this.dataDir, this.options.dataset, 'test');
@@ -178,7 +179,7 @@ export class TrainingEstimator implements Estimator {
       };
       // The validation images are part of the training data now; the per-epoch figure on them is only a log.
       const started = performance.now();
-      const result = await trainClassifier(model, { train, validation: data.validation }, config);
+      const result = await trainClassifier(model, { train, validation: data.validation }, { ...config, ...(onEpoch ? { onEpoch } : {}) });
       const trained = performance.now();
       const testAccuracy = await evaluateAsync(model, test, { batchSize: Math.max(config.batchSize, 256), normalization: config.normalization });
       const tested = performance.now();

@@ -28,9 +28,10 @@ export interface ExperimentEstimator {
    * The final step for the returned architecture: its single reported test figure (tabular: a
    * look-up of `test_200ep_mean`; training estimators: retrain and test once), what the exported
    * model file holds besides it and, for trained networks, their weights (safetensors bytes,
-   * exported beside the model file).
+   * exported beside the model file). `progress`, where given, receives a line now and then
+   * during a long final step (the `train` estimator: one per retraining epoch).
    */
-  final(sample: Sample): Promise<{ testAccuracy: number; model: Record<string, Json>; weights?: Uint8Array }>;
+  final(sample: Sample, progress?: (line: string) => void): Promise<{ testAccuracy: number; model: Record<string, Json>; weights?: Uint8Array }>;
   /** Set when trials start from their parents' weights: the runner then keeps trials' final weights, this many latest and best. */
   readonly inherit?: InheritSettings;
 }
@@ -215,8 +216,12 @@ const train: EstimatorDefinition = {
       estimator,
       ...(options.inherit ? { inherit: { keep: options.inherit_keep ?? 20 } } : {}),
       reportName: `${options.dataset}_test_accuracy`,
-      async final(sample) {
-        const final = await estimator.finalTrainAndTest(sample, options.split_seed);
+      async final(sample, progress) {
+        const onEpoch = progress
+          ? (r: { epoch: number; train_loss: number; images_per_s: number }) =>
+              progress(`final retraining: epoch ${r.epoch}/${finalEpochs}, training loss ${r.train_loss.toFixed(3)}, ${Math.round(r.images_per_s)} images/s`)
+          : undefined;
+        const final = await estimator.finalTrainAndTest(sample, options.split_seed, onEpoch);
         return {
           testAccuracy: final.testAccuracy,
           weights: final.weights,

@@ -56,13 +56,18 @@ engineTest('naskit search configs/cifar10-main.yaml at a tiny size: proxy-ranked
   };
   doc.budget = { trials: 2 };
   const url = `sqlite://${join(dir, 'main.db')}`;
-  const r = naskit(['search', writeConfig(dir, stringify(doc)), '--storage', url, '--json'], dir, { NASKIT_THREADS: '1' });
+  const r = naskit(['search', writeConfig(dir, stringify(doc)), '--storage', url], dir, { NASKIT_THREADS: '1' });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /warm start: scoring 6 architectures with \w+ to train the top 2 first/);
-  const result = JSON.parse(r.stdout) as { best: { arch: string; test_accuracy: number; report: string }; export: string };
-  assert.equal(result.best.report, 'cifar10_test_accuracy');
-  assert.ok(result.best.test_accuracy >= 0 && result.best.test_accuracy <= 100);
-  const exported = JSON.parse(readFileSync(result.export, 'utf8')) as Record<string, unknown> & { history: unknown[] };
+  // The final step says what it does while it retrains (minutes at the real size): a line per epoch.
+  assert.match(r.stderr, /final step: trial [01] \(\|.+\|, signal [\d.]+\), its test figure read once\n/);
+  assert.match(r.stderr, /final retraining: epoch 1\/2, training loss [\d.]+, \d+ images\/s\n.*final retraining: epoch 2\/2/s);
+  const testAccuracy = Number(/test accuracy \(cifar10_test_accuracy, read once\): ([\d.]+)/.exec(r.stdout)?.[1]);
+  assert.ok(testAccuracy >= 0 && testAccuracy <= 100, r.stdout);
+  const exportPath = /exported: (.+)/.exec(r.stdout)?.[1];
+  assert.ok(exportPath, r.stdout);
+  const exported = JSON.parse(readFileSync(exportPath, 'utf8')) as Record<string, unknown> & { history: unknown[] };
+  assert.equal(exported.test_accuracy, testAccuracy);
   assert.equal(exported.final_train_images, 300);
   assert.equal(exported.final_batch_size, 50);
   assert.equal(exported.final_schedule, 'one_cycle');
