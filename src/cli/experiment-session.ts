@@ -129,7 +129,7 @@ export async function runToEnd(context: CliContext, store: Store, experiment: Ex
     const parts = buildParts(context, storedConfig(experiment));
     if (!json) log(context, `${experiment.name}: searching with ${parts.config.strategy.name} on ${parts.config.space}, storage ${store.url}`);
     await work(context, store, experiment, parts, json);
-    result = await finalizeExperiment({ store, experiment, ...parts, cwd: process.cwd() });
+    result = await finalizeExperiment({ store, experiment, ...parts, cwd: process.cwd(), ...(json ? {} : { progress: (line: string) => log(context, line) }) });
   }
   printResult(context, result, store.url, json);
   if (!result.best) {

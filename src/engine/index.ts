@@ -11,11 +11,11 @@ export { backward, grad, noGrad, enableGrad, isGradEnabled, type BackwardOptions
 export { setNumThreads, numThreads, manualSeed, libtorchVersion } from './runtime.js';
 export * from './ops/index.js';
 export * as nn from './nn/index.js';
-export { Optimizer, SGD, Adam, AdamW, CosineSchedule, clipGradNorm, type SgdOptions, type AdamOptions, type CosineScheduleOptions, type OptimizerState } from './optim.js';
+export { Optimizer, SGD, Adam, AdamW, CosineSchedule, OneCycleSchedule, clipGradNorm, type SgdOptions, type AdamOptions, type CosineScheduleOptions, type OneCycleScheduleOptions, type LrSchedule, type OptimizerState } from './optim.js';
 export { saveCheckpoint, loadCheckpoint } from './checkpoint.js';
 export * from './models/index.js';
 export { profileModel, type ModelProfile } from './profile.js';
-export { trainClassifier, evaluate, evaluateAsync, type TrainConfig, type TrainData, type TrainResult, type EpochRecord, type ResumedProgress } from './train.js';
+export { trainClassifier, evaluate, evaluateAsync, TRAIN_SCHEDULES, type TrainSchedule, type TrainConfig, type TrainData, type TrainResult, type EpochRecord, type ResumedProgress } from './train.js';
 export { buildModel, networkSpec, type ModelSpec } from './model-spec.js';
 export { trainInWorker, type TrainInWorkerOptions, type WorkerTrainResult } from './train-worker.js';
 export { stateDictToSafetensors, loadSafetensorsState } from './state-bytes.js';

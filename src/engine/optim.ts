@@ -211,7 +211,7 @@ export interface CosineScheduleOptions {
  * Linear warm-up, then cosine annealing from the optimizer's initial lr to `minLr` (SGDR without restarts).
  * Call `step()` after each optimizer step.
  */
-export class CosineSchedule {
+export class CosineSchedule implements LrSchedule {
   readonly baseLr: number;
   #step = 0;
   constructor(
@@ -247,6 +247,84 @@ export class CosineSchedule {
   /** Jumps to step `t` (resuming a run from a checkpoint) and sets the optimizer's lr for it. */
   seek(t: number): void {
     if (!Number.isInteger(t) || t < 0) throw new ConfigError('SCHEDULE', `CosineSchedule.seek: step must be a non-negative integer, got ${t}`);
+    this.#step = t;
+    this.optimizer.lr = this.lrAt(t);
+  }
+}
+
+/** A learning-rate schedule stepped once per optimizer step ({@link CosineSchedule}, {@link OneCycleSchedule}). */
+export interface LrSchedule {
+  /** The learning rate at step `t` (0-based). */
+  lrAt(t: number): number;
+  /** Advances one step and sets the optimizer's lr for it. */
+  step(): void;
+  /** Steps taken so far. */
+  readonly stepCount: number;
+  /** Jumps to step `t` (resuming a run from a checkpoint) and sets the optimizer's lr for it. */
+  seek(t: number): void;
+}
+
+/** Options of {@link OneCycleSchedule}. */
+export interface OneCycleScheduleOptions {
+  /** Steps of the whole cycle. */
+  totalSteps: number;
+  /** Fraction of the steps spent rising to the peak (default 0.3, as PyTorch's OneCycleLR). */
+  pctStart?: number;
+  /** The start lr is the peak / divFactor (default 25). */
+  divFactor?: number;
+  /** The final lr is the start lr / finalDivFactor (default 10⁴). */
+  finalDivFactor?: number;
+}
+
+/**
+ * The one-cycle policy (Smith & Topin, "Super-Convergence", 2019), with the learning-rate curve of
+ * PyTorch's `OneCycleLR` (`anneal_strategy='cos'`, two phases): from peak/`divFactor` up to the
+ * optimizer's initial lr (the peak) over the first `pctStart` of the steps along a half cosine, then
+ * down along a half cosine to peak/(`divFactor`·`finalDivFactor`) at the last step. The momentum is
+ * not cycled (PyTorch cycles it between 0.85 and 0.95 by default; naskit's SGD keeps its own).
+ * Call `step()` after each optimizer step.
+ */
+export class OneCycleSchedule implements LrSchedule {
+  /** The peak learning rate: the optimizer's lr when the schedule is made. */
+  readonly maxLr: number;
+  #step = 0;
+  constructor(
+    readonly optimizer: Optimizer,
+    readonly options: OneCycleScheduleOptions,
+  ) {
+    const { totalSteps, pctStart = 0.3, divFactor = 25, finalDivFactor = 1e4 } = options;
+    if (!Number.isInteger(totalSteps) || totalSteps < 1) throw new ConfigError('SCHEDULE', `OneCycleSchedule: totalSteps must be a positive integer, got ${totalSteps}`);
+    if (!(pctStart > 0 && pctStart < 1)) throw new ConfigError('SCHEDULE', `OneCycleSchedule: pctStart must be in (0, 1), got ${pctStart}`);
+    if (!(divFactor >= 1 && Number.isFinite(divFactor))) throw new ConfigError('SCHEDULE', `OneCycleSchedule: divFactor must be a finite number ≥ 1, got ${divFactor}`);
+    if (!(finalDivFactor >= 1 && Number.isFinite(finalDivFactor))) throw new ConfigError('SCHEDULE', `OneCycleSchedule: finalDivFactor must be a finite number ≥ 1, got ${finalDivFactor}`);
+    this.maxLr = optimizer.lr;
+    optimizer.lr = this.lrAt(0);
+  }
+
+  lrAt(t: number): number {
+    const { totalSteps, pctStart = 0.3, divFactor = 25, finalDivFactor = 1e4 } = this.options;
+    const startLr = this.maxLr / divFactor;
+    const endLr = startLr / finalDivFactor;
+    // As OneCycleLR: the peak at step pctStart·T − 1, the end at step T − 1. Below 1/pctStart steps
+    // OneCycleLR would never reach the peak; here the first step is then the peak.
+    const peakStep = Math.max(0, pctStart * totalSteps - 1);
+    const lastStep = totalSteps - 1;
+    const anneal = (from: number, to: number, pct: number) => to + ((from - to) / 2) * (Math.cos(Math.PI * Math.min(1, Math.max(0, pct))) + 1);
+    if (t <= peakStep) return anneal(startLr, this.maxLr, peakStep > 0 ? t / peakStep : 1);
+    return anneal(this.maxLr, endLr, lastStep > peakStep ? (t - peakStep) / (lastStep - peakStep) : 1);
+  }
+
+  step(): void {
+    this.#step += 1;
+    this.optimizer.lr = this.lrAt(this.#step);
+  }
+
+  get stepCount(): number {
+    return this.#step;
+  }
+
+  seek(t: number): void {
+    if (!Number.isInteger(t) || t < 0) throw new ConfigError('SCHEDULE', `OneCycleSchedule.seek: step must be a non-negative integer, got ${t}`);
     this.#step = t;
     this.optimizer.lr = this.lrAt(t);
   }

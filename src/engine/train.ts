@@ -14,10 +14,10 @@ import { hasEpochSchedule } from './nn/drop-path.js';
 import { sum } from './ops/reduction.js';
 import { manualSeed } from './runtime.js';
 import type { Layer } from './nn/module.js';
-import { clipGradNorm, CosineSchedule, SGD } from './optim.js';
+import { clipGradNorm, CosineSchedule, OneCycleSchedule, SGD, type LrSchedule } from './optim.js';
 import { encodeTrainingState, restoreTrainingState } from './checkpoint.js';
 
-/** Hyper-parameters of {@link trainClassifier} (SGD with Nesterov momentum and a cosine schedule, as NAS-Bench-201). */
+/** Hyper-parameters of {@link trainClassifier} (SGD with Nesterov momentum and a cosine schedule, as NAS-Bench-201, or one-cycle). */
 export interface TrainConfig {
   epochs: number;
   batchSize: number;
@@ -27,6 +27,12 @@ export interface TrainConfig {
   nesterov?: boolean;
   labelSmoothing?: number;
   warmupEpochs?: number;
+  /**
+   * The learning-rate schedule over all steps: `cosine` (default; `lr` at the start, after
+   * `warmupEpochs` of linear warm-up) or `one_cycle` (`OneCycleSchedule`: `lr` is the peak, reached
+   * after 30 % of the steps; `warmupEpochs` must then be 0).
+   */
+  schedule?: TrainSchedule;
   /** Clip the gradient norm (default: no clipping). */
   gradClip?: number | null;
   /** Seeds shuffling, augmentation and dropout. */
@@ -52,6 +58,10 @@ export interface TrainConfig {
   /** Called (and awaited) once `resumeFrom` is restored, before training goes on: what the state holds. */
   onResume?: (restored: ResumedProgress) => void | Promise<void>;
 }
+
+/** The learning-rate schedules of {@link trainClassifier}. */
+export const TRAIN_SCHEDULES = ['cosine', 'one_cycle'] as const;
+export type TrainSchedule = (typeof TRAIN_SCHEDULES)[number];
 
 /** What a restored training state holds: the epochs done, their records and their seconds. */
 export interface ResumedProgress {
@@ -97,6 +107,9 @@ function checkConfig(config: TrainConfig): void {
     if (!Number.isInteger(value) || value < 1) throw new RangeError(`trainClassifier: ${name} must be a positive integer, got ${value}`);
   }
   if (!(config.lr > 0)) throw new RangeError(`trainClassifier: lr must be positive, got ${config.lr}`);
+  const schedule = config.schedule ?? 'cosine';
+  if (!TRAIN_SCHEDULES.includes(schedule)) throw new RangeError(`trainClassifier: schedule must be one of ${TRAIN_SCHEDULES.join(', ')}, got ${JSON.stringify(schedule)}`);
+  if (schedule === 'one_cycle' && (config.warmupEpochs ?? 0) > 0) throw new RangeError('trainClassifier: the one_cycle schedule has its own warm-up; set warmupEpochs to 0');
 }
 
 type EvalOptions = { batchSize: number; normalization: Normalization };
@@ -145,8 +158,8 @@ export async function evaluateAsync(model: Layer, dataset: ImageDataset, options
 }
 
 /**
- * Trains a classifier with cross entropy, SGD (Nesterov momentum, weight decay) and cosine
- * annealing with optional warm-up; evaluates on the validation set after every epoch and on the
+ * Trains a classifier with cross entropy (optionally label-smoothed), SGD (Nesterov momentum, weight
+ * decay) and cosine annealing with optional warm-up, or the one-cycle schedule; evaluates on the validation set after every epoch and on the
  * test set once at the end. Batches are built ahead in worker threads, so the step does not wait
  * for data, and the event loop runs between steps.
  */
@@ -166,7 +179,9 @@ export async function trainClassifier(model: Layer, data: TrainData, config: Tra
   });
   const evalBatch = config.evalBatchSize ?? Math.max(config.batchSize, 256);
   const stepsPerEpoch = batches.batchesPerEpoch;
-  const schedule = new CosineSchedule(optimizer, { totalSteps: config.epochs * stepsPerEpoch, warmupSteps: (config.warmupEpochs ?? 0) * stepsPerEpoch });
+  const totalSteps = config.epochs * stepsPerEpoch;
+  const schedule: LrSchedule =
+    config.schedule === 'one_cycle' ? new OneCycleSchedule(optimizer, { totalSteps }) : new CosineSchedule(optimizer, { totalSteps, warmupSteps: (config.warmupEpochs ?? 0) * stepsPerEpoch });
   const history: EpochRecord[] = [];
   let trainSeconds = 0;
   let trainImages = 0;

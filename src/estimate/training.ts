@@ -7,7 +7,7 @@ import type { Layer } from '../engine/nn/module.js';
 import { Generator } from '../engine/ops/creation.js';
 import { profileModel } from '../engine/profile.js';
 import { setNumThreads } from '../engine/runtime.js';
-import { trainClassifier } from '../engine/train.js';
+import { evaluateAsync, trainClassifier, type EpochRecord, type TrainSchedule } from '../engine/train.js';
 import { ConfigError } from '../errors.js';
 import { createSpace } from '../space/registry.js';
 import type { Sample, Space } from '../space/types.js';
@@ -36,6 +36,19 @@ export interface TrainingOptions {
   readonly augment: boolean;
   /** Epochs of the final retraining of the best architecture (on training + validation images). */
   readonly finalEpochs: number;
+  /** Learning-rate schedule of the trials (default `cosine`); with `one_cycle`, `lr` is the peak. */
+  readonly schedule?: TrainSchedule;
+  /** Label smoothing of the loss, trials and final retraining (default 0). */
+  readonly labelSmoothing?: number;
+  /**
+   * Images of the final retraining: absent, the search's training + validation images; 0, the whole
+   * training set of the data set; N, N images drawn (stratified) by `splitSeed` from it.
+   */
+  readonly finalTrainImages?: number;
+  /** Batch size, peak or initial learning rate and schedule of the final retraining (default: the trials'). */
+  readonly finalBatchSize?: number;
+  readonly finalLr?: number;
+  readonly finalSchedule?: TrainSchedule;
   /** Test images for the single final test (0 = the whole test set). */
   readonly testImages: number;
   /** libtorch threads (null: leave libtorch's setting alone). */
@@ -57,6 +70,11 @@ export interface FinalTraining {
   readonly params: number;
   readonly flops: number;
   readonly history: readonly { readonly epoch: number; readonly train_loss: number; readonly val_acc: number }[];
+  /** Images the final retraining trained on. */
+  readonly trainImages: number;
+  /** Seconds of the retraining (its epochs and their per-epoch log evaluations) and of the test. */
+  readonly trainSeconds: number;
+  readonly testSeconds: number;
   /** The retrained weights as safetensors bytes. */
   readonly weights: Uint8Array;
 }
@@ -139,28 +157,61 @@ export class TrainingEstimator implements Estimator {
   }
 
   /**
-   * Retrains `sample` from scratch on the training and validation images for `finalEpochs` and
-   * evaluates it once on the test set.
+   * Retrains `sample` from scratch for `finalEpochs` on the final training images (by default the
+   * search's training and validation images; `finalTrainImages` chooses others) with the final
+   * batch size, learning rate and schedule, and evaluates it once on the test set. `onEpoch` hears
+   * each retraining epoch (progress).
    */
-  async finalTrainAndTest(sample: Sample, seed: number): Promise<FinalTraining> {
+  async finalTrainAndTest(sample: Sample, seed: number, onEpoch?: (record: EpochRecord) => void): Promise<FinalTraining> {
     const data = await this.data();
+    const train = await this.finalTrainingSet(data);
     let test = await sharedDataset(this.dataDir, this.options.dataset, 'test');
     if (this.options.testImages > 0 && this.options.testImages < test.length) test = subset(test, this.options.testImages, this.options.splitSeed);
-    const model = this.network(sample, data.pool, seed);
+    const model = this.network(sample, train, seed);
     try {
-      const profile = profileModel(model, inputShape(data.pool));
+      const profile = profileModel(model, inputShape(train));
+      const o = this.options;
+      const config = {
+        ...this.trainConfig(o.finalEpochs, seed, train),
+        batchSize: Math.min(o.finalBatchSize ?? o.batchSize, train.length),
+        lr: o.finalLr ?? o.lr,
+        schedule: o.finalSchedule ?? o.schedule ?? 'cosine',
+      };
       // The validation images are part of the training data now; the per-epoch figure on them is only a log.
-      const result = await trainClassifier(model, { train: data.pool, validation: data.validation, test }, this.trainConfig(this.options.finalEpochs, seed, data.pool));
+      const started = performance.now();
+      const result = await trainClassifier(model, { train, validation: data.validation }, { ...config, ...(onEpoch ? { onEpoch } : {}) });
+      const trained = performance.now();
+      const testAccuracy = await evaluateAsync(model, test, { batchSize: Math.max(config.batchSize, 256), normalization: config.normalization });
+      const tested = performance.now();
       const weights = stateDictToSafetensors(model, { space: this.space.name, arch: this.space.format(sample), dataset: this.options.dataset, options: JSON.stringify(this.networkSpace.options ?? {}) });
       return {
-        testAccuracy: result.testAcc!,
+        testAccuracy,
         params: profile.params,
         flops: profile.flops,
         history: result.history.map((r) => ({ epoch: r.epoch, train_loss: r.train_loss, val_acc: r.val_acc })),
+        trainImages: train.length,
+        trainSeconds: (trained - started) / 1000,
+        testSeconds: (tested - trained) / 1000,
         weights,
       };
     } finally {
       model.dispose();
+    }
+  }
+
+  /** The images of the final retraining (see {@link TrainingOptions.finalTrainImages}). */
+  private async finalTrainingSet(data: SearchData): Promise<ImageDataset> {
+    const wanted = this.options.finalTrainImages;
+    if (wanted === undefined) return data.pool;
+    const full = await sharedDataset(this.dataDir, this.options.dataset, 'train');
+    this.checkFinalTrainImages(full.length);
+    return wanted === 0 || wanted === full.length ? full : subset(full, wanted, this.options.splitSeed);
+  }
+
+  private checkFinalTrainImages(available: number): void {
+    const wanted = this.options.finalTrainImages;
+    if (wanted !== undefined && wanted > available) {
+      throw new ConfigError('CONFIG_INVALID', `estimator.final_train_images: ${wanted} exceeds the ${available} training images of ${this.options.dataset}; give at most ${available}, or 0 for all of them`);
     }
   }
 
@@ -174,6 +225,8 @@ export class TrainingEstimator implements Estimator {
       epochs,
       batchSize: Math.min(this.options.batchSize, train.length),
       lr: this.options.lr,
+      schedule: this.options.schedule ?? 'cosine',
+      labelSmoothing: this.options.labelSmoothing ?? 0,
       seed,
       normalization: defaults.normalization,
       augment: this.options.augment ? defaults.augment : null,
@@ -192,6 +245,8 @@ export class TrainingEstimator implements Estimator {
       if (wanted > full.length) {
         throw new ConfigError('CONFIG_INVALID', `estimator.train_images: ${trainImages} + validation_images ${validationImages} exceed the ${full.length} training images of ${this.options.dataset}`);
       }
+      // Checked with the first trial, not after the whole search.
+      this.checkFinalTrainImages(full.length);
       const pool = wanted < full.length ? subset(full, wanted, splitSeed) : full;
       const parts = split(pool, { validation: validationImages, seed: splitSeed });
       return { pool, train: parts.train, validation: parts.validation };

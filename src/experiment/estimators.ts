@@ -3,7 +3,8 @@ import { ConfigError } from '../errors.js';
 import { NB201_DATASETS, NB201_SIGNALS, Nb201Table } from '../estimate/nb201-table.js';
 import { TabularEstimator } from '../estimate/tabular.js';
 import type { Estimator } from '../estimate/types.js';
-import { TrainingEstimator } from '../estimate/training.js';
+import { TrainingEstimator, type TrainingOptions } from '../estimate/training.js';
+import { TRAIN_SCHEDULES } from '../engine/train.js';
 import { NB301_MAX_EPOCHS, NB301_MIN_EPOCHS, Nb301Surrogate, SurrogateEstimator } from '../estimate/nb301-surrogate.js';
 import { DartsSpace } from '../space/darts.js';
 import { PROXY_DATASETS, PROXY_NAMES, nb201Builder, proxyBatch } from '../estimate/proxy/index.js';
@@ -28,9 +29,10 @@ export interface ExperimentEstimator {
    * The final step for the returned architecture: its single reported test figure (tabular: a
    * look-up of `test_200ep_mean`; training estimators: retrain and test once), what the exported
    * model file holds besides it and, for trained networks, their weights (safetensors bytes,
-   * exported beside the model file).
+   * exported beside the model file). `progress`, where given, receives a line now and then
+   * during a long final step (the `train` estimator: one per retraining epoch).
    */
-  final(sample: Sample): Promise<{ testAccuracy: number; model: Record<string, Json>; weights?: Uint8Array }>;
+  final(sample: Sample, progress?: (line: string) => void): Promise<{ testAccuracy: number; model: Record<string, Json>; weights?: Uint8Array }>;
   /** Set when trials start from their parents' weights: the runner then keeps trials' final weights, this many latest and best. */
   readonly inherit?: InheritSettings;
 }
@@ -145,6 +147,15 @@ const trainSchema = z.strictObject({
   split_seed: z.number().int().min(0).default(0),
   augment: z.boolean().default(true),
   final_epochs: z.number().int().min(1).optional(),
+  // The training recipe (docs/experiments.md, "The train estimator"): absent fields keep what configs
+  // without them did (cosine schedule, no label smoothing, the final step on training + validation
+  // images at the trials' batch size and learning rate).
+  schedule: z.enum(TRAIN_SCHEDULES).optional(),
+  label_smoothing: z.number().min(0).max(1).optional(),
+  final_train_images: z.number().int().min(0).optional(),
+  final_batch_size: z.number().int().min(1).optional(),
+  final_learning_rate: z.number().positive().max(10).optional(),
+  final_schedule: z.enum(TRAIN_SCHEDULES).optional(),
   test_images: z.number().int().min(0).default(0),
   threads: z.number().int().min(1).optional(),
   // Weight inheritance (docs/experiments.md): a child starts from its parent's kept weights. Absent
@@ -156,10 +167,22 @@ const trainSchema = z.strictObject({
 /** Options of the `train` estimator section, defaults applied. */
 export type TrainSection = z.infer<typeof trainSchema>;
 
+/** The `train` section's schedule, label smoothing and final-retraining fields as `TrainingOptions` (only those given). */
+function recipeOptions(o: TrainSection): Partial<TrainingOptions> {
+  return {
+    ...(o.schedule !== undefined ? { schedule: o.schedule } : {}),
+    ...(o.label_smoothing !== undefined ? { labelSmoothing: o.label_smoothing } : {}),
+    ...(o.final_train_images !== undefined ? { finalTrainImages: o.final_train_images } : {}),
+    ...(o.final_batch_size !== undefined ? { finalBatchSize: o.final_batch_size } : {}),
+    ...(o.final_learning_rate !== undefined ? { finalLr: o.final_learning_rate } : {}),
+    ...(o.final_schedule !== undefined ? { finalSchedule: o.final_schedule } : {}),
+  };
+}
+
 const train: EstimatorDefinition = {
   ...sectionSchema(trainSchema),
   deprecated: { names: { lr: 'learning_rate' } },
-  description: "trains each architecture's network (any trainable space, sized by the space's options) for a few epochs on mnist, fashion-mnist or cifar10; the signal is the validation accuracy; the final step retrains the best on training + validation images and tests it once",
+  description: "trains each architecture's network (any trainable space, sized by the space's options) for a few epochs on mnist, fashion-mnist or cifar10; the signal is the validation accuracy; the final step retrains the best (on training + validation images, or final_train_images, with its own epochs, batch, learning rate and schedule) and tests it once",
   create(raw, context) {
     const options = raw as TrainSection;
     const space = context.space;
@@ -186,6 +209,7 @@ const train: EstimatorDefinition = {
       splitSeed: options.split_seed,
       augment: options.augment,
       finalEpochs,
+      ...recipeOptions(options),
       testImages: options.test_images,
       threads,
       inherit: options.inherit === true,
@@ -194,8 +218,12 @@ const train: EstimatorDefinition = {
       estimator,
       ...(options.inherit ? { inherit: { keep: options.inherit_keep ?? 20 } } : {}),
       reportName: `${options.dataset}_test_accuracy`,
-      async final(sample) {
-        const final = await estimator.finalTrainAndTest(sample, options.split_seed);
+      async final(sample, progress) {
+        const onEpoch = progress
+          ? (r: { epoch: number; train_loss: number; images_per_s: number }) =>
+              progress(`final retraining: epoch ${r.epoch}/${finalEpochs}, training loss ${r.train_loss.toFixed(3)}, ${Math.round(r.images_per_s)} images/s`)
+          : undefined;
+        const final = await estimator.finalTrainAndTest(sample, options.split_seed, onEpoch);
         return {
           testAccuracy: final.testAccuracy,
           weights: final.weights,
@@ -209,6 +237,13 @@ const train: EstimatorDefinition = {
             params: final.params,
             flops: final.flops,
             final_epochs: finalEpochs,
+            final_train_images: final.trainImages,
+            final_batch_size: options.final_batch_size ?? options.batch_size,
+            final_learning_rate: options.final_learning_rate ?? options.learning_rate,
+            final_schedule: options.final_schedule ?? options.schedule ?? 'cosine',
+            label_smoothing: options.label_smoothing ?? 0,
+            final_train_seconds: final.trainSeconds,
+            final_test_seconds: final.testSeconds,
             history: final.history.map((h) => ({ ...h })),
           },
         };

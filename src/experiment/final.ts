@@ -44,6 +44,8 @@ export async function finalizeExperiment(args: {
   estimator: ExperimentEstimator;
   /** Folder that a relative `export` path is resolved against. */
   cwd: string;
+  /** Progress lines of the final step (a retraining can take minutes); none when absent. */
+  progress?: (line: string) => void;
 }): Promise<ExperimentResult> {
   const { store, experiment, config, space, estimator } = args;
   const trials = await store.trials(experiment.id);
@@ -53,7 +55,8 @@ export async function finalizeExperiment(args: {
   let exportPath: string | null = null;
   if (best) {
     const sample = space.freeze(best.sample as Record<string, unknown>);
-    const final = config.final.report ? await estimator.final(sample) : null;
+    if (config.final.report) args.progress?.(`final step: trial ${best.number} (${space.format(sample)}, signal ${best.value}), its test figure read once`);
+    const final = config.final.report ? await estimator.final(sample, args.progress) : null;
     bestOut = {
       number: best.number,
       arch: space.format(sample),

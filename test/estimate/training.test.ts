@@ -83,3 +83,29 @@ engineTest('train estimator: a trial taken away stops at its next checkpoint; th
   const tooMany = new TrainingEstimator(space, dataDir(), { ...OPTIONS, trainImages: 59_950, validationImages: 100 });
   await assert.rejects(tooMany.estimate(ARCH, { seed: 1 }), /train_images: 59950 \+ validation_images 100 exceed the 60000/);
 });
+
+engineTest('train estimator: the final recipe (final_train_images, batch, learning rate, one-cycle schedule, label smoothing) reaches the final retraining', async () => {
+  const recipe: TrainingOptions = {
+    ...OPTIONS, trainImages: 256, validationImages: 64, finalEpochs: 2, testImages: 200,
+    labelSmoothing: 0.1, finalTrainImages: 1500, finalBatchSize: 40, finalLr: 0.2, finalSchedule: 'one_cycle',
+  };
+  const est = new TrainingEstimator(space, dataDir(), recipe);
+  const a = await est.finalTrainAndTest(ARCH, 0);
+  assert.equal(a.trainImages, 1500, 'final_train_images, not the search\'s 256 + 64');
+  assert.equal(a.history.length, 2);
+  // 50.5 % measured here (2026-12-07); chance is 10 %.
+  assert.ok(a.testAccuracy > LEARNS.finalTest, `final test accuracy ${a.testAccuracy} %: not learning`);
+  assert.ok(a.trainSeconds > 0 && a.testSeconds > 0);
+  // The schedule and the smoothing reach the trainer: changing either changes the run.
+  const cosine = await new TrainingEstimator(space, dataDir(), { ...recipe, finalSchedule: 'cosine' }).finalTrainAndTest(ARCH, 0);
+  assert.notDeepEqual(cosine.weights, a.weights);
+  const sharp = await new TrainingEstimator(space, dataDir(), { ...recipe, labelSmoothing: 0 }).finalTrainAndTest(ARCH, 0);
+  assert.notDeepEqual(sharp.weights, a.weights);
+  assert.notEqual(sharp.history[0].train_loss, a.history[0].train_loss);
+  // Without final_train_images the final step trains on the search's training + validation images, as before.
+  const pool = await new TrainingEstimator(space, dataDir(), { ...OPTIONS, trainImages: 256, validationImages: 64, finalEpochs: 1 }).finalTrainAndTest(ARCH, 0);
+  assert.equal(pool.trainImages, 320);
+  // More final images than the data set has: the first trial says so, not the end of the search.
+  const tooMany = new TrainingEstimator(space, dataDir(), { ...recipe, finalTrainImages: 60_001 });
+  await assert.rejects(tooMany.estimate(ARCH, { seed: 1 }), /final_train_images: 60001 exceeds the 60000 training images of fashion-mnist/);
+});
