@@ -27,10 +27,11 @@
  *   the load), for naskit, PyTorch and libtorch's own at::add; see tinyOpInstructions below.
  *
  * `--only ROWS` runs only the named rows (comma-separated: cnn, nb201, lstm, supernet, tinyop,
- * tinyop-instr, e2e, e2e-torch, memory); the estimated duration is printed at the start.
+ * tinyop-instr, e2e, e2e-torch, memory); the estimated duration is printed at the start
+ * (`--estimate` prints only that).
  * `--pairs N` overrides the number of pairs (blocks, rounds) of the paired rows.
  *
- * Run: npx tsc -p . && node dist/bench/engine/run.js [--threads T] [--quick] [--only ROWS] [--pairs N]
+ * Run: npx tsc -p . && node dist/bench/engine/run.js [--threads T] [--quick] [--only ROWS] [--pairs N] [--estimate]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -626,6 +627,7 @@ async function section(): Promise<string[]> {
 async function main(): Promise<void> {
   const seconds = threadCounts.reduce((s, t) => s + [...only].reduce((u, row) => u + estimateSeconds(row, t), 0), 0) + (selected('memory') ? 10 : 0);
   console.error(`bench/engine: rows ${[...only].join(', ')} at ${threadCounts.join(' and ')} thread(s); estimated ${Math.ceil(seconds / 60)} min on the quiet machine (more under load)`);
+  if (args.includes('--estimate')) return; // the estimate only
   const lines: string[] = [];
   for (const t of threadCounts) {
     threads = t;
