@@ -33,7 +33,7 @@
  *
  * Run: npx tsc -p . && node dist/bench/engine/run.js [--threads T] [--quick] [--only ROWS] [--pairs N] [--estimate]
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -446,10 +446,26 @@ function hwyStub(folder: string): string | null {
  * 1,000, as the wall-clock row) and then libtorch's own at::add in the addon's C++ loop
  * (`timeAddLoop`); PyTorch's counts `torch.add(a, b)` in a Python loop (bench/engine/reference.py).
  */
-function instructionCounts(command: string[], env: NodeJS.ProcessEnv, folder: string, name: string, loops: number): number[] {
+/** libtorch's entry of at::add (the dispatcher's add.Tensor): its inclusive instructions are the kernel's share of a tiny add in any runtime. */
+const ADD_ENTRY = 'at::_ops::add_Tensor::call(';
+
+/** Instructions of one callgrind dump, in all, and inclusive in ADD_ENTRY (0 when it was not called). */
+interface Dump {
+  readonly total: number;
+  readonly add: number;
+}
+
+/** The dumps of one process run under callgrind (the processes run at the same time: counts do not depend on load). */
+async function instructionCounts(command: string[], env: NodeJS.ProcessEnv, folder: string, name: string, loops: number): Promise<Dump[]> {
   const out = join(folder, `${name}.out`);
-  const r = spawnSync('valgrind', ['--tool=callgrind', '--dump-before=getppid', `--callgrind-out-file=${out}`, ...command], { encoding: 'utf8', env, maxBuffer: 1 << 26 });
-  if (r.status !== 0) throw new Error(`callgrind of ${name} failed (status ${r.status}): ${(r.stderr ?? '').split('\n').filter((l) => !/by 0x|at 0x/.test(l)).slice(-25).join('\n')}`);
+  const r = await new Promise<{ status: number | null; stderr: string }>((resolve, reject) => {
+    const child = spawn('valgrind', ['--tool=callgrind', '--dump-before=getppid', `--callgrind-out-file=${out}`, ...command], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-200_000)));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stderr }));
+  });
+  if (r.status !== 0) throw new Error(`callgrind of ${name} failed (status ${r.status}): ${r.stderr.split('\n').filter((l) => !/by 0x|at 0x/.test(l)).slice(-25).join('\n')}`);
   const parts = readdirSync(folder)
     .filter((f) => f.startsWith(`${name}.out.`))
     .map((f) => ({ index: Number(f.slice(`${name}.out.`.length)), file: join(folder, f) }))
@@ -457,7 +473,9 @@ function instructionCounts(command: string[], env: NodeJS.ProcessEnv, folder: st
     .map(({ file }) => {
       const m = /^(?:summary|totals):\s+(\d+)/m.exec(readFileSync(file, 'utf8'));
       if (!m) throw new Error(`callgrind output ${file} has no total`);
-      return Number(m[1]);
+      const annotated = spawnSync('callgrind_annotate', ['--inclusive=yes', '--threshold=100', file], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout ?? '';
+      const line = annotated.split('\n').find((l) => l.includes(ADD_ENTRY));
+      return { total: Number(m[1]), add: line ? Number(line.trim().split(/\s+/)[0].replace(/,/g, '')) : 0 };
     });
   // Dumps: start-up (to the first marker), then one per counted loop; the rest goes to the final file.
   if (parts.length !== loops + 1) throw new Error(`callgrind of ${name}: ${parts.length} dumps, expected ${loops + 1} (did something else call getppid?)`);
@@ -465,7 +483,7 @@ function instructionCounts(command: string[], env: NodeJS.ProcessEnv, folder: st
 }
 
 /** The tiny-op instruction lines (1 thread; under valgrind, load does not change them). */
-function tinyOpInstructions(): string[] {
+async function tinyOpInstructions(): Promise<string[]> {
   if (spawnSync('valgrind', ['--version'], { encoding: 'utf8' }).status !== 0) return ['- tiny op, instructions: valgrind is not installed; not measured'];
   const folder = mkdtempSync(join(tmpdir(), 'naskit-callgrind-'));
   try {
@@ -474,30 +492,32 @@ function tinyOpInstructions(): string[] {
     const n = quick ? 4_000 : INSTR_OPS;
     // --single-threaded: V8 compiles and collects on the main thread, so no background thread's work
     // lands, at whatever moment, in a counted loop; the process's count is then all of its work.
-    const node = (fast: boolean): number[] =>
+    const node = (fast: boolean): Promise<Dump[]> =>
       instructionCounts([process.execPath, '--single-threaded', process.argv[1], '--tinyop-instr-child', String(n)], { ...env, NASKIT_FAST_CALLS: fast ? '1' : '0' }, folder, fast ? 'naskit-fast' : 'naskit-napi', 6);
-    /** Per op from each (N, 2N) pair of counted loops starting at `from`. */
-    const perOp = (c: number[], from: number, pairsOf: number): number[] => Array.from({ length: pairsOf }, (_, p) => (c[from + 2 * p + 1] - c[from + 2 * p]) / n);
+    /** Per op from each (N, 2N) pair of counted loops starting at `from`: all instructions, or those inside at::add. */
+    const perOp = (c: Dump[], from: number, pairsOf: number, k: keyof Dump = 'total'): number[] => Array.from({ length: pairsOf }, (_, p) => (c[from + 2 * p + 1][k] - c[from + 2 * p][k]) / n);
     const mean = (xs: number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
-    const fast = node(true);
-    const napi = node(false);
-    const py = instructionCounts([python, join(projectRoot(), 'bench', 'engine', 'reference.py'), 'tinyop-instr', '1', String(n)], env, folder, 'torch', 4);
-    const pureFast = perOp(fast, 4, 1)[0];
+    const [fast, napi, py] = await Promise.all([node(true), node(false), instructionCounts([python, join(projectRoot(), 'bench', 'engine', 'reference.py'), 'tinyop-instr', '1', String(n)], env, folder, 'torch', 4)]);
+    const pure = perOp(fast, 4, 1)[0];
     const pureNapi = perOp(napi, 4, 1)[0];
-    const pure = pureFast;
-    const torchOps = perOp(py, 0, 2);
-    const torchOp = mean(torchOps);
     const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
     const both = (xs: number[]): string => xs.map(fmt).join(' and ');
-    const rows = [
-      { name: 'naskit, V8 fast calls', ops: perOp(fast, 0, 2) },
-      { name: 'naskit through Node-API (NASKIT_FAST_CALLS=0)', ops: perOp(napi, 0, 2) },
-    ];
+    const sides = [
+      { name: 'PyTorch eager Python `torch.add(a, b)`', c: py },
+      { name: 'naskit `E.add(a, b).dispose()`, V8 fast calls', c: fast },
+      { name: 'naskit `E.add(a, b).dispose()` through Node-API (NASKIT_FAST_CALLS=0)', c: napi },
+    ].map((x) => ({ ...x, ops: perOp(x.c, 0, 2), add: mean(perOp(x.c, 0, 2, 'add')) }));
+    const torchSide = sides[0];
+    const overC = (x: (typeof sides)[number]): number => mean(x.ops) - pure;
+    const overOwn = (x: (typeof sides)[number]): number => mean(x.ops) - x.add;
     return [
       `- tiny op in instructions (\`valgrind --tool=callgrind\`, 1 libtorch thread, Node with \`--single-threaded\`; per op = the instructions of a loop of ${2 * n} ops − those of a loop of ${n}, over ${n}, counted between getppid() markers in one process, twice; repeatable whatever the load, but instructions are not time: cache misses and mispredicted branches are not in them)`,
-      `- libtorch's own at::add (the addon's C++ loop, result freed each time): ${fmt(pure)} instructions per op (${fmt(pureNapi)} in the Node-API process)`,
-      `- PyTorch eager Python \`torch.add(a, b)\`: ${both(torchOps)} per op, ${fmt(torchOp - pure)} above at::add`,
-      ...rows.map((r) => `- ${r.name}, each result freed at once: ${both(r.ops)} per op, ${fmt(mean(r.ops) - pure)} above at::add; naskit / PyTorch overhead = **${((mean(r.ops) - pure) / (torchOp - pure)).toFixed(3)}**`),
+      `- libtorch's own at::add in the addon's C++ loop (result freed each time): ${fmt(pure)} instructions per op (${fmt(pureNapi)} in the Node-API process); of which inside \`${ADD_ENTRY.slice(0, -1)}\`: ${fmt(perOp(fast, 4, 1, 'add')[0])}`,
+      ...sides.map(
+        (x) =>
+          `- ${x.name}: ${both(x.ops)} per op; ${fmt(x.add)} of them inside \`${ADD_ENTRY.slice(0, -1)}\`; above the C++ loop's at::add ${fmt(overC(x))}, outside its own at::add call ${fmt(overOwn(x))}` +
+          (x === torchSide ? '' : `; naskit / PyTorch overhead = **${(overC(x) / overC(torchSide)).toFixed(3)}** (outside at::add: ${(overOwn(x) / overOwn(torchSide)).toFixed(3)})`),
+      ),
     ];
   } finally {
     rmSync(folder, { recursive: true, force: true });
@@ -573,7 +593,7 @@ function estimateSeconds(row: Row, t: number): number {
     case 'tinyop':
       return t === 1 ? 35 : 0;
     case 'tinyop-instr':
-      return t === 1 ? (quick ? 420 : 600) : 0;
+      return t === 1 ? (quick ? 240 : 360) : 0;
     case 'e2e':
       return 8 + (BLOCK_WARMUP + 2 + pairs(24, 3) * 2 * BLOCK_STEPS) * nbStep;
     case 'e2e-torch':
@@ -616,7 +636,7 @@ async function section(): Promise<string[]> {
     lines.push(...t.rows);
     overheadLines.push(...t.notes);
   }
-  if (threads === 1 && selected('tinyop-instr')) overheadLines.push(...tinyOpInstructions());
+  if (threads === 1 && selected('tinyop-instr')) overheadLines.push(...(await tinyOpInstructions()));
   lines.push(...(table ? [''] : []), ...overheadLines);
   if (selected('e2e-torch')) lines.push(...(await endToEndVsTorch()));
   if (selected('e2e')) lines.push(...(await endToEndBlocks()));
