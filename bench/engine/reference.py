@@ -2,8 +2,12 @@
 
 Usage: python3 bench/engine/reference.py CASE THREADS STEPS [WARMUP]  ->  one JSON line {"ms": [per-step times]}
 CASE: cnn | nb201 | lstm | tinyop. Data is random, made once and kept in memory (as on the naskit side).
+CASE tinyop-instr (STEPS = N): no timing, for run.ts's count of instructions under callgrind: a
+warm-up, then os.getppid() as a marker (callgrind dumps its counters there), N torch.add calls,
+the marker, 2N calls, the marker, N, the marker, 2N, the marker.
 """
 import json
+import os
 import sys
 import time
 
@@ -81,6 +85,19 @@ def main():
     warmup = int(sys.argv[4]) if len(sys.argv) > 4 else 3
     torch.set_num_threads(threads)
     torch.manual_seed(0)
+    if case == 'tinyop-instr':
+        a = torch.ones(1)
+        b = torch.ones(1)
+
+        def loop(count):
+            for _ in range(count):
+                torch.add(a, b)
+        loop(20000)
+        for count in (steps, 2 * steps, steps, 2 * steps):
+            os.getppid()
+            loop(count)
+        os.getppid()
+        return
     if case == 'tinyop':
         a = torch.ones(1)
         b = torch.ones(1)

@@ -6,8 +6,8 @@ import type { EpochRecord, TrainConfig, TrainData, TrainResult } from './train.j
 export interface TrainWorkerSetup {
   spec: ModelSpec;
   data: TrainData;
-  /** The training config without its callback (functions do not cross threads). */
-  config: Omit<TrainConfig, 'onEpoch'>;
+  /** The training config without its callbacks (functions do not cross threads). */
+  config: Omit<TrainConfig, 'onEpoch' | 'onStep'>;
   threads: number;
   returnState: boolean;
 }

@@ -48,7 +48,8 @@ function rebuild(e: SerializedError): Error {
 export function trainInWorker(spec: ModelSpec, data: TrainData, config: TrainConfig, options: TrainInWorkerOptions = {}): Promise<WorkerTrainResult> {
   const threads = options.threads ?? numThreads();
   if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`trainInWorker: threads must be a positive integer, got ${threads}`);
-  const { onEpoch, ...plainConfig } = config;
+  if (config.onStep) return Promise.reject(new RangeError('trainInWorker: onStep is not supported (functions do not cross threads); use trainClassifier'));
+  const { onEpoch, onStep: _onStep, ...plainConfig } = config;
   const setup: TrainWorkerSetup = { spec, data: { train: data.train, validation: data.validation, test: data.test ?? null }, config: plainConfig, threads, returnState: options.returnState ?? false };
   const signal = options.signal;
   if (signal?.aborted) return Promise.reject(signal.reason);

@@ -14,6 +14,7 @@ import { hasEpochSchedule } from './nn/drop-path.js';
 import { sum } from './ops/reduction.js';
 import { manualSeed } from './runtime.js';
 import type { Layer } from './nn/module.js';
+import type { Tensor } from './tensor.js';
 import { clipGradNorm, CosineSchedule, OneCycleSchedule, SGD, type LrSchedule } from './optim.js';
 import { encodeTrainingState, restoreTrainingState } from './checkpoint.js';
 
@@ -48,6 +49,13 @@ export interface TrainConfig {
   prefetchWorkers?: number;
   /** Called after each epoch (progress on stderr, for example). */
   onEpoch?: (record: EpochRecord) => void;
+  /**
+   * Called after each training step (its optimizer and schedule steps done) with the 0-based epoch
+   * and step within it, and awaited when it returns a promise; its time counts in the epoch's
+   * images/s. bench/engine/run.ts times blocks of the real training loop with it and runs bare
+   * steps in between. Not available through `trainInWorker` (functions do not cross threads).
+   */
+  onStep?: (epoch: number, step: number) => void | Promise<void>;
   /**
    * Called after each epoch with the run's whole state (model, optimizer, schedule, history) as
    * bytes, and awaited before the next epoch: store it to resume the run if it is killed.
@@ -158,6 +166,26 @@ export async function evaluateAsync(model: Layer, dataset: ImageDataset, options
 }
 
 /**
+ * One training step of {@link trainClassifier} on a batch already in tensors: cross entropy (plus a
+ * DARTS network's weighted auxiliary loss), backward, optional gradient clipping, the optimizer's
+ * step and zeroing the gradients. Returns the main loss. Call it inside a `scope`, which frees the
+ * step's tensors (and `images` and `labels` if the scope made them).
+ */
+export function classifierStep(model: Layer, optimizer: SGD, images: Tensor, labels: Tensor, options: Pick<TrainConfig, 'labelSmoothing' | 'gradClip'> = {}): number {
+  const logits = model.forward(images);
+  const l = crossEntropy(logits, labels, { labelSmoothing: options.labelSmoothing ?? 0 });
+  // A network with an auxiliary classifier (DARTS) adds its weighted loss; the reported loss is the main one.
+  const head: AuxiliaryOutput | null = hasAuxiliaryOutput(model) ? model : null;
+  const aux = head ? head.takeAuxiliaryLogits() : null;
+  const total = head && aux ? add(l, mul(crossEntropy(aux, labels, { labelSmoothing: options.labelSmoothing ?? 0 }), head.auxiliaryWeight)) : l;
+  total.backward();
+  if (options.gradClip) clipGradNorm(optimizer.params, options.gradClip);
+  optimizer.step();
+  optimizer.zeroGrad();
+  return l.item();
+}
+
+/**
  * Trains a classifier with cross entropy (optionally label-smoothed), SGD (Nesterov momentum, weight
  * decay) and cosine annealing with optional warm-up, or the one-cycle schedule; evaluates on the validation set after every epoch and on the
  * test set once at the end. Batches are built ahead in worker threads, so the step does not wait
@@ -208,25 +236,15 @@ export async function trainClassifier(model: Layer, data: TrainData, config: Tra
       let lossSum = 0;
       let seen = 0;
       const start = performance.now();
+      let stepInEpoch = 0;
       for await (const batch of batches.epoch(epoch)) {
-        const loss = scope(() => {
-          const logits = model.forward(tensor(batch.images, batch.shape));
-          const labels = tensor(batch.labels, [batch.labels.length]);
-          const l = crossEntropy(logits, labels, { labelSmoothing: config.labelSmoothing ?? 0 });
-          // A network with an auxiliary classifier (DARTS) adds its weighted loss; the reported loss is the main one.
-          const head: AuxiliaryOutput | null = hasAuxiliaryOutput(model) ? model : null;
-          const aux = head ? head.takeAuxiliaryLogits() : null;
-          const total = head && aux ? add(l, mul(crossEntropy(aux, labels, { labelSmoothing: config.labelSmoothing ?? 0 }), head.auxiliaryWeight)) : l;
-          total.backward();
-          if (config.gradClip) clipGradNorm(optimizer.params, config.gradClip);
-          optimizer.step();
-          optimizer.zeroGrad();
-          return l.item();
-        });
+        const loss = scope(() => classifierStep(model, optimizer, tensor(batch.images, batch.shape), tensor(batch.labels, [batch.labels.length]), config));
         schedule.step();
         if (!Number.isFinite(loss)) throw new RangeError(`trainClassifier: the loss became ${loss} in epoch ${epoch + 1}; lower the learning rate`);
         lossSum += loss * batch.labels.length;
         seen += batch.labels.length;
+        const hook = config.onStep?.(epoch, stepInEpoch++);
+        if (hook) await hook;
       }
       const seconds = (performance.now() - start) / 1000;
       trainSeconds += seconds;

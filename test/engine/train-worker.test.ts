@@ -120,3 +120,32 @@ engineTest('trainInWorker: errors in the worker arrive as the same error class a
   setTimeout(() => controller.abort(new Error('stop')), 50);
   await assert.rejects(run, /stop/);
 });
+
+engineTest('trainClassifier: onStep is called after every step and awaited, without changing the training; trainInWorker refuses it', async () => {
+  E.setNumThreads(1);
+  const { train, validation } = split(bands(200, 3), { validation: 8, seed: 0 });
+  const config: E.TrainConfig = { ...CONFIG, epochs: 2, batchSize: 32, prefetchWorkers: 1 };
+  const run = async (extra: Partial<E.TrainConfig>): Promise<E.TrainResult> => {
+    const model = E.buildModel(SPEC);
+    try {
+      return await E.trainClassifier(model, { train, validation }, { ...config, ...extra });
+    } finally {
+      model.dispose();
+    }
+  };
+  const calls: string[] = [];
+  let pending = 0;
+  const hooked = await run({
+    onStep: (epoch, step) => {
+      assert.equal(pending, 0, 'the previous hook was awaited before the next step');
+      calls.push(`${epoch}:${step}`);
+      if (step % 2 === 1) return undefined;
+      pending++;
+      return new Promise<void>((resolve) => setTimeout(() => ((pending -= 1), resolve()), 2));
+    },
+  });
+  const perEpoch = Math.floor(192 / 32);
+  assert.deepEqual(calls, [0, 1].flatMap((e) => Array.from({ length: perEpoch }, (_, s) => `${e}:${s}`)));
+  assert.deepEqual(withoutSpeed(hooked.history), withoutSpeed((await run({})).history));
+  await assert.rejects(E.trainInWorker(SPEC, { train, validation }, { ...config, onStep: () => undefined }, { threads: 1 }), RangeError);
+});
