@@ -8,6 +8,8 @@ import { Generator } from '../engine/ops/creation.js';
 import { profileModel } from '../engine/profile.js';
 import { setNumThreads } from '../engine/runtime.js';
 import { trainClassifier } from '../engine/train.js';
+import { checkTrainingMemory, toMb, type BatchPlan } from '../engine/train-memory.js';
+import { readTrainingProgress } from '../engine/checkpoint.js';
 import { ConfigError } from '../errors.js';
 import { createSpace } from '../space/registry.js';
 import type { Sample, Space } from '../space/types.js';
@@ -42,6 +44,29 @@ export interface TrainingOptions {
   readonly threads: number | null;
   /** Weight inheritance: a trial with a parent starts from its kept weights, and keeps its own final weights. */
   readonly inherit?: boolean;
+  /**
+   * Memory-safe trials: before training, the run's peak memory is estimated from the built network
+   * and the batch; a run that does not fit is refused (`ResourceError` `MEMORY_LIMIT`) or, with
+   * `shrinkBatch`, trained at a smaller batch (halved down to `minBatch`). Absent or null: no check.
+   */
+  readonly memory?: TrainingMemoryOptions | null;
+}
+
+/** The memory check of {@link TrainingOptions}. */
+export interface TrainingMemoryOptions {
+  /** MB (2^20 bytes) a trial's training may add to its worker; null: what the machine has available at the trial's start. */
+  readonly maxMemoryMb: number | null;
+  /** Train at a smaller batch (halving) instead of failing when the batch does not fit. */
+  readonly shrinkBatch: boolean;
+  /** The smallest batch shrinking goes down to. */
+  readonly minBatch: number;
+}
+
+/** The batches a run uses, and what the memory check found (metrics of the trial). */
+interface RunBatches {
+  readonly batch: number;
+  readonly evalBatch: number;
+  readonly metrics: Record<string, number>;
 }
 
 /** The data of the search: one split for every trial. */
@@ -57,6 +82,8 @@ export interface FinalTraining {
   readonly params: number;
   readonly flops: number;
   readonly history: readonly { readonly epoch: number; readonly train_loss: number; readonly val_acc: number }[];
+  /** The training batch of the retraining (smaller than the configured one when the memory check shrank it). */
+  readonly batchSize: number;
   /** The retrained weights as safetensors bytes. */
   readonly weights: Uint8Array;
 }
@@ -90,19 +117,22 @@ export class TrainingEstimator implements Estimator {
     const epochs = request.fidelity ?? this.options.epochs;
     if (!Number.isInteger(epochs) || epochs < 1) throw new ConfigError('BAD_FIDELITY', `train estimator: the fidelity is a number of epochs (a positive integer), got ${epochs}`);
     const data = await this.data();
-    const model = this.network(sample, data.train, request.seed);
     const started = performance.now();
+    const trial = request.trial;
+    const resumeFrom = trial ? await trial.loadCheckpoint() : null;
+    // A resumed attempt continues at the batch its checkpoint was trained at.
+    const resumedBatch = resumeFrom ? (readTrainingProgress(resumeFrom, 'the trial\'s checkpoint').extra as { batchSize?: number } | null)?.batchSize : undefined;
+    const batches = this.batches(sample, data.train, data.validation.length, request.seed, resumedBatch);
+    const model = this.network(sample, data.train, request.seed);
     try {
       const profile = profileModel(model, inputShape(data.train));
-      const trial = request.trial;
-      const resumeFrom = trial ? await trial.loadCheckpoint() : null;
       // The parent's tensors where names and shapes agree (a resumed attempt's checkpoint then replaces them all).
       const parent = this.options.inherit && trial?.parentWeights ? await trial.parentWeights() : null;
       const inherited = parent ? inheritState(model, parent.weights).copied.length : 0;
       let earlierSeconds = 0;
       let lastValAcc = Number.NaN;
       const result = await trainClassifier(model, { train: data.train, validation: data.validation }, {
-        ...this.trainConfig(epochs, request.seed, data.train),
+        ...this.trainConfig(epochs, request.seed, batches),
         resumeFrom,
         onResume: async (restored) => {
           earlierSeconds = restored.seconds;
@@ -130,6 +160,7 @@ export class TrainingEstimator implements Estimator {
           epochs,
           resumed_from_epoch: result.resumedFromEpoch,
           train_images_per_s: result.trainImagesPerS,
+          ...batches.metrics,
           ...(this.options.inherit ? { inherited_tensors: inherited, ...(parent ? { inherited_from: parent.trial } : {}) } : {}),
         },
       };
@@ -146,17 +177,19 @@ export class TrainingEstimator implements Estimator {
     const data = await this.data();
     let test = await sharedDataset(this.dataDir, this.options.dataset, 'test');
     if (this.options.testImages > 0 && this.options.testImages < test.length) test = subset(test, this.options.testImages, this.options.splitSeed);
+    const batches = this.batches(sample, data.pool, Math.max(data.validation.length, test.length), seed);
     const model = this.network(sample, data.pool, seed);
     try {
       const profile = profileModel(model, inputShape(data.pool));
       // The validation images are part of the training data now; the per-epoch figure on them is only a log.
-      const result = await trainClassifier(model, { train: data.pool, validation: data.validation, test }, this.trainConfig(this.options.finalEpochs, seed, data.pool));
+      const result = await trainClassifier(model, { train: data.pool, validation: data.validation, test }, this.trainConfig(this.options.finalEpochs, seed, batches));
       const weights = stateDictToSafetensors(model, { space: this.space.name, arch: this.space.format(sample), dataset: this.options.dataset, options: JSON.stringify(this.networkSpace.options ?? {}) });
       return {
         testAccuracy: result.testAcc!,
         params: profile.params,
         flops: profile.flops,
         history: result.history.map((r) => ({ epoch: r.epoch, train_loss: r.train_loss, val_acc: r.val_acc })),
+        batchSize: batches.batch,
         weights,
       };
     } finally {
@@ -168,11 +201,47 @@ export class TrainingEstimator implements Estimator {
     return buildNetwork(this.networkSpace, sample, { inChannels: data.shape.channels, numClasses: data.classes.length, generator: new Generator(seed) });
   }
 
-  private trainConfig(epochs: number, seed: number, train: ImageDataset) {
+  /**
+   * The batches of a run on `train`: the configured batch (at most the set's size) and evaluation
+   * batch max(batch, 256) (at most `evalImages`, the largest set evaluated), as the memory check allows them (docs/experiments.md, "Memory-safe
+   * trials"). `fixedBatch` (a resumed attempt's) cannot shrink. Throws `ResourceError`
+   * `MEMORY_LIMIT` when the run fits at no allowed batch.
+   */
+  private batches(sample: Sample, train: ImageDataset, evalImages: number, seed: number, fixedBatch?: number): RunBatches {
+    const batch = fixedBatch ?? Math.min(this.options.batchSize, train.length);
+    // trainClassifier's default; a pass never holds more images than the set evaluated has.
+    const evalBatch = Math.max(1, Math.min(Math.max(batch, 256), evalImages));
+    const memory = this.options.memory;
+    if (!memory) return { batch, evalBatch, metrics: { batch_size: batch } };
+    const minBatch = fixedBatch === undefined && memory.shrinkBatch ? Math.min(memory.minBatch, batch) : batch;
+    const fix =
+      fixedBatch !== undefined
+        ? `the trial resumes at the batch its checkpoint was trained at (${fixedBatch})`
+        : minBatch < batch
+          ? `raise estimator.max_memory_mb or lower estimator.min_batch_size (${memory.minBatch})`
+          : 'raise estimator.max_memory_mb, lower estimator.batch_size, or set estimator.shrink_batch: true to train such networks at a smaller batch';
+    const check = checkTrainingMemory(() => this.network(sample, train, seed), inputShape(train), train.classes.length, {
+      batch,
+      evalBatch,
+      minBatch,
+      maxMemoryMb: memory.maxMemoryMb,
+      limitName: 'estimator.max_memory_mb',
+      fix,
+    });
+    const plan: BatchPlan = check.plan;
+    return {
+      batch: plan.batch,
+      evalBatch: plan.evalBatch,
+      metrics: { batch_size: plan.batch, memory_mb: toMb(plan.peak.peakBytes), memory_limit_mb: Math.floor((check.limitBytes / 2 ** 20) * 10) / 10 },
+    };
+  }
+
+  private trainConfig(epochs: number, seed: number, batches: RunBatches) {
     const defaults = DATASET_DEFAULTS[this.options.dataset];
     return {
       epochs,
-      batchSize: Math.min(this.options.batchSize, train.length),
+      batchSize: batches.batch,
+      evalBatchSize: batches.evalBatch,
       lr: this.options.lr,
       seed,
       normalization: defaults.normalization,
