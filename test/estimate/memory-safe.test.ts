@@ -5,7 +5,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError, ResourceError } from '../../src/errors.js';
+import { TrainingEstimator, type TrainingOptions } from '../../src/estimate/training.js';
+import type { TrialContext } from '../../src/estimate/types.js';
+import { readTrainingProgress } from '../../src/engine/checkpoint.js';
+import { Nb201Space } from '../../src/space/nb201.js';
+import { dataDir } from '../../src/util/paths.js';
 import { validateConfig } from '../../src/experiment/config.js';
 import { SqliteStore } from '../../src/experiment/sqlite-store.js';
 import type { TrialRecord } from '../../src/experiment/store.js';
@@ -180,4 +185,34 @@ engineTest('naskit train refuses a run over --max-memory-mb with the estimate an
   const usage = naskit([...args, '--min-batch', '4'], dir, env);
   assert.equal(usage.status, 2);
   assert.match(usage.stderr, /--min-batch applies only with --shrink-batch/);
+});
+
+engineTest('train estimator: a trial shrunk to fit resumes at its checkpoint\'s batch, whatever the limit then; one that no longer fits there fails with MEMORY_LIMIT', async () => {
+  const space = new Nb201Space();
+  const arch = space.parse('|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|');
+  const base: TrainingOptions = {
+    dataset: 'fashion-mnist', epochs: 2, channels: 4, cells: 1, batchSize: 256, lr: 0.05, trainImages: 512, validationImages: 64,
+    splitSeed: 0, augment: false, finalEpochs: 1, testImages: 64, threads: 1,
+  };
+  const memory = (maxMemoryMb: number, shrinkBatch: boolean) => ({ ...base, memory: { maxMemoryMb, shrinkBatch, minBatch: 8 } });
+  const saved: Uint8Array[] = [];
+  const trial = (initial: Uint8Array | null): TrialContext => ({ loadCheckpoint: async () => initial, saveCheckpoint: async (d) => void saved.push(d), report: async () => {} });
+
+  const roomy = await new TrainingEstimator(space, dataDir(), memory(100_000, false)).estimate(arch, { seed: 1 });
+  assert.equal(roomy.metrics.batch_size, 256);
+  const limit = roomy.metrics.memory_mb / 2;
+  const shrunk = await new TrainingEstimator(space, dataDir(), memory(limit, true)).estimate(arch, { seed: 1, trial: trial(null) });
+  const batch = shrunk.metrics.batch_size;
+  assert.ok(batch < 256 && shrunk.metrics.memory_mb <= limit, `batch ${batch}, ${shrunk.metrics.memory_mb} MB in ${limit} MB`);
+  assert.equal((readTrainingProgress(saved[0]).extra as { batchSize: number }).batchSize, batch, 'the checkpoint records the batch');
+
+  // The worker died after epoch 1; the next attempt has room for batch 256 but continues at the checkpoint's batch.
+  const resumed = await new TrainingEstimator(space, dataDir(), memory(100_000, false)).estimate(arch, { seed: 1, trial: trial(saved[0]) });
+  assert.equal(resumed.metrics.resumed_from_epoch, 1);
+  assert.equal(resumed.metrics.batch_size, batch);
+  // With less memory than that batch needs, it is not shrunk further: the trial fails with the reason.
+  await assert.rejects(
+    new TrainingEstimator(space, dataDir(), memory(21, true)).estimate(arch, { seed: 1, trial: trial(saved[0]) }),
+    (e: unknown) => e instanceof ResourceError && e.code === 'MEMORY_LIMIT' && e.details.batch_size === batch && /resumes at the batch its checkpoint was trained at/.test(e.message),
+  );
 });
