@@ -35,5 +35,18 @@ export class TrialStateError extends NaskitError {}
 /** A data file that is missing, corrupt or of an unexpected shape. */
 export class DataError extends NaskitError {}
 
+/**
+ * Work that needs more of the machine than it may use: a training run whose estimated peak memory
+ * exceeds the limit (`MEMORY_LIMIT`). `details` holds the figures (estimate, limit, batch) as
+ * numbers, which a failed trial records beside the code.
+ */
+export class ResourceError extends NaskitError {
+  readonly details: Readonly<Record<string, number>>;
+  constructor(code: string, message: string, details: Readonly<Record<string, number>> = {}, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.details = details;
+  }
+}
+
 /** An error raised by the native tensor engine, or the engine being absent. */
 export class NativeError extends NaskitError {}

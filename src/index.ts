@@ -47,7 +47,7 @@ export * from './engine/data/index.js';
 export { readSafetensors, writeSafetensors, encodeSafetensors, decodeSafetensors, type SafetensorsArray, type SafetensorsDtype, type SafetensorsFile, type SafetensorsTensor } from './engine/safetensors.js';
 
 // Errors (each with a stable `code`), seeded randomness and the JSON type.
-export { NaskitError, ConfigError, SampleError, StorageError, TrialStateError, DataError, NativeError } from './errors.js';
+export { NaskitError, ConfigError, SampleError, StorageError, TrialStateError, DataError, ResourceError, NativeError } from './errors.js';
 export { Rng } from './util/rng.js';
 export type { Json } from './util/json.js';
 export { dataDir } from './util/paths.js';

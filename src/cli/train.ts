@@ -9,6 +9,8 @@ import { profileModel } from '../engine/profile.js';
 import { manualSeed, setNumThreads } from '../engine/runtime.js';
 import { saveCheckpoint } from '../engine/checkpoint.js';
 import { trainClassifier } from '../engine/train.js';
+import { checkTrainingMemory, toMb } from '../engine/train-memory.js';
+import { memoryProbeAvailable } from '../engine/memory.js';
 import { Nb201Table } from '../estimate/nb201-table.js';
 import { createSpace, spaceOptionSpecs } from '../space/registry.js';
 import type { Sample, Space } from '../space/types.js';
@@ -44,6 +46,9 @@ interface TrainCliOptions {
   lr?: string;
   seed: string;
   threads?: string;
+  maxMemoryMb?: string;
+  shrinkBatch?: boolean;
+  minBatch?: string;
   test?: boolean;
   out?: string;
   json?: boolean;
@@ -143,6 +148,9 @@ export function registerTrain(program: Command, context: CliContext): void {
     .option('--lr <X>', 'initial learning rate of SGD with cosine annealing (cnn 0.05, nb201 0.1)')
     .option('--seed <S>', 'seed of initialisation, split, shuffling and augmentation', '0')
     .option('--threads <T>', 'libtorch threads (default NASKIT_THREADS, else all cores)')
+    .option('--max-memory-mb <MB>', "refuse a run whose estimated peak memory exceeds MB (default: the machine's available memory)")
+    .option('--shrink-batch', 'instead of refusing, halve the batch until the run fits (down to --min-batch)')
+    .option('--min-batch <B>', 'with --shrink-batch: the smallest batch (default 8)')
     .option('--test', 'also evaluate on the test set (read only with this flag)')
     .option('--out <dir>', 'write model.safetensors and result.json there')
     .option('--json', 'print one JSON document')
@@ -165,6 +173,13 @@ export function registerTrain(program: Command, context: CliContext): void {
       const lr = options.lr === undefined ? defaults.lr : Number(options.lr);
       if (!(lr > 0 && Number.isFinite(lr))) throw new UsageError(`--lr must be a positive number, got ${JSON.stringify(options.lr)}`);
       const subsetSize = options.subset === undefined ? null : positiveInt(options.subset, 'subset', 1);
+      let maxMemoryMb: number | null = null;
+      if (options.maxMemoryMb !== undefined) {
+        maxMemoryMb = Number(options.maxMemoryMb);
+        if (!(maxMemoryMb > 0 && Number.isFinite(maxMemoryMb))) throw new UsageError(`--max-memory-mb must be a positive number, got ${JSON.stringify(options.maxMemoryMb)}`);
+      }
+      if (options.minBatch !== undefined && !options.shrinkBatch) throw new UsageError('--min-batch applies only with --shrink-batch');
+      const minBatch = positiveInt(options.minBatch, 'min-batch', 8);
       // Parsed before any data is read, so that a bad arch string fails at once (a SampleError: exit 2).
       const searchSpace = space === 'cnn' ? null : trainSpace(space, options);
       const sample = searchSpace ? resolveArch(searchSpace, options.arch, seed, context) : null;
@@ -190,10 +205,40 @@ export function registerTrain(program: Command, context: CliContext): void {
       const profile = profileModel(model, [inChannels, height, width]);
       log(context, `train: ${space}${arch ? ` ${arch}` : ''} on ${datasetName}: ${profile.params} params, ${(profile.flops / 1e6).toFixed(2)} M FLOPs; ${parts.train.length} train / ${parts.validation.length} validation images`);
 
+      // The run's peak memory, estimated before it starts: refused when it does not fit, or at a smaller batch with --shrink-batch.
+      let runBatch = Math.min(batchSize, parts.train.length);
+      let evalBatch = Math.max(1, Math.min(Math.max(runBatch, 256), Math.max(parts.validation.length, testSet?.length ?? 0)));
+      let memoryMb: number | null = null;
+      if (memoryProbeAvailable()) {
+        const rebuild = () => (searchSpace && sample ? buildNetwork(searchSpace, sample, { inChannels, numClasses, generator: new Generator(seed) }) : new SmallCnn({ inChannels, numClasses, channels, generator: new Generator(seed) }));
+        let check;
+        try {
+          check = checkTrainingMemory(rebuild, [inChannels, height, width], numClasses, {
+            batch: runBatch,
+            evalBatch,
+            minBatch: options.shrinkBatch ? Math.min(minBatch, runBatch) : runBatch,
+            maxMemoryMb,
+            limitName: '--max-memory-mb',
+            fix: options.shrinkBatch ? 'raise --max-memory-mb or lower --min-batch' : 'raise --max-memory-mb, lower --batch, or add --shrink-batch to train at a smaller batch',
+          });
+        } catch (error) {
+          model.dispose();
+          throw error;
+        }
+        if (check.plan.batch !== runBatch) log(context, `train: batch ${runBatch} does not fit in ${Math.floor(check.limitBytes / 2 ** 20)} MB; training at batch ${check.plan.batch}`);
+        runBatch = check.plan.batch;
+        evalBatch = check.plan.evalBatch;
+        memoryMb = toMb(check.plan.peak.peakBytes);
+      } else if (maxMemoryMb !== null) {
+        model.dispose();
+        throw new UsageError('--max-memory-mb: this build of the tensor engine has no memory probe; rebuild it with `node scripts/build-native.mjs --strict`');
+      }
+
       const defaultsOfData = DATASET_DEFAULTS[datasetName];
       const result = await trainClassifier(model, { train: parts.train, validation: parts.validation, test: testSet }, {
         epochs,
-        batchSize,
+        batchSize: runBatch,
+        evalBatchSize: evalBatch,
         lr,
         seed,
         normalization: defaultsOfData.normalization,
@@ -205,6 +250,8 @@ export function registerTrain(program: Command, context: CliContext): void {
         params: profile.params,
         flops: profile.flops,
         epochs,
+        batch_size: runBatch,
+        ...(memoryMb !== null ? { memory_mb: memoryMb } : {}),
         train_images_per_s: Math.round(result.trainImagesPerS * 10) / 10,
         val_acc: result.valAcc,
         test_acc: result.testAcc,

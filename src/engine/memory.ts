@@ -186,6 +186,11 @@ export function measurePeak<T>(fn: () => T): PeakMeasurement<T> {
   return { value, peakBytes, netBytes };
 }
 
+/** Whether this build of the engine has the memory probe of {@link measurePeak} (false for an addon built before it). */
+export function memoryProbeAvailable(): boolean {
+  return typeof engine().memoryProbeStart === 'function';
+}
+
 /**
  * Returns the heap's free memory to the system (glibc's `malloc_trim`; elsewhere nothing). The
  * engine keeps freed memory for the next training step (native/src/handle.cc); call this before

@@ -1,5 +1,7 @@
+import { ResourceError } from '../errors.js';
+import { availableMemoryBytes } from '../util/free-memory.js';
 import { noGrad } from './autograd.js';
-import { measurePeak, scope } from './memory.js';
+import { measurePeak, scope, trimHeap } from './memory.js';
 import { hasAuxiliaryOutput } from './nn/auxiliary-head.js';
 import type { Layer } from './nn/module.js';
 import { randn, tensor, Generator } from './ops/creation.js';
@@ -118,4 +120,120 @@ export function trainingPeakBytes(memory: TrainingMemory, batch: number, evalBat
   const stepBytes = held + stepFactor * (memory.step.fixed + memory.step.perImage * batch);
   const evaluationBytes = held + evaluationFactor * (memory.evaluation.fixed + memory.evaluation.perImage * evalBatch);
   return { stepBytes, evaluationBytes, peakBytes: overheadBytes + Math.max(stepBytes, evaluationBytes) };
+}
+
+/** The batches a training run uses and its estimated peak there ({@link planTrainingBatches}). */
+export interface BatchPlan {
+  /** Images per training step. */
+  readonly batch: number;
+  /** Images per evaluation pass (only memory depends on it, never a result). */
+  readonly evalBatch: number;
+  readonly peak: TrainingPeak;
+}
+
+/** What {@link planTrainingBatches} is asked for. */
+export interface BatchPlanRequest {
+  /** The training batch wanted. */
+  readonly batch: number;
+  /** The evaluation batch wanted (trainClassifier's default: max(batch, 256)). */
+  readonly evalBatch: number;
+  /** The most bytes the run may add to its process. */
+  readonly limitBytes: number;
+  /** The smallest training batch to fall back to (halving from `batch`); `batch` itself when the batch must not change. */
+  readonly minBatch: number;
+}
+
+/**
+ * The largest batches with which a run of the measured network fits in `limitBytes`: the training
+ * batch wanted, else halved (never below `minBatch`; the last try is `minBatch` itself), and for
+ * each the evaluation batch wanted, else halved down to 1 (an evaluation's result does not depend
+ * on its batch, so it shrinks first and always may). `plan` is null when nothing fits; `smallest`
+ * is then the estimate at the smallest batches tried, and otherwise equals `plan`'s peak.
+ */
+export function planTrainingBatches(memory: TrainingMemory, request: BatchPlanRequest): { plan: BatchPlan | null; wanted: TrainingPeak; smallest: BatchPlan } {
+  const { limitBytes } = request;
+  const overhead = MEMORY_CALIBRATION.overheadBytes;
+  const wanted = trainingPeakBytes(memory, request.batch, request.evalBatch);
+  const minBatch = Math.max(1, Math.min(request.minBatch, request.batch));
+  let smallest: BatchPlan = { batch: request.batch, evalBatch: request.evalBatch, peak: wanted };
+  for (let batch = request.batch; ; batch = Math.max(minBatch, Math.floor(batch / 2))) {
+    let evalBatch = request.evalBatch;
+    let peak = trainingPeakBytes(memory, batch, evalBatch);
+    // The evaluation batch can shrink on its own; the step's bytes do not depend on it.
+    while (overhead + peak.stepBytes <= limitBytes && peak.peakBytes > limitBytes && evalBatch > 1) {
+      evalBatch = Math.max(1, Math.floor(evalBatch / 2));
+      peak = trainingPeakBytes(memory, batch, evalBatch);
+    }
+    if (peak.peakBytes <= limitBytes) return { plan: { batch, evalBatch, peak }, wanted, smallest: { batch, evalBatch, peak } };
+    smallest = { batch, evalBatch, peak };
+    if (batch <= minBatch) return { plan: null, wanted, smallest };
+  }
+}
+
+const MB = 2 ** 20;
+
+/** A memory check of a training run before it starts ({@link checkTrainingMemory}). */
+export interface MemoryCheckOptions {
+  /** Images per training step wanted. */
+  readonly batch: number;
+  /** Images per evaluation pass wanted. */
+  readonly evalBatch: number;
+  /** The smallest training batch allowed (halving from `batch`); `batch` when the batch must stay. */
+  readonly minBatch: number;
+  /** MB (2^20 bytes) the run may add to its process; null: what the machine has available now. */
+  readonly maxMemoryMb: number | null;
+  /** How the limit is named in the error, e.g. `estimator.max_memory_mb`. */
+  readonly limitName: string;
+  /** What the user can do, appended to the error. */
+  readonly fix: string;
+}
+
+/** A run that fits: its batches and estimated peak, and the limit it was checked against. */
+export interface MemoryCheck {
+  readonly plan: BatchPlan;
+  readonly limitBytes: number;
+  /** Whether the limit is the machine's available memory (no limit was given). */
+  readonly limitIsAvailable: boolean;
+}
+
+/**
+ * Estimates the peak memory of a {@link trainClassifier} run of the network `build()` makes (a copy
+ * built for the measurement and disposed after it) on images of `input` and `numClasses` classes,
+ * and returns the batches at which it fits in the limit (see {@link planTrainingBatches}). A run
+ * that fits at no allowed batch is a `ResourceError` `MEMORY_LIMIT` whose message gives the
+ * estimate and the limit in MB and whose `details` hold them (`memory_mb`, `memory_limit_mb`,
+ * `batch_size`, `min_memory_mb` at the smallest batch tried).
+ */
+export function checkTrainingMemory(build: () => Layer, input: readonly [number, number, number], numClasses: number, options: MemoryCheckOptions): MemoryCheck {
+  const copy = build();
+  let memory: TrainingMemory;
+  try {
+    memory = measureTrainingMemory(copy, input, numClasses);
+  } finally {
+    copy.dispose();
+  }
+  const limitIsAvailable = options.maxMemoryMb === null;
+  let limitBytes: number;
+  if (options.maxMemoryMb !== null) limitBytes = options.maxMemoryMb * MB;
+  else {
+    // What this process keeps for reuse is memory the run can have: give it back before reading.
+    trimHeap();
+    limitBytes = availableMemoryBytes();
+  }
+  const { plan, wanted, smallest } = planTrainingBatches(memory, { batch: options.batch, evalBatch: options.evalBatch, limitBytes, minBatch: options.minBatch });
+  if (plan) return { plan, limitBytes, limitIsAvailable };
+  const mb = (bytes: number) => Math.ceil(bytes / MB);
+  const shrunk = smallest.batch !== options.batch || smallest.evalBatch !== options.evalBatch;
+  throw new ResourceError(
+    'MEMORY_LIMIT',
+    `training this network needs about ${mb(wanted.peakBytes)} MB at batch ${options.batch} (evaluation batch ${options.evalBatch})` +
+      (shrunk ? `, and still ${mb(smallest.peak.peakBytes)} MB at batch ${smallest.batch} (evaluation batch ${smallest.evalBatch})` : '') +
+      `, more than the ${mb(limitBytes)} MB ${limitIsAvailable ? 'this machine has available' : `of ${options.limitName}`}; ${options.fix}`,
+    { memory_mb: toMb(wanted.peakBytes), memory_limit_mb: Math.floor((limitBytes / MB) * 10) / 10, batch_size: options.batch, min_memory_mb: toMb(smallest.peak.peakBytes), min_batch_size: smallest.batch },
+  );
+}
+
+/** Bytes as MB (2^20 bytes), rounded up to a tenth: how estimates are recorded. */
+export function toMb(bytes: number): number {
+  return Math.ceil((bytes / MB) * 10) / 10;
 }

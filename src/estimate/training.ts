@@ -8,6 +8,8 @@ import { Generator } from '../engine/ops/creation.js';
 import { profileModel } from '../engine/profile.js';
 import { setNumThreads } from '../engine/runtime.js';
 import { evaluateAsync, trainClassifier, type EpochRecord, type TrainSchedule } from '../engine/train.js';
+import { checkTrainingMemory, toMb, type BatchPlan } from '../engine/train-memory.js';
+import { readTrainingProgress } from '../engine/checkpoint.js';
 import { ConfigError } from '../errors.js';
 import { createSpace } from '../space/registry.js';
 import type { Sample, Space } from '../space/types.js';
@@ -55,6 +57,29 @@ export interface TrainingOptions {
   readonly threads: number | null;
   /** Weight inheritance: a trial with a parent starts from its kept weights, and keeps its own final weights. */
   readonly inherit?: boolean;
+  /**
+   * Memory-safe trials: before training, the run's peak memory is estimated from the built network
+   * and the batch; a run that does not fit is refused (`ResourceError` `MEMORY_LIMIT`) or, with
+   * `shrinkBatch`, trained at a smaller batch (halved down to `minBatch`). Absent or null: no check.
+   */
+  readonly memory?: TrainingMemoryOptions | null;
+}
+
+/** The memory check of {@link TrainingOptions}. */
+export interface TrainingMemoryOptions {
+  /** MB (2^20 bytes) a trial's training may add to its worker; null: what the machine has available at the trial's start. */
+  readonly maxMemoryMb: number | null;
+  /** Train at a smaller batch (halving) instead of failing when the batch does not fit. */
+  readonly shrinkBatch: boolean;
+  /** The smallest batch shrinking goes down to. */
+  readonly minBatch: number;
+}
+
+/** The batches a run uses, and what the memory check found (metrics of the trial). */
+interface RunBatches {
+  readonly batch: number;
+  readonly evalBatch: number;
+  readonly metrics: Record<string, number>;
 }
 
 /** The data of the search: one split for every trial. */
@@ -75,6 +100,8 @@ export interface FinalTraining {
   /** Seconds of the retraining (its epochs and their per-epoch log evaluations) and of the test. */
   readonly trainSeconds: number;
   readonly testSeconds: number;
+  /** The training batch of the retraining (smaller than the configured one when the memory check shrank it). */
+  readonly batchSize: number;
   /** The retrained weights as safetensors bytes. */
   readonly weights: Uint8Array;
 }
@@ -108,19 +135,22 @@ export class TrainingEstimator implements Estimator {
     const epochs = request.fidelity ?? this.options.epochs;
     if (!Number.isInteger(epochs) || epochs < 1) throw new ConfigError('BAD_FIDELITY', `train estimator: the fidelity is a number of epochs (a positive integer), got ${epochs}`);
     const data = await this.data();
-    const model = this.network(sample, data.train, request.seed);
     const started = performance.now();
+    const trial = request.trial;
+    const resumeFrom = trial ? await trial.loadCheckpoint() : null;
+    // A resumed attempt continues at the batch its checkpoint was trained at.
+    const resumedBatch = resumeFrom ? (readTrainingProgress(resumeFrom, 'the trial\'s checkpoint').extra as { batchSize?: number } | null)?.batchSize : undefined;
+    const batches = this.batches(sample, data.train, data.validation.length, request.seed, resumedBatch);
+    const model = this.network(sample, data.train, request.seed);
     try {
       const profile = profileModel(model, inputShape(data.train));
-      const trial = request.trial;
-      const resumeFrom = trial ? await trial.loadCheckpoint() : null;
       // The parent's tensors where names and shapes agree (a resumed attempt's checkpoint then replaces them all).
       const parent = this.options.inherit && trial?.parentWeights ? await trial.parentWeights() : null;
       const inherited = parent ? inheritState(model, parent.weights).copied.length : 0;
       let earlierSeconds = 0;
       let lastValAcc = Number.NaN;
       const result = await trainClassifier(model, { train: data.train, validation: data.validation }, {
-        ...this.trainConfig(epochs, request.seed, data.train),
+        ...this.trainConfig(epochs, request.seed, batches),
         resumeFrom,
         onResume: async (restored) => {
           earlierSeconds = restored.seconds;
@@ -148,6 +178,7 @@ export class TrainingEstimator implements Estimator {
           epochs,
           resumed_from_epoch: result.resumedFromEpoch,
           train_images_per_s: result.trainImagesPerS,
+          ...batches.metrics,
           ...(this.options.inherit ? { inherited_tensors: inherited, ...(parent ? { inherited_from: parent.trial } : {}) } : {}),
         },
       };
@@ -167,13 +198,14 @@ export class TrainingEstimator implements Estimator {
     const train = await this.finalTrainingSet(data);
     let test = await sharedDataset(this.dataDir, this.options.dataset, 'test');
     if (this.options.testImages > 0 && this.options.testImages < test.length) test = subset(test, this.options.testImages, this.options.splitSeed);
+    const o = this.options;
+    // The retraining's own batch (final_batch_size), checked against the memory limit like a trial's.
+    const batches = this.batches(sample, train, Math.max(data.validation.length, test.length), seed, undefined, o.finalBatchSize ?? o.batchSize);
     const model = this.network(sample, train, seed);
     try {
       const profile = profileModel(model, inputShape(train));
-      const o = this.options;
       const config = {
-        ...this.trainConfig(o.finalEpochs, seed, train),
-        batchSize: Math.min(o.finalBatchSize ?? o.batchSize, train.length),
+        ...this.trainConfig(o.finalEpochs, seed, batches),
         lr: o.finalLr ?? o.lr,
         schedule: o.finalSchedule ?? o.schedule ?? 'cosine',
       };
@@ -181,7 +213,7 @@ export class TrainingEstimator implements Estimator {
       const started = performance.now();
       const result = await trainClassifier(model, { train, validation: data.validation }, { ...config, ...(onEpoch ? { onEpoch } : {}) });
       const trained = performance.now();
-      const testAccuracy = await evaluateAsync(model, test, { batchSize: Math.max(config.batchSize, 256), normalization: config.normalization });
+      const testAccuracy = await evaluateAsync(model, test, { batchSize: batches.evalBatch, normalization: config.normalization });
       const tested = performance.now();
       const weights = stateDictToSafetensors(model, { space: this.space.name, arch: this.space.format(sample), dataset: this.options.dataset, options: JSON.stringify(this.networkSpace.options ?? {}) });
       return {
@@ -192,6 +224,7 @@ export class TrainingEstimator implements Estimator {
         trainImages: train.length,
         trainSeconds: (trained - started) / 1000,
         testSeconds: (tested - trained) / 1000,
+        batchSize: batches.batch,
         weights,
       };
     } finally {
@@ -219,11 +252,47 @@ export class TrainingEstimator implements Estimator {
     return buildNetwork(this.networkSpace, sample, { inChannels: data.shape.channels, numClasses: data.classes.length, generator: new Generator(seed) });
   }
 
-  private trainConfig(epochs: number, seed: number, train: ImageDataset) {
+  /**
+   * The batches of a run on `train`: the configured batch (at most the set's size) and evaluation
+   * batch max(batch, 256) (at most `evalImages`, the largest set evaluated), as the memory check allows them (docs/experiments.md, "Memory-safe
+   * trials"). `fixedBatch` (a resumed attempt's) cannot shrink. Throws `ResourceError`
+   * `MEMORY_LIMIT` when the run fits at no allowed batch.
+   */
+  private batches(sample: Sample, train: ImageDataset, evalImages: number, seed: number, fixedBatch?: number, configuredBatch = this.options.batchSize): RunBatches {
+    const batch = fixedBatch ?? Math.min(configuredBatch, train.length);
+    // trainClassifier's default; a pass never holds more images than the set evaluated has.
+    const evalBatch = Math.max(1, Math.min(Math.max(batch, 256), evalImages));
+    const memory = this.options.memory;
+    if (!memory) return { batch, evalBatch, metrics: { batch_size: batch } };
+    const minBatch = fixedBatch === undefined && memory.shrinkBatch ? Math.min(memory.minBatch, batch) : batch;
+    const fix =
+      fixedBatch !== undefined
+        ? `the trial resumes at the batch its checkpoint was trained at (${fixedBatch})`
+        : minBatch < batch
+          ? `raise estimator.max_memory_mb or lower estimator.min_batch_size (${memory.minBatch})`
+          : 'raise estimator.max_memory_mb, lower estimator.batch_size, or set estimator.shrink_batch: true to train such networks at a smaller batch';
+    const check = checkTrainingMemory(() => this.network(sample, train, seed), inputShape(train), train.classes.length, {
+      batch,
+      evalBatch,
+      minBatch,
+      maxMemoryMb: memory.maxMemoryMb,
+      limitName: 'estimator.max_memory_mb',
+      fix,
+    });
+    const plan: BatchPlan = check.plan;
+    return {
+      batch: plan.batch,
+      evalBatch: plan.evalBatch,
+      metrics: { batch_size: plan.batch, memory_mb: toMb(plan.peak.peakBytes), memory_limit_mb: Math.floor((check.limitBytes / 2 ** 20) * 10) / 10 },
+    };
+  }
+
+  private trainConfig(epochs: number, seed: number, batches: RunBatches) {
     const defaults = DATASET_DEFAULTS[this.options.dataset];
     return {
       epochs,
-      batchSize: Math.min(this.options.batchSize, train.length),
+      batchSize: batches.batch,
+      evalBatchSize: batches.evalBatch,
       lr: this.options.lr,
       schedule: this.options.schedule ?? 'cosine',
       labelSmoothing: this.options.labelSmoothing ?? 0,

@@ -12,6 +12,7 @@ import { ProxyEstimator } from '../estimate/proxy/estimator.js';
 import { setNumThreads } from '../engine/runtime.js';
 import { DATASET_NAMES, type DatasetName } from '../engine/data/load.js';
 import { ENGINE_FIX, engineAvailable } from '../engine/binding.js';
+import { memoryProbeAvailable } from '../engine/memory.js';
 import { isTrainable, trainableSpaceNames } from '../engine/models/networks.js';
 import { Nb201Space } from '../space/nb201.js';
 import type { Sample, Space } from '../space/types.js';
@@ -162,7 +163,11 @@ const trainSchema = z.strictObject({
   // (not filled in) when not given, so that configs without it validate to what they did before.
   inherit: z.boolean().optional(),
   inherit_keep: z.number().int().min(1).max(10_000).optional(),
-});
+  // Memory-safe trials (docs/experiments.md): absent when not given, as inherit.
+  max_memory_mb: z.number().positive().optional(),
+  shrink_batch: z.boolean().optional(),
+  min_batch_size: z.number().int().min(1).optional(),
+}).refine((s) => s.min_batch_size === undefined || s.shrink_batch === true, { message: 'min_batch_size applies only with shrink_batch: true', path: ['min_batch_size'] });
 
 /** Options of the `train` estimator section, defaults applied. */
 export type TrainSection = z.infer<typeof trainSchema>;
@@ -197,6 +202,11 @@ const train: EstimatorDefinition = {
     // Every core unless told otherwise (NASKIT_THREADS, the section's threads): libtorch's own default can be 1 core.
     const threads = options.threads ?? context.threads ?? defaultThreads();
     const finalEpochs = options.final_epochs ?? options.epochs;
+    // An addon built before the memory probe cannot check: refused when a limit is asked for, else no check.
+    const probe = memoryProbeAvailable();
+    if (!probe && options.max_memory_mb !== undefined) {
+      throw new ConfigError('ESTIMATOR_NEEDS_ENGINE', 'estimator.max_memory_mb: this build of the tensor engine has no memory probe to estimate a trial\'s peak memory; rebuild it with `node scripts/build-native.mjs --strict`');
+    }
     const estimator = new TrainingEstimator(space, context.dataDir, {
       dataset: options.dataset,
       epochs: options.epochs,
@@ -213,6 +223,7 @@ const train: EstimatorDefinition = {
       testImages: options.test_images,
       threads,
       inherit: options.inherit === true,
+      memory: probe ? { maxMemoryMb: options.max_memory_mb ?? null, shrinkBatch: options.shrink_batch === true, minBatch: options.min_batch_size ?? 8 } : null,
     });
     return {
       estimator,
@@ -244,6 +255,7 @@ const train: EstimatorDefinition = {
             label_smoothing: options.label_smoothing ?? 0,
             final_train_seconds: final.trainSeconds,
             final_test_seconds: final.testSeconds,
+            batch_size: final.batchSize,
             history: final.history.map((h) => ({ ...h })),
           },
         };

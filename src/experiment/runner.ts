@@ -1,4 +1,4 @@
-import { StorageError, TrialStateError } from '../errors.js';
+import { NaskitError, ResourceError, StorageError, TrialStateError } from '../errors.js';
 import type { Sample, Space } from '../space/types.js';
 import { createStrategy } from '../strategy/registry.js';
 import { ProxyWarmStart } from '../estimate/proxy/warm-start.js';
@@ -233,7 +233,17 @@ async function evaluate(options: WorkerOptions, trial: TrialRecord, pruner: Prun
       };
     }
     const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return { state: 'failed', value: null, error: text, observation: { ...base, state: 'failed', value: null } };
+    // naskit's errors keep their stable code (and a ResourceError its figures) beside the text, e.g. MEMORY_LIMIT.
+    const params: Record<string, Json> = {};
+    if (error instanceof NaskitError) params.error_code = error.code;
+    if (error instanceof ResourceError) params.metrics = { ...error.details };
+    return {
+      state: 'failed',
+      value: null,
+      error: text,
+      ...(Object.keys(params).length ? { params } : {}),
+      observation: { ...base, state: 'failed', value: null },
+    };
   }
 }
 
