@@ -175,6 +175,8 @@ function report(): void {
         ? 'The runs marked *shared* ran on a shared machine (its 2 cores shared with other jobs, the search niced and sometimes paused), so their wall seconds say little; the load average when each search ended is in its JSON and below.'
         : 'The load average when each search ended is in its JSON and below.'),
     '',
+    "The column *largest op weight* shows how far α moved from uniform (1/8 per operation): Adam moves each α by at most about its learning rate (3·10⁻⁴) per step, so a search of a few dozen steps derives its genotype from small differences between α's, left by the initialisation (10⁻³ · N(0, 1)) and the first gradients, not from a converged search; the genotypes are valid, trainable members of the space, and how good they are is for retraining or the surrogate to say.",
+    '',
     '| method | seed | setting | params at C=36, 20 cells | largest op weight (normal, last epoch; uniform 0.125) | CPU s | wall s | threads | peak RSS |',
     '|---|---|---|---|---|---|---|---|---|',
   ];
