@@ -11,4 +11,4 @@ export { DartsSupernet, DartsSearchCell, dartsSearchOperation, type DartsSuperne
 export { ArchParameters } from './arch.js';
 export * from './methods/index.js';
 export { encodeSearchState, restoreSearchState, readSearchProgress } from './state.js';
-export { runOneShotSearch, searchData, buildSupernet, ONESHOT_DEFAULTS, type OneShotSettings, type OneShotEpoch, type OneShotResult, type OneShotHooks, type TableLookup } from './search.js';
+export { runOneShotSearch, searchStep, searchData, buildSupernet, ONESHOT_DEFAULTS, type SearchStepParts, type OneShotSettings, type OneShotEpoch, type OneShotResult, type OneShotHooks, type TableLookup } from './search.js';

@@ -9,7 +9,7 @@ import type { Sample } from '../space/types.js';
 import type { Json } from '../util/json.js';
 import { ArchParameters } from './arch.js';
 import { CELL_SPECS, type CellSpec } from './cell-spec.js';
-import { createMethod, lossOf, type MethodOptions, type OneShotMethod, type OneShotMethodName, type StepContext, type TensorBatch } from './methods/index.js';
+import { createMethod, lossOf, type MethodOptions, type OneShotMethod, type OneShotMethodName, type StepContext, type StepResult, type TensorBatch } from './methods/index.js';
 import { encodeSearchState, restoreSearchState } from './state.js';
 import { Nb201Supernet, type Supernet } from './supernet.js';
 import { DartsSupernet } from './darts-supernet.js';
@@ -142,6 +142,49 @@ interface Progress {
   history: OneShotEpoch[];
 }
 
+/** What {@link searchStep} works on. */
+export interface SearchStepParts {
+  readonly net: Supernet;
+  readonly arch: ArchParameters;
+  readonly method: OneShotMethod;
+  readonly weightOptimizer: SGD;
+  readonly archOptimizer: Adam;
+  /** The weights' gradient norm is clipped to this. */
+  readonly gradClip: number;
+}
+
+/**
+ * One step of a search: an architecture step on the α batch `val` (the method's gradient, then
+ * the α optimizer; skipped when `val` is null, as in a warm-up epoch), then a weight step on the
+ * weight batch `train` (the method's training weights, gradient clipping, the weight optimizer).
+ * Each half runs in its own memory scope, so the α step's forward graph (every edge's operation
+ * outputs) is freed before the weight step builds its own: holding both doubled the step's peak
+ * memory on the DARTS supernet.
+ */
+export function searchStep(parts: SearchStepParts, train: TensorBatch, val: TensorBatch | null, ctx: StepContext): { train: StepResult; val: StepResult | null } {
+  const { net, arch, method, weightOptimizer, archOptimizer } = parts;
+  const archResult =
+    val === null
+      ? null
+      : scope(() => {
+          const r = method.archGradient(net, arch, train, val, ctx);
+          archOptimizer.step();
+          archOptimizer.zeroGrad();
+          net.zeroGrad();
+          return r;
+        });
+  const trainResult = scope(() => {
+    const { loss, correct } = lossOf(net, method.trainingWeights(net, arch, train, ctx), train);
+    loss.backward();
+    clipGradNorm(weightOptimizer.params, parts.gradClip);
+    weightOptimizer.step();
+    weightOptimizer.zeroGrad();
+    archOptimizer.zeroGrad();
+    return { loss: loss.item(), correct };
+  });
+  return { train: trainResult, val: archResult };
+}
+
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
@@ -169,6 +212,7 @@ export async function runOneShotSearch(settings: OneShotSettings, trainSet: Imag
   if (stepsPerEpoch < 1) throw new RangeError(`one-shot search: ${data.train.length} images per half are fewer than a batch of ${settings.batchSize}; raise subset or lower batch size`);
   const schedule = new CosineSchedule(weightOptimizer, { totalSteps: settings.epochs * stepsPerEpoch, minLr: Math.min(settings.weightLrMin, settings.weightLr) });
   const parts = { net, arch, weightOptimizer, archOptimizer };
+  const stepParts: SearchStepParts = { net, arch, method, weightOptimizer, archOptimizer, gradClip: settings.gradClip };
   let progress: Progress = { epoch: 0, scheduleStep: 0, seconds: 0, stopped: null, history: [] };
   try {
     if (hooks.resumeFrom) {
@@ -191,26 +235,16 @@ export async function runOneShotSearch(settings: OneShotSettings, trainSet: Imag
         const ctx: StepContext = { epoch, epochs: settings.epochs, generator, weightLr: weightOptimizer.lr, weightDecay: settings.weightDecay };
         scope(() => {
           const train: TensorBatch = { x: tensor(tb.images, tb.shape), y: tensor(tb.labels, [tb.labels.length]).to('int64') };
-          if (epoch >= settings.warmupEpochs) {
-            const val: TensorBatch = { x: tensor(vb.images, vb.shape), y: tensor(vb.labels, [vb.labels.length]).to('int64') };
-            const r = method.archGradient(net, arch, train, val, ctx);
-            archOptimizer.step();
-            archOptimizer.zeroGrad();
-            net.zeroGrad();
-            sums.valLoss += r.loss * vb.labels.length;
-            sums.valCorrect += r.correct;
+          const val: TensorBatch | null = epoch >= settings.warmupEpochs ? { x: tensor(vb.images, vb.shape), y: tensor(vb.labels, [vb.labels.length]).to('int64') } : null;
+          const r = searchStep(stepParts, train, val, ctx);
+          if (!Number.isFinite(r.train.loss)) throw new RangeError(`one-shot search: the loss became ${r.train.loss} in epoch ${epoch + 1}; lower the learning rate`);
+          if (r.val && val) {
+            sums.valLoss += r.val.loss * vb.labels.length;
+            sums.valCorrect += r.val.correct;
             sums.valSeen += vb.labels.length;
           }
-          const { loss, correct } = lossOf(net, method.trainingWeights(net, arch, train, ctx), train);
-          loss.backward();
-          clipGradNorm(weightOptimizer.params, settings.gradClip);
-          weightOptimizer.step();
-          weightOptimizer.zeroGrad();
-          archOptimizer.zeroGrad();
-          const value = loss.item();
-          if (!Number.isFinite(value)) throw new RangeError(`one-shot search: the loss became ${value} in epoch ${epoch + 1}; lower the learning rate`);
-          sums.trainLoss += value * tb.labels.length;
-          sums.trainCorrect += correct;
+          sums.trainLoss += r.train.loss * tb.labels.length;
+          sums.trainCorrect += r.train.correct;
           sums.seen += tb.labels.length;
         });
         schedule.step();

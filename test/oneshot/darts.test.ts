@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { scope } from '../../src/engine/memory.js';
+import { measurePeak, scope } from '../../src/engine/memory.js';
 import { grad } from '../../src/engine/autograd.js';
 import { Generator, randint, randn } from '../../src/engine/ops/creation.js';
 import { add, mul } from '../../src/engine/ops/elementwise.js';
@@ -16,7 +16,8 @@ import { Rng } from '../../src/util/rng.js';
 import { projectRoot } from '../../src/util/paths.js';
 import { join } from 'node:path';
 import { validateOneShotConfig } from '../../src/oneshot/config.js';
-import { ArchParameters, DARTS_SEARCH_OPS, DartsSupernet, dartsCellSpec, dartsSearchOperation, lossOf, MixedOp, ONESHOT_DEFAULTS, ONESHOT_METHODS, runOneShotSearch, softEdges, type OneShotMethodName, type OneShotSettings } from '../../src/oneshot/index.js';
+import { ArchParameters, createMethod, Darts, DARTS_SEARCH_OPS, DartsSupernet, dartsCellSpec, dartsSearchOperation, lossOf, MixedOp, ONESHOT_DEFAULTS, ONESHOT_METHODS, runOneShotSearch, searchStep, softEdges, type OneShotMethodName, type OneShotSettings, type SearchStepParts, type StepContext } from '../../src/oneshot/index.js';
+import { Adam, SGD } from '../../src/engine/optim.js';
 import { engineTest } from '../engine/helpers.js';
 import { quadrantImages } from './helpers.js';
 
@@ -126,6 +127,32 @@ engineTest('the DARTS supernet: 3N + 2 cells, reductions at 1/3 and 2/3, the gra
     arch.dispose();
   });
 });
+
+for (const [name, options] of [['darts', {}], ['darts2', {}], ['pcdarts', {}], ['sdarts', { perturbation: 'adversarial', attack_steps: 3 }]] as const) {
+  engineTest(`a search step (${name}${name === 'sdarts' ? ', adversarial' : ''}) holds one forward graph at a time: its peak memory stays within 1.3× one forward + backward pass`, () => {
+    setNumThreads(1);
+    scope(() => {
+      const gen = new Generator(3);
+      const method = createMethod(name, spec, options);
+      const net = new DartsSupernet(spec, { channels: 4, cells: 1, numClasses: 4, partial: method.partial, generator: gen });
+      const arch = new ArchParameters(spec, { edgeNormalization: method.edgeNormalization, generator: gen });
+      const weightOptimizer = new SGD(net.parameters(), { lr: 0.025, momentum: 0.9, weightDecay: 3e-4 });
+      const archOptimizer = new Adam(arch.list(), { lr: 3e-4, betas: [0.5, 0.999], weightDecay: 1e-3 });
+      const parts: SearchStepParts = { net, arch, method, weightOptimizer, archOptimizer, gradClip: 5 };
+      const batch = () => ({ x: randn([16, 3, 8, 8], { generator: gen }), y: randint(0, 4, [16], gen) });
+      const [train, val] = [batch(), batch()];
+      const ctx: StepContext = { epoch: 1, epochs: 2, generator: gen, weightLr: 0.025, weightDecay: 3e-4 };
+      net.train();
+      searchStep(parts, train, val, ctx); // the optimizers' state and the gradients exist from here on
+      // The reference: one forward pass with every operation of every edge, one backward pass.
+      const pass = measurePeak(() => scope(() => lossOf(net, new Darts(spec).weights(arch, ctx, true), train).loss.backward())).peakBytes;
+      const step = measurePeak(() => searchStep(parts, train, val, ctx)).peakBytes;
+      // Before each pass had its own scope, the α step's graph (darts2: four graphs; SDARTS-ADV: one per attack step) lived on through the weight step.
+      assert.ok(step < 1.3 * pass, `${name}: a search step peaked at ${(step / 2 ** 20).toFixed(1)} MB, one forward + backward pass at ${(pass / 2 ** 20).toFixed(1)} MB`);
+      for (const d of [weightOptimizer, archOptimizer, arch, net]) d.dispose();
+    });
+  });
+}
 
 const data = quadrantImages(64, 5);
 

@@ -1,5 +1,6 @@
 import { grad, noGrad } from '../../engine/autograd.js';
 import { engine } from '../../engine/binding.js';
+import { scope } from '../../engine/memory.js';
 import { clone, detach } from '../../engine/ops/shape.js';
 import { norm } from '../../engine/ops/reduction.js';
 import type { Tensor } from '../../engine/tensor.js';
@@ -31,29 +32,35 @@ export function unrolledArchGradient(net: Supernet, arch: ArchParameters, weight
   const archParams = arch.list();
   const saved = noGrad(() => params.map((p) => clone(detach(p))));
   try {
+    // Each pass runs in its own memory scope, so only one forward graph is alive at a time (the
+    // four passes' activations held together until the step's end made this step's peak memory
+    // four times a first-order step's); what a pass returns moves to this function's scope.
     // w' = w − ξ (∇w L_train + λ w)
-    const trainLoss = lossOf(net, weightsOf(true), train).loss;
-    const gw = grad(trainLoss, params, { allowUnused: true });
-    params.forEach((p, i) => {
-      if (gw[i]) addInPlace(p, gw[i]!, -xi);
-      if (weightDecay > 0) addInPlace(p, saved[i], -xi * weightDecay);
+    scope(() => {
+      const trainLoss = lossOf(net, weightsOf(true), train).loss;
+      const gw = grad(trainLoss, params, { allowUnused: true });
+      params.forEach((p, i) => {
+        if (gw[i]) addInPlace(p, gw[i]!, -xi);
+        if (weightDecay > 0) addInPlace(p, saved[i], -xi * weightDecay);
+      });
     });
     // ∇α and ∇w' of L_val(w', α)
-    const { loss: valLoss, correct } = lossOf(net, weightsOf(false), val);
-    const valValue = valLoss.item();
-    const g = grad(valLoss, [...archParams, ...params], { allowUnused: true });
-    const dAlpha = g.slice(0, archParams.length);
-    const dW = g.slice(archParams.length);
+    const { valValue, correct, dAlpha, dW } = scope(() => {
+      const { loss: valLoss, correct } = lossOf(net, weightsOf(false), val);
+      const g = grad(valLoss, [...archParams, ...params], { allowUnused: true });
+      return { valValue: valLoss.item(), correct, dAlpha: g.slice(0, archParams.length), dW: g.slice(archParams.length) };
+    });
     let sq = 0;
-    for (const t of dW) if (t) sq += norm(t).item() ** 2;
+    for (const t of dW) if (t) sq += scope(() => norm(t).item()) ** 2;
     const eps = radius / Math.max(Math.sqrt(sq), 1e-12);
-    const archGradAt = (sign: number): (Tensor | null)[] => {
-      params.forEach((p, i) => {
-        copyInPlace(p, saved[i]);
-        if (dW[i]) addInPlace(p, dW[i]!, sign * eps);
+    const archGradAt = (sign: number): (Tensor | null)[] =>
+      scope(() => {
+        params.forEach((p, i) => {
+          copyInPlace(p, saved[i]);
+          if (dW[i]) addInPlace(p, dW[i]!, sign * eps);
+        });
+        return grad(lossOf(net, weightsOf(false), train).loss, archParams, { allowUnused: true });
       });
-      return grad(lossOf(net, weightsOf(false), train).loss, archParams, { allowUnused: true });
-    };
     const plus = archGradAt(1);
     const minus = archGradAt(-1);
     const grads = archParams.map((a, i) => {

@@ -1,4 +1,5 @@
 import { grad } from '../../engine/autograd.js';
+import { scope } from '../../engine/memory.js';
 import { rand } from '../../engine/ops/creation.js';
 import { add, clamp, sign, mul, sub } from '../../engine/ops/elementwise.js';
 import { softmax } from '../../engine/ops/nn.js';
@@ -49,12 +50,17 @@ export class SDarts extends OneShotMethod {
     if (this.perturbation === 'random') return build(noise);
     let delta = noise;
     const step = (2 * eps) / this.attackSteps;
+    const kinds = [...delta.keys()];
     for (let s = 0; s < this.attackSteps; s++) {
-      const leaves = new Map([...delta].map(([k, d]) => [k, detach(d).setRequiresGrad(true)]));
-      const { loss } = lossOf(net, build(leaves), batch);
-      const kinds = [...leaves.keys()];
-      const g = grad(loss, kinds.map((k) => leaves.get(k)!));
-      delta = new Map(kinds.map((k, i) => [k, clamp(add(detach(leaves.get(k)!), mul(sign(g[i]!), step)), -eps, eps)]));
+      // One scope per attack step: its forward graph is freed before the next one is built.
+      const current = delta;
+      const next = scope(() => {
+        const leaves = new Map(kinds.map((k) => [k, detach(current.get(k)!).setRequiresGrad(true)]));
+        const { loss } = lossOf(net, build(leaves), batch);
+        const g = grad(loss, kinds.map((k) => leaves.get(k)!));
+        return kinds.map((k, i) => clamp(add(detach(leaves.get(k)!), mul(sign(g[i]!), step)), -eps, eps));
+      });
+      delta = new Map(kinds.map((k, i) => [k, next[i]]));
     }
     return build(delta);
   }
