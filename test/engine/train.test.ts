@@ -28,7 +28,9 @@ engineTest('naskit train: a short CNN run learns MNIST (test > 90 %), prints the
     const r = naskit(['train', '--space', 'cnn', '--dataset', 'mnist', '--subset', '3000', '--epochs', '3', '--batch', '32', '--channels', '8', '--lr', '0.1', '--seed', '0', '--test', '--out', out, '--json']);
     assert.equal(r.status, 0, r.stderr);
     const doc = JSON.parse(r.stdout) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(doc).sort(), ['epochs', 'flops', 'history', 'params', 'test_acc', 'train_images_per_s', 'val_acc']);
+    // The contract's fields, plus what naskit adds (docs/cli.md): the batch trained at and the memory estimate.
+    assert.deepEqual(Object.keys(doc).sort(), ['batch_size', 'epochs', 'flops', 'history', 'memory_mb', 'params', 'test_acc', 'train_images_per_s', 'val_acc']);
+    assert.equal(doc.batch_size, 32);
     assert.equal(doc.epochs, 3);
     assert.ok((doc.params as number) > 0 && (doc.flops as number) > 0 && (doc.train_images_per_s as number) > 0);
     const history = doc.history as { epoch: number; train_loss: number; val_acc: number }[];
