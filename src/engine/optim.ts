@@ -197,6 +197,37 @@ export class AdamW extends Adam {
   }
 }
 
+/**
+ * A learning-rate schedule stepped once per optimizer step ({@link CosineSchedule}, {@link OneCycleSchedule}):
+ * a schedule gives `lrAt`; stepping, the step count and seeking are shared.
+ */
+export abstract class LrSchedule {
+  /** The optimizer whose lr the schedule sets. */
+  abstract readonly optimizer: Optimizer;
+  #step = 0;
+
+  /** The learning rate at step `t` (0-based). */
+  abstract lrAt(t: number): number;
+
+  /** Advances one step and sets the optimizer's lr for it. */
+  step(): void {
+    this.#step += 1;
+    this.optimizer.lr = this.lrAt(this.#step);
+  }
+
+  /** Steps taken so far. */
+  get stepCount(): number {
+    return this.#step;
+  }
+
+  /** Jumps to step `t` (resuming a run from a checkpoint) and sets the optimizer's lr for it. */
+  seek(t: number): void {
+    if (!Number.isInteger(t) || t < 0) throw new ConfigError('SCHEDULE', `${this.constructor.name}.seek: step must be a non-negative integer, got ${t}`);
+    this.#step = t;
+    this.optimizer.lr = this.lrAt(t);
+  }
+}
+
 /** Options of {@link CosineSchedule}. */
 export interface CosineScheduleOptions {
   /** Steps of the whole schedule (warm-up included). */
@@ -211,13 +242,13 @@ export interface CosineScheduleOptions {
  * Linear warm-up, then cosine annealing from the optimizer's initial lr to `minLr` (SGDR without restarts).
  * Call `step()` after each optimizer step.
  */
-export class CosineSchedule implements LrSchedule {
+export class CosineSchedule extends LrSchedule {
   readonly baseLr: number;
-  #step = 0;
   constructor(
     readonly optimizer: Optimizer,
     readonly options: CosineScheduleOptions,
   ) {
+    super();
     const { totalSteps, warmupSteps = 0, minLr = 0 } = options;
     if (!Number.isInteger(totalSteps) || totalSteps < 1) throw new ConfigError('SCHEDULE', `CosineSchedule: totalSteps must be a positive integer, got ${totalSteps}`);
     if (!Number.isInteger(warmupSteps) || warmupSteps < 0 || warmupSteps >= totalSteps) throw new ConfigError('SCHEDULE', `CosineSchedule: warmupSteps must be an integer in [0, ${totalSteps}), got ${warmupSteps}`);
@@ -234,34 +265,6 @@ export class CosineSchedule implements LrSchedule {
     return minLr + 0.5 * (this.baseLr - minLr) * (1 + Math.cos(Math.PI * progress));
   }
 
-  step(): void {
-    this.#step += 1;
-    this.optimizer.lr = this.lrAt(this.#step);
-  }
-
-  /** Steps taken so far. */
-  get stepCount(): number {
-    return this.#step;
-  }
-
-  /** Jumps to step `t` (resuming a run from a checkpoint) and sets the optimizer's lr for it. */
-  seek(t: number): void {
-    if (!Number.isInteger(t) || t < 0) throw new ConfigError('SCHEDULE', `CosineSchedule.seek: step must be a non-negative integer, got ${t}`);
-    this.#step = t;
-    this.optimizer.lr = this.lrAt(t);
-  }
-}
-
-/** A learning-rate schedule stepped once per optimizer step ({@link CosineSchedule}, {@link OneCycleSchedule}). */
-export interface LrSchedule {
-  /** The learning rate at step `t` (0-based). */
-  lrAt(t: number): number;
-  /** Advances one step and sets the optimizer's lr for it. */
-  step(): void;
-  /** Steps taken so far. */
-  readonly stepCount: number;
-  /** Jumps to step `t` (resuming a run from a checkpoint) and sets the optimizer's lr for it. */
-  seek(t: number): void;
 }
 
 /** Options of {@link OneCycleSchedule}. */
@@ -284,14 +287,14 @@ export interface OneCycleScheduleOptions {
  * not cycled (PyTorch cycles it between 0.85 and 0.95 by default; naskit's SGD keeps its own).
  * Call `step()` after each optimizer step.
  */
-export class OneCycleSchedule implements LrSchedule {
+export class OneCycleSchedule extends LrSchedule {
   /** The peak learning rate: the optimizer's lr when the schedule is made. */
   readonly maxLr: number;
-  #step = 0;
   constructor(
     readonly optimizer: Optimizer,
     readonly options: OneCycleScheduleOptions,
   ) {
+    super();
     const { totalSteps, pctStart = 0.3, divFactor = 25, finalDivFactor = 1e4 } = options;
     if (!Number.isInteger(totalSteps) || totalSteps < 1) throw new ConfigError('SCHEDULE', `OneCycleSchedule: totalSteps must be a positive integer, got ${totalSteps}`);
     if (!(pctStart > 0 && pctStart < 1)) throw new ConfigError('SCHEDULE', `OneCycleSchedule: pctStart must be in (0, 1), got ${pctStart}`);
@@ -314,20 +317,6 @@ export class OneCycleSchedule implements LrSchedule {
     return anneal(this.maxLr, endLr, lastStep > peakStep ? (t - peakStep) / (lastStep - peakStep) : 1);
   }
 
-  step(): void {
-    this.#step += 1;
-    this.optimizer.lr = this.lrAt(this.#step);
-  }
-
-  get stepCount(): number {
-    return this.#step;
-  }
-
-  seek(t: number): void {
-    if (!Number.isInteger(t) || t < 0) throw new ConfigError('SCHEDULE', `OneCycleSchedule.seek: step must be a non-negative integer, got ${t}`);
-    this.#step = t;
-    this.optimizer.lr = this.lrAt(t);
-  }
 }
 
 /**
