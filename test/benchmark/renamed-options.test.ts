@@ -9,24 +9,15 @@ import { runNb301Benchmark } from '../../src/benchmark/nb301.js';
 import { Nb201Table } from '../../src/estimate/nb201-table.js';
 import { Nb301Surrogate } from '../../src/estimate/nb301-surrogate.js';
 import { ConfigError } from '../../src/errors.js';
+import { captureStderrAsync } from '../helpers/stderr.js';
 import { testDataDir } from '../helpers/data.js';
 
 const table = Nb201Table.load(testDataDir());
 
 /** Runs `fn`, returning its result and the deprecation lines it wrote on stderr. */
 async function withStderr<T>(fn: () => T | Promise<T>): Promise<{ result: T; lines: string[] }> {
-  const write = process.stderr.write.bind(process.stderr);
-  let text = '';
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    text += String(chunk);
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    const result = await fn();
-    return { result, lines: text.split('\n').filter((l) => l.includes('deprecated')) };
-  } finally {
-    process.stderr.write = write;
-  }
+  const { result, text } = await captureStderrAsync(fn);
+  return { result, lines: text.split('\n').filter((l) => l.includes('deprecated')) };
 }
 
 const isConflict = (old: string, renamed: string) => (e: unknown) => e instanceof ConfigError && e.code === 'BAD_BENCHMARK_OPTION' && e.message.includes(old) && e.message.includes(renamed);

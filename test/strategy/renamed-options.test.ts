@@ -3,6 +3,7 @@
 // stderr per old name and process, naming the new one.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { captureStderr } from '../helpers/stderr.js';
 import { ConfigError } from '../../src/errors.js';
 import { Categorical, IntRange } from '../../src/space/choice.js';
 import { ProductSpace } from '../../src/space/product-space.js';
@@ -45,20 +46,7 @@ function run(strategy: Strategy, n: number): string[] {
 }
 
 /** Runs `fn`, returning what it wrote on stderr. */
-function stderrOf(fn: () => void): string {
-  const write = process.stderr.write.bind(process.stderr);
-  let text = '';
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    text += String(chunk);
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    fn();
-  } finally {
-    process.stderr.write = write;
-  }
-  return text;
-}
+const stderrOf = (fn: () => void): string => captureStderr(fn).text;
 
 /** strategy, old name, new name, a valid value that differs from the default, a value the new name refuses. */
 const RENAMED: readonly (readonly [string, string, string, number, number])[] = [

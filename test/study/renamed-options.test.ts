@@ -3,25 +3,13 @@
 // per old name and process naming the new one, and a ConfigError when both spellings are given.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { captureStderrAsync } from '../helpers/stderr.js';
 import { ConfigError } from '../../src/errors.js';
 import { MemoryStore } from '../../src/experiment/memory-store.js';
 import { createStudy, ImageClassifier, StudySampler, type Trial } from '../../src/study/index.js';
 import { conditionalObjective } from './objectives.js';
 
-/** Runs `fn`, returning its result and what it wrote on stderr meanwhile. */
-async function stderrOf<T>(fn: () => Promise<T>): Promise<{ result: T; text: string }> {
-  const write = process.stderr.write.bind(process.stderr);
-  let text = '';
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    text += String(chunk);
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    return { result: await fn(), text };
-  } finally {
-    process.stderr.write = write;
-  }
-}
+const stderrOf = captureStderrAsync;
 
 const lines = (text: string) => text.split('\n').filter((l) => l.includes('deprecated'));
 
