@@ -171,13 +171,30 @@ export class PostgresStore implements Store {
     });
   }
 
-  async saveCheckpoint(trialId: number, worker: WorkerInfo, data: Uint8Array): Promise<boolean> {
-    // The trial row is locked while the checkpoint is written: a re-queue or finish waits for it, and
+  saveCheckpoint(trialId: number, worker: WorkerInfo, data: Uint8Array): Promise<boolean> {
+    return this.saveTrialBytes('trial_checkpoints', trialId, worker, data);
+  }
+
+  loadCheckpoint(trialId: number): Promise<Uint8Array | null> {
+    return this.loadTrialBytes('trial_checkpoints', trialId);
+  }
+
+  saveWeights(trialId: number, worker: WorkerInfo, data: Uint8Array): Promise<boolean> {
+    return this.saveTrialBytes('trial_weights', trialId, worker, data);
+  }
+
+  loadWeights(trialId: number): Promise<Uint8Array | null> {
+    return this.loadTrialBytes('trial_weights', trialId);
+  }
+
+  /** Writes a running trial's checkpoint or kept weights (one row per trial), only for the worker that holds it. */
+  private saveTrialBytes(table: 'trial_checkpoints' | 'trial_weights', trialId: number, worker: WorkerInfo, data: Uint8Array): Promise<boolean> {
+    // The trial row is locked while the bytes are written: a re-queue or finish waits for it, and
     // a worker that lost the trial meanwhile sees the latest row and writes nothing.
     return this.tx('write to', `SELECT state, worker FROM trials WHERE id = ${intParam(trialId)} FOR UPDATE`, async (c, locked) => {
       if (!locked.length || locked[0].state !== 'running' || locked[0].worker !== worker.id) return false;
       await c.query(
-        `INSERT INTO trial_checkpoints (trial_id, data, saved) VALUES ($1, $2, ${NOW})
+        `INSERT INTO ${table} (trial_id, data, saved) VALUES ($1, $2, ${NOW})
          ON CONFLICT (trial_id) DO UPDATE SET data = excluded.data, saved = excluded.saved`,
         [trialId, Buffer.from(data.buffer, data.byteOffset, data.byteLength)],
       );
@@ -185,26 +202,8 @@ export class PostgresStore implements Store {
     });
   }
 
-  async loadCheckpoint(trialId: number): Promise<Uint8Array | null> {
-    const rows = await this.query('read', 'SELECT data FROM trial_checkpoints WHERE trial_id = $1', [trialId]);
-    return rows.length ? new Uint8Array(rows[0].data as Buffer) : null;
-  }
-
-  async saveWeights(trialId: number, worker: WorkerInfo, data: Uint8Array): Promise<boolean> {
-    // As saveCheckpoint: the trial row is locked while the weights are written.
-    return this.tx('write to', `SELECT state, worker FROM trials WHERE id = ${intParam(trialId)} FOR UPDATE`, async (c, locked) => {
-      if (!locked.length || locked[0].state !== 'running' || locked[0].worker !== worker.id) return false;
-      await c.query(
-        `INSERT INTO trial_weights (trial_id, data, saved) VALUES ($1, $2, ${NOW})
-         ON CONFLICT (trial_id) DO UPDATE SET data = excluded.data, saved = excluded.saved`,
-        [trialId, Buffer.from(data.buffer, data.byteOffset, data.byteLength)],
-      );
-      return true;
-    });
-  }
-
-  async loadWeights(trialId: number): Promise<Uint8Array | null> {
-    const rows = await this.query('read', 'SELECT data FROM trial_weights WHERE trial_id = $1', [trialId]);
+  private async loadTrialBytes(table: 'trial_checkpoints' | 'trial_weights', trialId: number): Promise<Uint8Array | null> {
+    const rows = await this.query('read', `SELECT data FROM ${table} WHERE trial_id = $1`, [trialId]);
     return rows.length ? new Uint8Array(rows[0].data as Buffer) : null;
   }
 
