@@ -22,7 +22,8 @@
  *   is paired with the mean of the bare blocks before and after it (which cancels a linear drift).
  * - `e2e-torch`: many short end-to-end runs alternating PyTorch (num_workers 0), naskit, PyTorch
  *   (num_workers 1), the order reversed every round; ratios per round.
- * - `lstm` (paired line): short runs of the controller step alternating PyTorch and naskit.
+ * - `cnn`, `nb201`, `lstm` (a paired line under the table): short runs of the step alternating
+ *   PyTorch and naskit, ratios per round.
  * - `tinyop-instr`: instructions per tiny op under `valgrind --tool=callgrind` (repeatable whatever
  *   the load), for naskit, PyTorch and libtorch's own at::add; see tinyOpInstructions below.
  *
@@ -374,25 +375,28 @@ async function endToEndVsTorch(): Promise<string[]> {
  * in even rounds, naskit first in odd ones), each a median over `steps` steps; the ratio of the
  * two medians of a round, summarised over the rounds.
  */
-function lstmPaired(step: Step): string {
-  const rounds = pairs(12, 3);
-  const steps = quick ? 20 : 300;
+/**
+ * A step compared in short alternating runs (the order swapped every round), so that the host's
+ * drift cancels within each round: naskit / PyTorch of the rounds' medians and of their minima,
+ * each as the median of the per-round ratios with its distribution-free interval.
+ */
+function pairedLine(label: string, name: string, step: Step, steps: number, rounds: number): string {
   const ratios: number[] = [];
   const minRatios: number[] = [];
   for (let round = 0; round < rounds; round++) {
     let torch: number[] = [];
     let ours: number[] = [];
     if (round % 2 === 0) {
-      torch = torchSteps('lstm', steps);
+      torch = torchSteps(name, steps);
       ours = timeSteps(step, steps);
     } else {
       ours = timeSteps(step, steps);
-      torch = torchSteps('lstm', steps);
+      torch = torchSteps(name, steps);
     }
     ratios.push(median(ours) / median(torch));
     minRatios.push(min(ours) / min(torch));
   }
-  return `- LSTM controller, paired: ${rounds} rounds alternating a run of ${steps} steps on each side (the order swapped every round); naskit / PyTorch of the round's medians ${formatRatio(medianInterval(ratios), 'rounds')}, of the round's minima ${formatRatio(medianInterval(minRatios), 'rounds')}`;
+  return `- ${label}, paired: ${rounds} rounds alternating a run of ${steps} steps on each side (the order swapped every round); naskit / PyTorch of the round's medians ${formatRatio(medianInterval(ratios), 'rounds')}, of the round's minima ${formatRatio(medianInterval(minRatios), 'rounds')}`;
 }
 
 /** Tiny ops per loop of the instruction count: the counted loops run N and then 2N of them. */
@@ -583,9 +587,9 @@ function estimateSeconds(row: Row, t: number): number {
   const maxThreads = t === availableParallelism();
   switch (row) {
     case 'cnn':
-      return 12;
+      return 12 + pairs(10, 3) * 2 * (2 + 0.11 * (warmupSteps + (quick ? 5 : 20)));
     case 'nb201':
-      return 6 + 2 * 2 * (warmupSteps + (quick ? 4 : 10)) * nbStep;
+      return 6 + 2 * 2 * (warmupSteps + (quick ? 4 : 10)) * nbStep + pairs(10, 3) * 2 * (2 + (warmupSteps + (quick ? 3 : 6)) * nbStep);
     case 'lstm':
       return 8 + pairs(12, 3) * 3;
     case 'supernet':
@@ -618,11 +622,19 @@ async function section(): Promise<string[]> {
   if (table) {
     lines.push('| step | naskit min ms | PyTorch min ms | ratio (min) | naskit median ms | PyTorch median ms | ratio (median) |', '| --- | --- | --- | --- | --- | --- | --- |');
   }
-  if (selected('cnn')) lines.push(compare('conv net (SmallCnn C=32), batch 64, 3x32x32', 'cnn', () => imageStep(new E.SmallCnn({ inChannels: 3, channels: 32, generator: new E.Generator(0) })), steps).line);
-  if (selected('nb201')) lines.push(compare('NB201 arch 11 (C=16, N=5), batch 64', 'nb201', () => imageStep(new E.Nb201Network(ARCH_11, { generator: new E.Generator(0) })), steps).line);
+  if (selected('cnn')) {
+    const cnn = (): Step => imageStep(new E.SmallCnn({ inChannels: 3, channels: 32, generator: new E.Generator(0) }));
+    lines.push(compare('conv net (SmallCnn C=32), batch 64, 3x32x32', 'cnn', cnn, steps).line);
+    overheadLines.push(pairedLine('conv net (SmallCnn C=32)', 'cnn', cnn(), quick ? 5 : 20, pairs(10, 3)));
+  }
+  if (selected('nb201')) {
+    const nb201 = (): Step => imageStep(new E.Nb201Network(ARCH_11, { generator: new E.Generator(0) }));
+    lines.push(compare('NB201 arch 11 (C=16, N=5), batch 64', 'nb201', nb201, steps).line);
+    overheadLines.push(pairedLine('NB201 arch 11 (C=16, N=5), batch 64', 'nb201', nb201(), quick ? 3 : 6, pairs(10, 3)));
+  }
   if (selected('lstm')) {
     lines.push(compare('LSTM controller (hidden 64, 6 decisions, Adam)', 'lstm', lstmStep, quick ? 20 : 100).line);
-    overheadLines.push(lstmPaired(lstmStep()));
+    overheadLines.push(pairedLine('LSTM controller', 'lstm', lstmStep(), quick ? 20 : 300, pairs(12, 3)));
   }
   if (threads === availableParallelism() && selected('supernet')) {
     // Issue 13's row: the one-shot supernet at the thread count users run.
