@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { NB201_DATASETS, NB201_SIGNALS, Nb201Table } from '../estimate/nb201-table.js';
+import { NB201_DATASETS, NB201_SIGNALS, Nb201Table } from '../space/nb201/table.js';
 import { TabularEstimator } from '../estimate/tabular.js';
 import type { Estimator } from '../estimate/types.js';
 import { TrainingEstimator, type TrainingOptions } from '../estimate/training.js';
@@ -14,7 +14,7 @@ import { DATASET_NAMES, type DatasetName } from '../engine/data/load.js';
 import { ENGINE_FIX, engineAvailable } from '../engine/binding.js';
 import { memoryProbeAvailable } from '../engine/memory.js';
 import { isTrainable, trainableSpaceNames } from '../engine/models/networks.js';
-import { Nb201Space } from '../space/nb201.js';
+import { Nb201Space } from '../space/nb201/space.js';
 import type { Sample, Space } from '../space/types.js';
 import type { Json } from '../util/json.js';
 import type { Deprecations } from '../util/deprecated.js';

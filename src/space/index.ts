@@ -2,7 +2,7 @@
 export type { EncodingName, Leaf, Sample, Space, Value } from './types.js';
 export { Categorical, FloatRange, IntRange } from './choice.js';
 export { ProductSpace } from './product-space.js';
-export { Nb201Space, NB201_EDGES, NB201_OPS, type Nb201Op } from './nb201.js';
+export { Nb201Space, NB201_EDGES, NB201_OPS, type Nb201Op, Nb201Table, NB201_DATASETS, NB201_METRICS, NB201_SIGNALS, type Nb201Dataset, type Nb201Metric, type Nb201Signal, nb201Counts } from './nb201/index.js';
 export { Nb101Space, NB101_EDGES, NB101_MAX_EDGES, NB101_OPS, NB101_VERTICES, type Nb101Op } from './nb101.js';
 export { hashModule, pruneSpec, type Nb101Spec } from './nb101-graph.js';
 export { DartsSpace, DARTS_CELLS, DARTS_NODES, DARTS_OPS, dartsInputLabel, dartsOpLabel, type DartsCell, type DartsGenotype, type DartsOp } from './darts.js';
@@ -19,7 +19,7 @@ export * as primitives from './primitives.js';
 export type { ModelNode, ModuleType, GraphOutput, GraphVertex, ValueChoiceNode, InputChoiceNode } from './primitives.js';
 export { conv, sepConv, mbconv, maxPool, avgPool, identity, zero, dropout, module, sequential, valueChoice, layerChoice, repeat, inputChoice, graph, cell, MODULE_TYPES } from './primitives.js';
 export { ModelSpace, type ArchNode, type ArchModule, type ArchSequential, type ArchDag, type ModelSpaceDefinition } from './model-space.js';
-export { NB201_OPTIONS } from './nb201.js';
+export { NB201_OPTIONS } from './nb201/index.js';
 export { NB101_OPTIONS } from './nb101.js';
 export { DARTS_OPTIONS } from './darts.js';
 export { CHAIN_OPTIONS } from './chain.js';

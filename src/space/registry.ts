@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js';
-import { NB201_OPTIONS, Nb201Space } from './nb201.js';
+import { NB201_OPTIONS, Nb201Space } from './nb201/space.js';
 import { NB101_OPTIONS, Nb101Space } from './nb101.js';
 import { DARTS_OPTIONS, DartsSpace } from './darts.js';
 import { CHAIN_OPTIONS, ChainSpace } from './chain.js';

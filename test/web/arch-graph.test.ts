@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { ChainSpace } from '../../src/space/chain.js';
 import { DartsSpace } from '../../src/space/darts.js';
 import { Nb101Space } from '../../src/space/nb101.js';
-import { Nb201Space } from '../../src/space/nb201.js';
+import { Nb201Space } from '../../src/space/nb201/space.js';
 import { Rng } from '../../src/util/rng.js';
 import type { Json } from '../../src/util/json.js';
 import { archGraph } from '../../src/web/arch-graph.js';

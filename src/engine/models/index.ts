@@ -1,6 +1,9 @@
-/** The models naskit trains: a small CNN and the network of every trainable space. */
+/**
+ * The models naskit trains: a small CNN and the network of every trainable space (NB201's lives
+ * beside its space, in `space/nb201/network.ts`, and is re-exported here).
+ */
 export { SmallCnn, type SmallCnnOptions } from './cnn.js';
-export { Nb201Network, Nb201Cell, nb201Operation, type Nb201NetworkOptions } from './nb201.js';
+export { Nb201Network, Nb201Cell, nb201Operation, type Nb201NetworkOptions } from '../../space/nb201/network.js';
 export { DartsNetwork, DartsCell, dartsOperation, type DartsNetworkOptions } from './darts.js';
 export { Nb101Network, Nb101Cell, convBnRelu, nb101VertexChannels, type Nb101NetworkOptions } from './nb101.js';
 export { ChainNetwork, ChainLayer, chainOperation, type ChainNetworkOptions } from './chain.js';

@@ -1,5 +1,5 @@
 import { NATS_SIZE_LAYERS, NatsSizeSpace } from '../../space/nats-size.js';
-import { Nb201Space } from '../../space/nb201.js';
+import { Nb201Space } from '../../space/nb201/space.js';
 import type { Sample } from '../../space/types.js';
 import type { Tensor } from '../tensor.js';
 import { GlobalAvgPool2d, ReLU } from '../nn/basic.js';
@@ -9,7 +9,7 @@ import { Linear, type InitOptions } from '../nn/linear.js';
 import { Layer } from '../nn/module.js';
 import { ResNetBasicBlock } from '../nn/nas-ops.js';
 import { BatchNorm2d } from '../nn/norm.js';
-import { Nb201Cell } from './nb201.js';
+import { Nb201Cell } from '../../space/nb201/network.js';
 
 /** The fixed cell of NATS-Bench's size space (the best cell of its topology space). */
 export const NATS_SIZE_CELL = '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|';

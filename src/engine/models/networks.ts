@@ -1,6 +1,7 @@
 import { ConfigError } from '../../errors.js';
 import { LayerwiseSpace } from '../../space/layerwise.js';
 import { ModelSpace } from '../../space/model-space.js';
+import { buildNb201Network } from '../../space/nb201/network.js';
 import type { Sample, Space, Value } from '../../space/types.js';
 import type { Layer } from '../nn/module.js';
 import { ChainNetwork } from './chain.js';
@@ -9,7 +10,6 @@ import { FBNET_BACKBONE, LayerwiseNetwork, PROXYLESS_BACKBONE } from './layerwis
 import { buildModelSpaceNetwork, type NetworkIo } from './model-space.js';
 import { NatsSizeNetwork } from './nats-size.js';
 import { Nb101Network } from './nb101.js';
-import { Nb201Network } from './nb201.js';
 
 export type { NetworkIo } from './model-space.js';
 
@@ -35,7 +35,7 @@ function layerwise(space: Space, sample: Sample, io: NetworkIo, fbnet: boolean):
 
 /** Registered space name → the builder of its network (the space's options give the network's settings). */
 const NETWORKS: Readonly<Record<string, Builder>> = {
-  nb201: (space, sample, io) => new Nb201Network(sample, { channels: opt(space, 'channels', 16), cells: opt(space, 'cells', 5), ...io }),
+  nb201: buildNb201Network,
   nb101: (space, sample, io) => new Nb101Network(sample, { channels: opt(space, 'channels', 128), stacks: opt(space, 'stacks', 3), cellsPerStack: opt(space, 'cells_per_stack', 3), ...io }),
   darts: (space, sample, io) =>
     new DartsNetwork(sample, {

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as E from '../../src/engine/index.js';
-import { Nb201Table } from '../../src/estimate/nb201-table.js';
-import { Rng } from '../../src/util/rng.js';
-import { testDataDir } from '../helpers/data.js';
-import { projectRoot } from '../../src/util/paths.js';
-import { engineTest, maxRelativeError } from './helpers.js';
+import * as E from '../../../src/engine/index.js';
+import { Nb201Table } from '../../../src/space/nb201/table.js';
+import { Rng } from '../../../src/util/rng.js';
+import { testDataDir } from '../../helpers/data.js';
+import { projectRoot } from '../../../src/util/paths.js';
+import { engineTest, maxRelativeError, stepLosses } from '../../engine/helpers.js';
 
 const ARCH_11 = '|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|none~0|nor_conv_3x3~1|avg_pool_3x3~2|';
 
-engineTest('models: NB201 architecture 11 has the official 802,426 parameters and 113.95137 M FLOPs', () => {
+engineTest('nb201 network: architecture 11 has the official 802,426 parameters and 113.95137 M FLOPs', () => {
   const table = Nb201Table.load(testDataDir());
   assert.equal(table.archs[11], ARCH_11);
   const net = new E.Nb201Network(ARCH_11);
@@ -21,7 +21,7 @@ engineTest('models: NB201 architecture 11 has the official 802,426 parameters an
   net.dispose();
 });
 
-engineTest('models: NB201 parameter counts equal the params_cifar10 column (extremes and a random sample)', () => {
+engineTest('nb201 network: parameter counts equal the params_cifar10 column (extremes and a random sample)', () => {
   const table = Nb201Table.load(testDataDir());
   let smallest = 0;
   let largest = 0;
@@ -49,36 +49,15 @@ engineTest('models: NB201 parameter counts equal the params_cifar10 column (extr
   net100.dispose();
 });
 
-engineTest('models: the NB201 network and the small CNN map images to logits and train a step', () => {
-  E.scope(() => {
-    const gen = new E.Generator(0);
-    const nets: [E.nn.Layer, number[]][] = [
-      [new E.Nb201Network(ARCH_11, { channels: 8, cells: 1, generator: gen }), [4, 3, 16, 16]],
-      [new E.SmallCnn({ channels: 8, generator: gen }), [4, 1, 28, 28]],
-    ];
-    for (const [net, shape] of nets) {
-      const x = E.randn(shape, { generator: gen });
-      const y = E.tensor(Int32Array.from([0, 1, 2, 3]), [4]);
-      const opt = new E.SGD(net.parameters(), { lr: 0.05, momentum: 0.9 });
-      const losses: number[] = [];
-      for (let i = 0; i < 8; i++) {
-        E.scope(() => {
-          const loss = E.crossEntropy(net.forward(x), y);
-          loss.backward();
-          opt.step();
-          opt.zeroGrad();
-          losses.push(loss.item());
-        });
-      }
-      assert.ok(losses[7] < losses[0], `${net.constructor.name}: loss ${losses[0]} -> ${losses[7]}`);
-      opt.dispose();
-      net.dispose();
-    }
-  });
+engineTest('nb201 network: maps images to logits and trains a step', () => {
+  const net = new E.Nb201Network(ARCH_11, { channels: 8, cells: 1, generator: new E.Generator(0) });
+  const losses = stepLosses(net, [4, 3, 16, 16], new E.Generator(1));
+  assert.ok(losses[7] < losses[0], `loss ${losses[0]} -> ${losses[7]}`);
+  net.dispose();
 });
 
-engineTest('models: with the same weights, the NB201 network computes what the official structure computes in PyTorch', () => {
-  const ref = JSON.parse(readFileSync(join(projectRoot(), 'test', 'engine', 'fixtures', 'nb201_small.json'), 'utf8')) as {
+engineTest('nb201 network: with the same weights, it computes what the official structure computes in PyTorch', () => {
+  const ref = JSON.parse(readFileSync(join(projectRoot(), 'test', 'space', 'nb201', 'fixtures', 'nb201_small.json'), 'utf8')) as {
     arch: string;
     channels: number;
     cells: number;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { DataError } from '../errors.js';
-import { readCsv, numberField } from '../util/csv.js';
+import { DataError } from '../../errors.js';
+import { readCsv, numberField } from '../../util/csv.js';
 
 /** The data sets of NAS-Bench-201. */
 export const NB201_DATASETS = ['cifar10', 'cifar100', 'imagenet16'] as const;

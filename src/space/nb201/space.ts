@@ -1,8 +1,8 @@
-import { SampleError } from '../errors.js';
-import { Categorical } from './choice.js';
-import type { OptionSpecs } from './options.js';
-import { ProductSpace } from './product-space.js';
-import type { EncodingName, Sample } from './types.js';
+import { SampleError } from '../../errors.js';
+import { Categorical } from '../choice.js';
+import type { OptionSpecs } from '../options.js';
+import { ProductSpace } from '../product-space.js';
+import type { EncodingName, Sample } from '../types.js';
 
 /** The five operations of a NAS-Bench-201 edge, in the benchmark's order. */
 export const NB201_OPS = ['none', 'skip_connect', 'nor_conv_1x1', 'nor_conv_3x3', 'avg_pool_3x3'] as const;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SampleError } from '../../src/errors.js';
-import { Nb201Table } from '../../src/estimate/nb201-table.js';
-import { Nb201Space } from '../../src/space/nb201.js';
-import { Rng } from '../../src/util/rng.js';
-import { testDataDir } from '../helpers/data.js';
+import { SampleError } from '../../../src/errors.js';
+import { Nb201Table } from '../../../src/space/nb201/table.js';
+import { Nb201Space } from '../../../src/space/nb201/space.js';
+import { Rng } from '../../../src/util/rng.js';
+import { testDataDir } from '../../helpers/data.js';
 
 const space = new Nb201Space();
 

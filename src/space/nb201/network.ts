@@ -1,16 +1,20 @@
+// The engine side of NAS-Bench-201: its network in `engine/nn` modules. Not re-exported by this
+// folder's index.ts (which runs without the engine); reached through `engine/models/`.
 import { SampleError } from '../../errors.js';
-import { NB201_EDGES, Nb201Space, type Nb201Op } from '../../space/nb201.js';
-import type { Sample } from '../../space/types.js';
-import { add, mul } from '../ops/elementwise.js';
-import { zeros } from '../ops/creation.js';
-import type { Tensor } from '../tensor.js';
-import { GlobalAvgPool2d, Identity, ReLU } from '../nn/basic.js';
-import { ModuleList, Sequential } from '../nn/container.js';
-import { Conv2d } from '../nn/conv.js';
-import { Linear, type InitOptions } from '../nn/linear.js';
-import { Layer } from '../nn/module.js';
-import { FactorizedReduce, Pooling, ReLUConvBN, ResNetBasicBlock, Zero } from '../nn/nas-ops.js';
-import { BatchNorm2d } from '../nn/norm.js';
+import type { NetworkIo } from '../../engine/models/model-space.js';
+import { GlobalAvgPool2d, Identity, ReLU } from '../../engine/nn/basic.js';
+import { ModuleList, Sequential } from '../../engine/nn/container.js';
+import { Conv2d } from '../../engine/nn/conv.js';
+import { Linear, type InitOptions } from '../../engine/nn/linear.js';
+import { Layer } from '../../engine/nn/module.js';
+import { FactorizedReduce, Pooling, ReLUConvBN, ResNetBasicBlock, Zero } from '../../engine/nn/nas-ops.js';
+import { BatchNorm2d } from '../../engine/nn/norm.js';
+import { zeros } from '../../engine/ops/creation.js';
+import { add, mul } from '../../engine/ops/elementwise.js';
+import type { Tensor } from '../../engine/tensor.js';
+import { optionValue } from '../options.js';
+import type { Sample, Space } from '../types.js';
+import { NB201_EDGES, NB201_OPTIONS, Nb201Space, type Nb201Op } from './space.js';
 
 /**
  * The operation of a NAS-Bench-201 edge at `c` channels, stride 1 (as xautodl's OPS table); from
@@ -132,4 +136,12 @@ export class Nb201Network extends Layer {
     for (const cell of this.cells) y = cell.forward(y);
     return this.classifier.forward(this.pool.forward(this.lastact.forward(y)));
   }
+}
+
+/**
+ * The network of `sample` in `space` as the network registry (`engine/models/networks.ts`) builds it:
+ * C and N from the space's `channels` and `cells` options, the data set's channels and classes from `io`.
+ */
+export function buildNb201Network(space: Space, sample: Sample, io: NetworkIo): Nb201Network {
+  return new Nb201Network(sample, { channels: optionValue(space, NB201_OPTIONS, 'channels') as number, cells: optionValue(space, NB201_OPTIONS, 'cells') as number, ...io });
 }
