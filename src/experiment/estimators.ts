@@ -6,7 +6,7 @@ import type { Estimator } from '../estimate/types.js';
 import { TrainingEstimator, type TrainingOptions } from '../estimate/training.js';
 import { TRAIN_SCHEDULES } from '../engine/train.js';
 import { NB301_MAX_EPOCHS, NB301_MIN_EPOCHS, Nb301Surrogate, SurrogateEstimator } from '../estimate/nb301-surrogate.js';
-import { DartsSpace } from '../space/darts.js';
+import { DartsSpace } from '../space/darts/space.js';
 import { PROXY_DATASETS, PROXY_NAMES, nb201Builder, proxyBatch } from '../estimate/proxy/index.js';
 import { ProxyEstimator } from '../estimate/proxy/estimator.js';
 import { setNumThreads } from '../engine/runtime.js';

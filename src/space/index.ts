@@ -5,8 +5,8 @@ export { ProductSpace } from './product-space.js';
 export { Nb201Space, NB201_EDGES, NB201_OPS, type Nb201Op, Nb201Table, NB201_DATASETS, NB201_METRICS, NB201_SIGNALS, type Nb201Dataset, type Nb201Metric, type Nb201Signal, nb201Counts } from './nb201/index.js';
 export { Nb101Space, NB101_EDGES, NB101_MAX_EDGES, NB101_OPS, NB101_VERTICES, type Nb101Op } from './nb101.js';
 export { hashModule, pruneSpec, type Nb101Spec } from './nb101-graph.js';
-export { DartsSpace, DARTS_CELLS, DARTS_NODES, DARTS_OPS, dartsInputLabel, dartsOpLabel, type DartsCell, type DartsGenotype, type DartsOp } from './darts.js';
-export { NB301_INPUT_NAMES, NB301_OP_CODES, NB301_PREFIX, nb301Edge, nb301InputPairs, toNb301Config, toNb301Encoding } from './darts-nb301.js';
+export { DartsSpace, DARTS_CELLS, DARTS_NODES, DARTS_OPS, dartsInputLabel, dartsOpLabel, type DartsCell, type DartsGenotype, type DartsOp } from './darts/index.js';
+export { NB301_INPUT_NAMES, NB301_OP_CODES, NB301_PREFIX, nb301Edge, nb301InputPairs, toNb301Config, toNb301Encoding } from './darts/index.js';
 export { ChainSpace, CHAIN_OPS, type ChainOp, type ChainSpaceOptions } from './chain.js';
 export { NatsSizeSpace, NATS_SIZE_CHANNELS, NATS_SIZE_LAYERS } from './nats-size.js';
 export { LayerwiseSpace, layerLabel } from './layerwise.js';
@@ -21,6 +21,6 @@ export { conv, sepConv, mbconv, maxPool, avgPool, identity, zero, dropout, modul
 export { ModelSpace, type ArchNode, type ArchModule, type ArchSequential, type ArchDag, type ModelSpaceDefinition } from './model-space.js';
 export { NB201_OPTIONS } from './nb201/index.js';
 export { NB101_OPTIONS } from './nb101.js';
-export { DARTS_OPTIONS } from './darts.js';
+export { DARTS_OPTIONS } from './darts/index.js';
 export { CHAIN_OPTIONS } from './chain.js';
 export { layerwiseOptions } from './layerwise.js';

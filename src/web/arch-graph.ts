@@ -1,4 +1,4 @@
-import { DARTS_CELLS, DARTS_NODES, dartsInputLabel, dartsOpLabel } from '../space/darts.js';
+import { DARTS_CELLS, DARTS_NODES, dartsInputLabel, dartsOpLabel } from '../space/darts/space.js';
 import { NB101_VERTICES } from '../space/nb101.js';
 import { pruneSpec } from '../space/nb101-graph.js';
 import { NB201_EDGES } from '../space/nb201/space.js';

@@ -4,7 +4,7 @@ import * as nn from '../../src/engine/nn/index.js';
 import type { Module } from '../../src/engine/nn/module.js';
 import type { Tensor } from '../../src/engine/tensor.js';
 import type { ModuleType } from '../../src/export/index.js';
-import { DartsSpace } from '../../src/space/darts.js';
+import { DartsSpace } from '../../src/space/darts/space.js';
 import { Nb101Space } from '../../src/space/nb101.js';
 import { Nb201Space } from '../../src/space/nb201/space.js';
 import { createSpace } from '../../src/space/registry.js';

@@ -1,11 +1,11 @@
 import { ConfigError } from '../../errors.js';
+import { buildDartsNetwork } from '../../space/darts/network.js';
 import { LayerwiseSpace } from '../../space/layerwise.js';
 import { ModelSpace } from '../../space/model-space.js';
 import { buildNb201Network } from '../../space/nb201/network.js';
 import type { Sample, Space, Value } from '../../space/types.js';
 import type { Layer } from '../nn/module.js';
 import { ChainNetwork } from './chain.js';
-import { DartsNetwork } from './darts.js';
 import { FBNET_BACKBONE, LayerwiseNetwork, PROXYLESS_BACKBONE } from './layerwise.js';
 import { buildModelSpaceNetwork, type NetworkIo } from './model-space.js';
 import { NatsSizeNetwork } from './nats-size.js';
@@ -37,16 +37,7 @@ function layerwise(space: Space, sample: Sample, io: NetworkIo, fbnet: boolean):
 const NETWORKS: Readonly<Record<string, Builder>> = {
   nb201: buildNb201Network,
   nb101: (space, sample, io) => new Nb101Network(sample, { channels: opt(space, 'channels', 128), stacks: opt(space, 'stacks', 3), cellsPerStack: opt(space, 'cells_per_stack', 3), ...io }),
-  darts: (space, sample, io) =>
-    new DartsNetwork(sample, {
-      channels: opt(space, 'channels', 16),
-      layers: opt(space, 'layers', 8),
-      auxiliary: opt(space, 'auxiliary', false),
-      auxiliaryWeight: opt(space, 'auxiliary_weight', 0.4),
-      dropPath: opt(space, 'drop_path', 0),
-      dropPathGenerator: io.generator,
-      ...io,
-    }),
+  darts: buildDartsNetwork,
   chain: (space, sample, io) => new ChainNetwork(sample, { channels: opt(space, 'channels', 24), ...io }),
   'nats-size': (_space, sample, io) => new NatsSizeNetwork(sample, io),
   mbconv: (space, sample, io) => layerwise(space, sample, io, false),

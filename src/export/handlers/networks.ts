@@ -4,7 +4,7 @@
  * children as the model's evaluation forward does.
  */
 import { ChainLayer, ChainNetwork } from '../../engine/models/chain.js';
-import { DartsCell, DartsNetwork } from '../../engine/models/darts.js';
+import { DartsCell, DartsNetwork } from '../../space/darts/network.js';
 import { LayerwiseNetwork } from '../../engine/models/layerwise.js';
 import { NatsSizeNetwork } from '../../engine/models/nats-size.js';
 import { Nb101Cell, Nb101Network } from '../../engine/models/nb101.js';

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as E from '../../../src/engine/index.js';
+import { createSpace } from '../../../src/space/registry.js';
 import { Nb201Table } from '../../../src/space/nb201/table.js';
 import { Rng } from '../../../src/util/rng.js';
 import { testDataDir } from '../../helpers/data.js';
@@ -47,6 +48,14 @@ engineTest('nb201 network: parameter counts equal the params_cifar10 column (ext
   const net100 = new E.Nb201Network(ARCH_11, { numClasses: 100 });
   assert.equal(net100.parameterCount(), table.params(11, 'cifar100'));
   net100.dispose();
+});
+
+engineTest('nb201 network: built through the space registry (buildNetwork), it keeps the benchmark count (arch 11: 802,426)', () => {
+  const space = createSpace('nb201');
+  const sample = space.parse(ARCH_11);
+  const net = E.buildNetwork(space, sample, { inChannels: 3, numClasses: 10 });
+  assert.equal(net.parameterCount(), 802_426);
+  net.dispose();
 });
 
 engineTest('nb201 network: maps images to logits and trains a step', () => {

@@ -1,18 +1,22 @@
-import { DartsSpace, type DartsGenotype } from '../../space/darts.js';
-import type { Sample } from '../../space/types.js';
-import { add } from '../ops/elementwise.js';
-import { cat } from '../ops/shape.js';
-import type { Generator } from '../ops/creation.js';
-import type { Tensor } from '../tensor.js';
-import { AvgPool2d, GlobalAvgPool2d, Identity, MaxPool2d } from '../nn/basic.js';
-import { AuxiliaryHead, type AuxiliaryOutput } from '../nn/auxiliary-head.js';
-import { ModuleList, Sequential } from '../nn/container.js';
-import { Conv2d } from '../nn/conv.js';
-import { DropPath, type EpochSchedule } from '../nn/drop-path.js';
-import { Linear, type InitOptions } from '../nn/linear.js';
-import { Layer } from '../nn/module.js';
-import { DilConv, DualSepConv, FactorizedReduce, ReLUConvBN } from '../nn/nas-ops.js';
-import { BatchNorm2d } from '../nn/norm.js';
+// The engine side of the DARTS space: its network in `engine/nn` modules. Not re-exported by this
+// folder's index.ts (which runs without the engine); reached through `engine/models/`.
+import type { NetworkIo } from '../../engine/models/model-space.js';
+import { AuxiliaryHead, type AuxiliaryOutput } from '../../engine/nn/auxiliary-head.js';
+import { AvgPool2d, GlobalAvgPool2d, Identity, MaxPool2d } from '../../engine/nn/basic.js';
+import { ModuleList, Sequential } from '../../engine/nn/container.js';
+import { Conv2d } from '../../engine/nn/conv.js';
+import { DropPath, type EpochSchedule } from '../../engine/nn/drop-path.js';
+import { Linear, type InitOptions } from '../../engine/nn/linear.js';
+import { Layer } from '../../engine/nn/module.js';
+import { DilConv, DualSepConv, FactorizedReduce, ReLUConvBN } from '../../engine/nn/nas-ops.js';
+import { BatchNorm2d } from '../../engine/nn/norm.js';
+import type { Generator } from '../../engine/ops/creation.js';
+import { add } from '../../engine/ops/elementwise.js';
+import { cat } from '../../engine/ops/shape.js';
+import type { Tensor } from '../../engine/tensor.js';
+import { optionValue } from '../options.js';
+import type { Sample, Space } from '../types.js';
+import { DARTS_OPTIONS, DartsSpace, type DartsGenotype } from './space.js';
 
 /** The operation `op` of a DARTS genotype at `c` channels and `stride` (DARTS' `OPS` table, affine BN). */
 export function dartsOperation(op: string, c: number, stride: number, options: InitOptions = {}): Layer {
@@ -204,4 +208,22 @@ export class DartsNetwork extends Layer implements AuxiliaryOutput, EpochSchedul
     }
     return this.classifier.forward(this.pool.forward(s1));
   }
+}
+
+/**
+ * The network of `sample` in `space` as the network registry (`engine/models/networks.ts`) builds it:
+ * C, cells, auxiliary head and drop-path from the space's options (drop-path masks drawn from
+ * `io.generator`), the data set's channels and classes from `io`.
+ */
+export function buildDartsNetwork(space: Space, sample: Sample, io: NetworkIo): DartsNetwork {
+  const option = (name: string) => optionValue(space, DARTS_OPTIONS, name);
+  return new DartsNetwork(sample, {
+    channels: option('channels') as number,
+    layers: option('layers') as number,
+    auxiliary: option('auxiliary') as boolean,
+    auxiliaryWeight: option('auxiliary_weight') as number,
+    dropPath: option('drop_path') as number,
+    dropPathGenerator: io.generator,
+    ...io,
+  });
 }

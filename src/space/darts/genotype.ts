@@ -1,4 +1,4 @@
-import { SampleError } from '../errors.js';
+import { SampleError } from '../../errors.js';
 
 /** A DARTS genotype as DARTS' `genotypes.py` writes it: (op, input) pairs, two per node, and the concat list. */
 export interface DartsGenotype {

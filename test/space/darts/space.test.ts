@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { SampleError } from '../../src/errors.js';
-import { NB301_INPUT_NAMES, NB301_OP_CODES, NB301_PREFIX, nb301InputPairs, toNb301Config, toNb301Encoding } from '../../src/space/darts-nb301.js';
-import { DARTS_CELLS, DARTS_NODES, DartsSpace, dartsInputLabel, dartsOpLabel } from '../../src/space/darts.js';
-import type { Sample } from '../../src/space/types.js';
-import { Rng } from '../../src/util/rng.js';
-import { testDataDir } from '../helpers/data.js';
+import { SampleError } from '../../../src/errors.js';
+import { NB301_INPUT_NAMES, NB301_OP_CODES, NB301_PREFIX, nb301InputPairs, toNb301Config, toNb301Encoding } from '../../../src/space/darts/nb301.js';
+import { DARTS_CELLS, DARTS_NODES, DartsSpace, dartsInputLabel, dartsOpLabel } from '../../../src/space/darts/space.js';
+import type { Sample } from '../../../src/space/types.js';
+import { Rng } from '../../../src/util/rng.js';
+import { testDataDir } from '../../helpers/data.js';
 
 const space = new DartsSpace();
 

@@ -1,12 +1,12 @@
-import { SampleError } from '../errors.js';
-import { Categorical } from './choice.js';
-import { parseGenotypeText, type DartsGenotype } from './darts-genotype.js';
-import type { OptionSpecs } from './options.js';
-import { ProductSpace } from './product-space.js';
-import type { Rng } from '../util/rng.js';
-import type { EncodingName, Leaf, Sample, Value } from './types.js';
+import { SampleError } from '../../errors.js';
+import { Categorical } from '../choice.js';
+import { parseGenotypeText, type DartsGenotype } from './genotype.js';
+import type { OptionSpecs } from '../options.js';
+import { ProductSpace } from '../product-space.js';
+import type { Rng } from '../../util/rng.js';
+import type { EncodingName, Leaf, Sample, Value } from '../types.js';
 
-export type { DartsGenotype } from './darts-genotype.js';
+export type { DartsGenotype } from './genotype.js';
 
 /**
  * The operations of a final DARTS genotype, in the order of DARTS' `PRIMITIVES`. DARTS has an 8th,

@@ -1,5 +1,5 @@
-import { DARTS_CELLS, DARTS_NODES, DartsSpace } from './darts.js';
-import type { Sample } from './types.js';
+import { DARTS_CELLS, DARTS_NODES, DartsSpace } from './space.js';
+import type { Sample } from '../types.js';
 
 /** The prefix of every NAS-Bench-301 (YAHPO `nb301`) hyper-parameter name. */
 export const NB301_PREFIX = 'NetworkSelectorDatasetInfo_COLON_darts_COLON_';
