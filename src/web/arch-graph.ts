@@ -1,6 +1,6 @@
 import { DARTS_CELLS, DARTS_NODES, dartsInputLabel, dartsOpLabel } from '../space/darts/space.js';
-import { NB101_VERTICES } from '../space/nb101.js';
-import { pruneSpec } from '../space/nb101-graph.js';
+import { NB101_VERTICES } from '../space/nb101/space.js';
+import { pruneSpec } from '../space/nb101/graph.js';
 import { NB201_EDGES } from '../space/nb201/space.js';
 import type { Json } from '../util/json.js';
 

@@ -5,7 +5,7 @@ import type { Module } from '../../src/engine/nn/module.js';
 import type { Tensor } from '../../src/engine/tensor.js';
 import type { ModuleType } from '../../src/export/index.js';
 import { DartsSpace } from '../../src/space/darts/space.js';
-import { Nb101Space } from '../../src/space/nb101.js';
+import { Nb101Space } from '../../src/space/nb101/space.js';
 import { Nb201Space } from '../../src/space/nb201/space.js';
 import { createSpace } from '../../src/space/registry.js';
 import type { Sample } from '../../src/space/types.js';

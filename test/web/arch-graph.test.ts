@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ChainSpace } from '../../src/space/chain.js';
 import { DartsSpace } from '../../src/space/darts/space.js';
-import { Nb101Space } from '../../src/space/nb101.js';
+import { Nb101Space } from '../../src/space/nb101/space.js';
 import { Nb201Space } from '../../src/space/nb201/space.js';
 import { Rng } from '../../src/util/rng.js';
 import type { Json } from '../../src/util/json.js';

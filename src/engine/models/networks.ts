@@ -2,6 +2,7 @@ import { ConfigError } from '../../errors.js';
 import { buildDartsNetwork } from '../../space/darts/network.js';
 import { LayerwiseSpace } from '../../space/layerwise.js';
 import { ModelSpace } from '../../space/model-space.js';
+import { buildNb101Network } from '../../space/nb101/network.js';
 import { buildNb201Network } from '../../space/nb201/network.js';
 import type { Sample, Space, Value } from '../../space/types.js';
 import type { Layer } from '../nn/module.js';
@@ -9,7 +10,6 @@ import { ChainNetwork } from './chain.js';
 import { FBNET_BACKBONE, LayerwiseNetwork, PROXYLESS_BACKBONE } from './layerwise.js';
 import { buildModelSpaceNetwork, type NetworkIo } from './model-space.js';
 import { NatsSizeNetwork } from './nats-size.js';
-import { Nb101Network } from './nb101.js';
 
 export type { NetworkIo } from './model-space.js';
 
@@ -36,7 +36,7 @@ function layerwise(space: Space, sample: Sample, io: NetworkIo, fbnet: boolean):
 /** Registered space name → the builder of its network (the space's options give the network's settings). */
 const NETWORKS: Readonly<Record<string, Builder>> = {
   nb201: buildNb201Network,
-  nb101: (space, sample, io) => new Nb101Network(sample, { channels: opt(space, 'channels', 128), stacks: opt(space, 'stacks', 3), cellsPerStack: opt(space, 'cells_per_stack', 3), ...io }),
+  nb101: buildNb101Network,
   darts: buildDartsNetwork,
   chain: (space, sample, io) => new ChainNetwork(sample, { channels: opt(space, 'channels', 24), ...io }),
   'nats-size': (_space, sample, io) => new NatsSizeNetwork(sample, io),

@@ -1,18 +1,21 @@
+// The engine side of the NAS-Bench-101 space: its network in `engine/nn` modules. Not re-exported by
+// this folder's index.ts (which runs without the engine); reached through `engine/models/`.
 import { ConfigError, SampleError } from '../../errors.js';
-import { Nb101Space } from '../../space/nb101.js';
-import type { Nb101Spec } from '../../space/nb101-graph.js';
-import type { Sample } from '../../space/types.js';
-import { add } from '../ops/elementwise.js';
-import { cat, narrow } from '../ops/shape.js';
-import type { Tensor } from '../tensor.js';
-import { GlobalAvgPool2d, MaxPool2d, ReLU } from '../nn/basic.js';
-import { ModuleList, Sequential } from '../nn/container.js';
-import { Conv2d } from '../nn/conv.js';
-import { Identity } from '../nn/basic.js';
-import { Linear, type InitOptions } from '../nn/linear.js';
-import { Layer } from '../nn/module.js';
-import { BatchNorm2d } from '../nn/norm.js';
-import { HalvingMaxPool } from '../nn/nas-ops.js';
+import type { NetworkIo } from '../../engine/models/model-space.js';
+import { GlobalAvgPool2d, Identity, MaxPool2d, ReLU } from '../../engine/nn/basic.js';
+import { ModuleList, Sequential } from '../../engine/nn/container.js';
+import { Conv2d } from '../../engine/nn/conv.js';
+import { Linear, type InitOptions } from '../../engine/nn/linear.js';
+import { Layer } from '../../engine/nn/module.js';
+import { HalvingMaxPool } from '../../engine/nn/nas-ops.js';
+import { BatchNorm2d } from '../../engine/nn/norm.js';
+import { add } from '../../engine/ops/elementwise.js';
+import { cat, narrow } from '../../engine/ops/shape.js';
+import type { Tensor } from '../../engine/tensor.js';
+import { optionValue } from '../options.js';
+import type { Sample, Space } from '../types.js';
+import type { Nb101Spec } from './graph.js';
+import { NB101_OPTIONS, Nb101Space } from './space.js';
 
 /** Conv k×k (same padding, no bias) → BN → ReLU as a plain Sequential: NAS-Bench-101's `conv_bn_relu`. */
 export function convBnRelu(cIn: number, cOut: number, kernel: number, options: InitOptions = {}): Sequential {
@@ -174,4 +177,14 @@ export class Nb101Network extends Layer {
     for (const layer of this.layers) y = layer.forward(y);
     return this.classifier.forward(this.pool.forward(y));
   }
+}
+
+/**
+ * The network of `sample` in `space` as the network registry (`engine/models/networks.ts`) builds it:
+ * stem channels, stacks and cells per stack from the space's options, the data set's channels and
+ * classes from `io`.
+ */
+export function buildNb101Network(space: Space, sample: Sample, io: NetworkIo): Nb101Network {
+  const option = (name: string) => optionValue(space, NB101_OPTIONS, name) as number;
+  return new Nb101Network(sample, { channels: option('channels'), stacks: option('stacks'), cellsPerStack: option('cells_per_stack'), ...io });
 }

@@ -1,9 +1,9 @@
-import { SampleError } from '../errors.js';
-import { Categorical } from './choice.js';
-import { edgeCount, hashModule, inputOutputPaths, pruneSpec, type Nb101Spec } from './nb101-graph.js';
-import type { OptionSpecs } from './options.js';
-import { ProductSpace } from './product-space.js';
-import type { EncodingName, Leaf, Sample } from './types.js';
+import { SampleError } from '../../errors.js';
+import { Categorical } from '../choice.js';
+import { edgeCount, hashModule, inputOutputPaths, pruneSpec, type Nb101Spec } from './graph.js';
+import type { OptionSpecs } from '../options.js';
+import { ProductSpace } from '../product-space.js';
+import type { EncodingName, Leaf, Sample } from '../types.js';
 
 /** The operations of an intermediate NAS-Bench-101 vertex, in the benchmark's `available_ops` order. */
 export const NB101_OPS = ['conv3x3-bn-relu', 'conv1x1-bn-relu', 'maxpool3x3'] as const;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SampleError } from '../../src/errors.js';
-import { hashModule, pruneSpec } from '../../src/space/nb101-graph.js';
-import { NB101_EDGES, Nb101Space } from '../../src/space/nb101.js';
-import type { Sample } from '../../src/space/types.js';
-import { Rng } from '../../src/util/rng.js';
+import { SampleError } from '../../../src/errors.js';
+import { hashModule, pruneSpec } from '../../../src/space/nb101/graph.js';
+import { NB101_EDGES, Nb101Space } from '../../../src/space/nb101/space.js';
+import type { Sample } from '../../../src/space/types.js';
+import { Rng } from '../../../src/util/rng.js';
 
 const space = new Nb101Space();
 const C3 = 'conv3x3-bn-relu';
