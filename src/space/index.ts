@@ -7,7 +7,7 @@ export { Nb101Space, NB101_EDGES, NB101_MAX_EDGES, NB101_OPS, NB101_VERTICES, ty
 export { hashModule, pruneSpec, type Nb101Spec } from './nb101/index.js';
 export { DartsSpace, DARTS_CELLS, DARTS_NODES, DARTS_OPS, dartsInputLabel, dartsOpLabel, type DartsCell, type DartsGenotype, type DartsOp } from './darts/index.js';
 export { NB301_INPUT_NAMES, NB301_OP_CODES, NB301_PREFIX, nb301Edge, nb301InputPairs, toNb301Config, toNb301Encoding } from './darts/index.js';
-export { ChainSpace, CHAIN_OPS, type ChainOp, type ChainSpaceOptions } from './chain.js';
+export { ChainSpace, CHAIN_OPS, type ChainOp, type ChainSpaceOptions } from './chain/index.js';
 export { NatsSizeSpace, NATS_SIZE_CHANNELS, NATS_SIZE_LAYERS } from './nats-size.js';
 export { LayerwiseSpace, layerLabel } from './layerwise.js';
 export { MbconvSpace, MBCONV_BLOCKS, type MbconvBlock, type MbconvSpaceOptions } from './mbconv.js';
@@ -22,5 +22,5 @@ export { ModelSpace, type ArchNode, type ArchModule, type ArchSequential, type A
 export { NB201_OPTIONS } from './nb201/index.js';
 export { NB101_OPTIONS } from './nb101/index.js';
 export { DARTS_OPTIONS } from './darts/index.js';
-export { CHAIN_OPTIONS } from './chain.js';
+export { CHAIN_OPTIONS } from './chain/index.js';
 export { layerwiseOptions } from './layerwise.js';

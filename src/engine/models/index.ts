@@ -6,7 +6,7 @@ export { SmallCnn, type SmallCnnOptions } from './cnn.js';
 export { Nb201Network, Nb201Cell, nb201Operation, type Nb201NetworkOptions } from '../../space/nb201/network.js';
 export { DartsNetwork, DartsCell, dartsOperation, type DartsNetworkOptions } from '../../space/darts/network.js';
 export { Nb101Network, Nb101Cell, convBnRelu, nb101VertexChannels, type Nb101NetworkOptions } from '../../space/nb101/network.js';
-export { ChainNetwork, ChainLayer, chainOperation, type ChainNetworkOptions } from './chain.js';
+export { ChainNetwork, ChainLayer, chainOperation, type ChainNetworkOptions } from '../../space/chain/network.js';
 export { NatsSizeNetwork, NATS_SIZE_CELL, type NatsSizeNetworkOptions } from './nats-size.js';
 export { LayerwiseNetwork, PROXYLESS_BACKBONE, FBNET_BACKBONE, layerwiseBlock, scaleChannels, stageLayers, type LayerwiseBackbone, type LayerwiseStage, type LayerwiseNetworkOptions } from './layerwise.js';
 export { buildModelSpaceNetwork } from './model-space.js';

@@ -1,4 +1,5 @@
 import { ConfigError } from '../../errors.js';
+import { buildChainNetwork } from '../../space/chain/network.js';
 import { buildDartsNetwork } from '../../space/darts/network.js';
 import { LayerwiseSpace } from '../../space/layerwise.js';
 import { ModelSpace } from '../../space/model-space.js';
@@ -6,7 +7,6 @@ import { buildNb101Network } from '../../space/nb101/network.js';
 import { buildNb201Network } from '../../space/nb201/network.js';
 import type { Sample, Space, Value } from '../../space/types.js';
 import type { Layer } from '../nn/module.js';
-import { ChainNetwork } from './chain.js';
 import { FBNET_BACKBONE, LayerwiseNetwork, PROXYLESS_BACKBONE } from './layerwise.js';
 import { buildModelSpaceNetwork, type NetworkIo } from './model-space.js';
 import { NatsSizeNetwork } from './nats-size.js';
@@ -38,7 +38,7 @@ const NETWORKS: Readonly<Record<string, Builder>> = {
   nb201: buildNb201Network,
   nb101: buildNb101Network,
   darts: buildDartsNetwork,
-  chain: (space, sample, io) => new ChainNetwork(sample, { channels: opt(space, 'channels', 24), ...io }),
+  chain: buildChainNetwork,
   'nats-size': (_space, sample, io) => new NatsSizeNetwork(sample, io),
   mbconv: (space, sample, io) => layerwise(space, sample, io, false),
   fbnet: (space, sample, io) => layerwise(space, sample, io, true),

@@ -3,7 +3,7 @@
  * the chain macro network, NATS size and the layer-wise (MBConv/FBNet) networks. Each wires its
  * children as the model's evaluation forward does.
  */
-import { ChainLayer, ChainNetwork } from '../../engine/models/chain.js';
+import { ChainLayer, ChainNetwork } from '../../space/chain/network.js';
 import { DartsCell, DartsNetwork } from '../../space/darts/network.js';
 import { LayerwiseNetwork } from '../../engine/models/layerwise.js';
 import { NatsSizeNetwork } from '../../engine/models/nats-size.js';

@@ -1,15 +1,19 @@
-import { ChainSpace, type ChainOp } from '../../space/chain.js';
-import type { Sample } from '../../space/types.js';
-import { add } from '../ops/elementwise.js';
-import { avgPool2d } from '../ops/nn.js';
-import type { Tensor } from '../tensor.js';
-import { AvgPool2d, GlobalAvgPool2d, MaxPool2d } from '../nn/basic.js';
-import { ModuleList, Sequential } from '../nn/container.js';
-import { Conv2d } from '../nn/conv.js';
-import { Linear, type InitOptions } from '../nn/linear.js';
-import { Layer } from '../nn/module.js';
-import { ReLUConvBN, SepConv } from '../nn/nas-ops.js';
-import { BatchNorm2d } from '../nn/norm.js';
+// The engine side of the chain space: its network in `engine/nn` modules. Not re-exported by this
+// folder's index.ts (which runs without the engine); reached through `engine/models/`.
+import type { NetworkIo } from '../../engine/models/model-space.js';
+import { AvgPool2d, GlobalAvgPool2d, MaxPool2d } from '../../engine/nn/basic.js';
+import { ModuleList, Sequential } from '../../engine/nn/container.js';
+import { Conv2d } from '../../engine/nn/conv.js';
+import { Linear, type InitOptions } from '../../engine/nn/linear.js';
+import { Layer } from '../../engine/nn/module.js';
+import { ReLUConvBN, SepConv } from '../../engine/nn/nas-ops.js';
+import { BatchNorm2d } from '../../engine/nn/norm.js';
+import { add } from '../../engine/ops/elementwise.js';
+import { avgPool2d } from '../../engine/ops/nn.js';
+import type { Tensor } from '../../engine/tensor.js';
+import { optionValue } from '../options.js';
+import type { Sample, Space } from '../types.js';
+import { CHAIN_OPTIONS, ChainSpace, type ChainOp } from './space.js';
 
 /** The operation of a chain-space layer at `c` channels, stride 1. */
 export function chainOperation(op: ChainOp, c: number, options: InitOptions = {}): Layer {
@@ -118,4 +122,13 @@ export class ChainNetwork extends Layer {
     }
     return this.classifier.forward(this.pool.forward(outputs[outputs.length - 1]));
   }
+}
+
+/**
+ * The network of `sample` in `space` as the network registry (`engine/models/networks.ts`) builds it:
+ * its layers from the sample, their channels from the space's `channels` option, the data set's
+ * channels and classes from `io`.
+ */
+export function buildChainNetwork(space: Space, sample: Sample, io: NetworkIo): ChainNetwork {
+  return new ChainNetwork(sample, { channels: optionValue(space, CHAIN_OPTIONS, 'channels') as number, ...io });
 }

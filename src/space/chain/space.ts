@@ -1,8 +1,8 @@
-import { SampleError } from '../errors.js';
-import { Categorical } from './choice.js';
-import type { OptionSpecs } from './options.js';
-import { ProductSpace } from './product-space.js';
-import type { Leaf, Sample } from './types.js';
+import { SampleError } from '../../errors.js';
+import { Categorical } from '../choice.js';
+import type { OptionSpecs } from '../options.js';
+import { ProductSpace } from '../product-space.js';
+import type { Leaf, Sample } from '../types.js';
 
 /** The operations a layer of the chain space chooses from (ENAS macro space's six). */
 export const CHAIN_OPS = ['conv3x3', 'conv5x5', 'sepconv3x3', 'sepconv5x5', 'maxpool3x3', 'avgpool3x3'] as const;

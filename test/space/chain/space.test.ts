@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SampleError } from '../../src/errors.js';
-import { ChainSpace } from '../../src/space/chain.js';
-import { Rng } from '../../src/util/rng.js';
+import { SampleError } from '../../../src/errors.js';
+import { ChainSpace } from '../../../src/space/chain/space.js';
+import { Rng } from '../../../src/util/rng.js';
 
 function assertSampleError(fn: () => unknown, code: string, path?: string): void {
   assert.throws(fn, (error: unknown) => error instanceof SampleError && error.code === code && (path === undefined || error.path === path));
