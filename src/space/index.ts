@@ -8,7 +8,7 @@ export { hashModule, pruneSpec, type Nb101Spec } from './nb101/index.js';
 export { DartsSpace, DARTS_CELLS, DARTS_NODES, DARTS_OPS, dartsInputLabel, dartsOpLabel, type DartsCell, type DartsGenotype, type DartsOp } from './darts/index.js';
 export { NB301_INPUT_NAMES, NB301_OP_CODES, NB301_PREFIX, nb301Edge, nb301InputPairs, toNb301Config, toNb301Encoding } from './darts/index.js';
 export { ChainSpace, CHAIN_OPS, type ChainOp, type ChainSpaceOptions } from './chain/index.js';
-export { NatsSizeSpace, NATS_SIZE_CHANNELS, NATS_SIZE_LAYERS } from './nats-size.js';
+export { NatsSizeSpace, NATS_SIZE_CHANNELS, NATS_SIZE_LAYERS } from './nats-size/index.js';
 export { LayerwiseSpace, layerLabel } from './layerwise.js';
 export { MbconvSpace, MBCONV_BLOCKS, type MbconvBlock, type MbconvSpaceOptions } from './mbconv.js';
 export { FbnetSpace, FBNET_BLOCKS, type FbnetBlock, type FbnetSpaceOptions } from './fbnet.js';

@@ -3,7 +3,7 @@ import { NB201_OPTIONS, Nb201Space } from './nb201/space.js';
 import { NB101_OPTIONS, Nb101Space } from './nb101/space.js';
 import { DARTS_OPTIONS, DartsSpace } from './darts/space.js';
 import { CHAIN_OPTIONS, ChainSpace } from './chain/space.js';
-import { NatsSizeSpace } from './nats-size.js';
+import { NatsSizeSpace } from './nats-size/space.js';
 import { MbconvSpace } from './mbconv.js';
 import { FbnetSpace } from './fbnet.js';
 import { layerwiseOptions } from './layerwise.js';

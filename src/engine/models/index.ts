@@ -7,7 +7,7 @@ export { Nb201Network, Nb201Cell, nb201Operation, type Nb201NetworkOptions } fro
 export { DartsNetwork, DartsCell, dartsOperation, type DartsNetworkOptions } from '../../space/darts/network.js';
 export { Nb101Network, Nb101Cell, convBnRelu, nb101VertexChannels, type Nb101NetworkOptions } from '../../space/nb101/network.js';
 export { ChainNetwork, ChainLayer, chainOperation, type ChainNetworkOptions } from '../../space/chain/network.js';
-export { NatsSizeNetwork, NATS_SIZE_CELL, type NatsSizeNetworkOptions } from './nats-size.js';
+export { NatsSizeNetwork, NATS_SIZE_CELL, type NatsSizeNetworkOptions } from '../../space/nats-size/network.js';
 export { LayerwiseNetwork, PROXYLESS_BACKBONE, FBNET_BACKBONE, layerwiseBlock, scaleChannels, stageLayers, type LayerwiseBackbone, type LayerwiseStage, type LayerwiseNetworkOptions } from './layerwise.js';
 export { buildModelSpaceNetwork } from './model-space.js';
 export { buildNetwork, isTrainable, trainableSpaceNames, type NetworkIo } from './networks.js';

@@ -3,13 +3,13 @@ import { buildChainNetwork } from '../../space/chain/network.js';
 import { buildDartsNetwork } from '../../space/darts/network.js';
 import { LayerwiseSpace } from '../../space/layerwise.js';
 import { ModelSpace } from '../../space/model-space.js';
+import { buildNatsSizeNetwork } from '../../space/nats-size/network.js';
 import { buildNb101Network } from '../../space/nb101/network.js';
 import { buildNb201Network } from '../../space/nb201/network.js';
 import type { Sample, Space, Value } from '../../space/types.js';
 import type { Layer } from '../nn/module.js';
 import { FBNET_BACKBONE, LayerwiseNetwork, PROXYLESS_BACKBONE } from './layerwise.js';
 import { buildModelSpaceNetwork, type NetworkIo } from './model-space.js';
-import { NatsSizeNetwork } from './nats-size.js';
 
 export type { NetworkIo } from './model-space.js';
 
@@ -39,7 +39,7 @@ const NETWORKS: Readonly<Record<string, Builder>> = {
   nb101: buildNb101Network,
   darts: buildDartsNetwork,
   chain: buildChainNetwork,
-  'nats-size': (_space, sample, io) => new NatsSizeNetwork(sample, io),
+  'nats-size': buildNatsSizeNetwork,
   mbconv: (space, sample, io) => layerwise(space, sample, io, false),
   fbnet: (space, sample, io) => layerwise(space, sample, io, true),
 };

@@ -1,7 +1,7 @@
-import { SampleError } from '../errors.js';
-import { Categorical } from './choice.js';
-import { ProductSpace } from './product-space.js';
-import type { Sample } from './types.js';
+import { SampleError } from '../../errors.js';
+import { Categorical } from '../choice.js';
+import { ProductSpace } from '../product-space.js';
+import type { Sample } from '../types.js';
 
 /** The channel counts a NATS-Bench size-space layer chooses from. */
 export const NATS_SIZE_CHANNELS = [8, 16, 24, 32, 40, 48, 56, 64] as const;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SampleError } from '../../src/errors.js';
-import { NatsSizeSpace } from '../../src/space/nats-size.js';
+import { SampleError } from '../../../src/errors.js';
+import { NatsSizeSpace } from '../../../src/space/nats-size/space.js';
 
 const space = new NatsSizeSpace();
 

@@ -1,15 +1,19 @@
-import { NATS_SIZE_LAYERS, NatsSizeSpace } from '../../space/nats-size.js';
-import { Nb201Space } from '../../space/nb201/space.js';
-import type { Sample } from '../../space/types.js';
-import type { Tensor } from '../tensor.js';
-import { GlobalAvgPool2d, ReLU } from '../nn/basic.js';
-import { ModuleList, Sequential } from '../nn/container.js';
-import { Conv2d } from '../nn/conv.js';
-import { Linear, type InitOptions } from '../nn/linear.js';
-import { Layer } from '../nn/module.js';
-import { ResNetBasicBlock } from '../nn/nas-ops.js';
-import { BatchNorm2d } from '../nn/norm.js';
-import { Nb201Cell } from '../../space/nb201/network.js';
+// The engine side of the NATS-Bench size space: its network in `engine/nn` modules, on NB201's cell.
+// Not re-exported by this folder's index.ts (which runs without the engine); reached through
+// `engine/models/`.
+import type { NetworkIo } from '../../engine/models/model-space.js';
+import { GlobalAvgPool2d, ReLU } from '../../engine/nn/basic.js';
+import { ModuleList, Sequential } from '../../engine/nn/container.js';
+import { Conv2d } from '../../engine/nn/conv.js';
+import { Linear, type InitOptions } from '../../engine/nn/linear.js';
+import { Layer } from '../../engine/nn/module.js';
+import { ResNetBasicBlock } from '../../engine/nn/nas-ops.js';
+import { BatchNorm2d } from '../../engine/nn/norm.js';
+import type { Tensor } from '../../engine/tensor.js';
+import { Nb201Cell } from '../nb201/network.js';
+import { Nb201Space } from '../nb201/space.js';
+import type { Sample, Space } from '../types.js';
+import { NATS_SIZE_LAYERS, NatsSizeSpace } from './space.js';
 
 /** The fixed cell of NATS-Bench's size space (the best cell of its topology space). */
 export const NATS_SIZE_CELL = '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|';
@@ -57,4 +61,12 @@ export class NatsSizeNetwork extends Layer {
     for (const cell of this.cells) y = cell.forward(y);
     return this.classifier.forward(this.pool.forward(this.lastact.forward(y)));
   }
+}
+
+/**
+ * The network of `sample` as the network registry (`engine/models/networks.ts`) builds it: the
+ * widths come from the sample (the space has no options), the data set's channels and classes from `io`.
+ */
+export function buildNatsSizeNetwork(_space: Space, sample: Sample, io: NetworkIo): NatsSizeNetwork {
+  return new NatsSizeNetwork(sample, io);
 }
