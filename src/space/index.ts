@@ -9,9 +9,9 @@ export { DartsSpace, DARTS_CELLS, DARTS_NODES, DARTS_OPS, dartsInputLabel, darts
 export { NB301_INPUT_NAMES, NB301_OP_CODES, NB301_PREFIX, nb301Edge, nb301InputPairs, toNb301Config, toNb301Encoding } from './darts/index.js';
 export { ChainSpace, CHAIN_OPS, type ChainOp, type ChainSpaceOptions } from './chain/index.js';
 export { NatsSizeSpace, NATS_SIZE_CHANNELS, NATS_SIZE_LAYERS } from './nats-size/index.js';
-export { LayerwiseSpace, layerLabel } from './layerwise.js';
-export { MbconvSpace, MBCONV_BLOCKS, type MbconvBlock, type MbconvSpaceOptions } from './mbconv.js';
-export { FbnetSpace, FBNET_BLOCKS, type FbnetBlock, type FbnetSpaceOptions } from './fbnet.js';
+export { LayerwiseSpace, layerLabel } from './layerwise/index.js';
+export { MbconvSpace, MBCONV_BLOCKS, type MbconvBlock, type MbconvSpaceOptions } from './layerwise/index.js';
+export { FbnetSpace, FBNET_BLOCKS, type FbnetBlock, type FbnetSpaceOptions } from './layerwise/index.js';
 export { SPACES, createSpace } from './registry.js';
 export { resolveOptions, type OptionSpec, type OptionSpecs, type SpaceOptions } from './options.js';
 export { registerSpace, spaceOptionSpecs, type SpaceDefinition } from './registry.js';
@@ -23,4 +23,4 @@ export { NB201_OPTIONS } from './nb201/index.js';
 export { NB101_OPTIONS } from './nb101/index.js';
 export { DARTS_OPTIONS } from './darts/index.js';
 export { CHAIN_OPTIONS } from './chain/index.js';
-export { layerwiseOptions } from './layerwise.js';
+export { layerwiseOptions } from './layerwise/index.js';

@@ -5,7 +5,7 @@
  */
 import { ChainLayer, ChainNetwork } from '../../space/chain/network.js';
 import { DartsCell, DartsNetwork } from '../../space/darts/network.js';
-import { LayerwiseNetwork } from '../../engine/models/layerwise.js';
+import { LayerwiseNetwork } from '../../space/layerwise/network.js';
 import { NatsSizeNetwork } from '../../space/nats-size/network.js';
 import { Nb101Cell, Nb101Network } from '../../space/nb101/network.js';
 import { attr, ExportError, nchw, windowOutput, type Value } from '../graph.js';

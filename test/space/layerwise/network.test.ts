@@ -2,13 +2,13 @@
 // from a config has as many layers as its network needs, so every trial builds (before this, fbnet
 // with depth_mult 0.25 validated and then failed every trial).
 import assert from 'node:assert/strict';
-import { Generator } from '../../src/engine/ops/creation.js';
-import { FBNET_BACKBONE, PROXYLESS_BACKBONE } from '../../src/engine/models/layerwise.js';
-import { buildNetwork } from '../../src/engine/models/networks.js';
-import { LAYERWISE_STAGES, createSpace } from '../../src/space/registry.js';
-import type { LayerwiseSpace } from '../../src/space/layerwise.js';
-import { Rng } from '../../src/util/rng.js';
-import { engineTest } from './helpers.js';
+import { Generator } from '../../../src/engine/ops/creation.js';
+import { FBNET_BACKBONE, PROXYLESS_BACKBONE } from '../../../src/space/layerwise/network.js';
+import { buildNetwork } from '../../../src/engine/models/networks.js';
+import { LAYERWISE_STAGES, type LayerwiseSpace } from '../../../src/space/layerwise/space.js';
+import { createSpace } from '../../../src/space/registry.js';
+import { Rng } from '../../../src/util/rng.js';
+import { engineTest } from '../../engine/helpers.js';
 
 engineTest('layer-wise spaces: at least one layer per backbone stage whatever depth_mult; the network builds', () => {
   assert.equal(LAYERWISE_STAGES.mbconv, PROXYLESS_BACKBONE.stages.length);

@@ -1,8 +1,8 @@
-import { SampleError } from '../errors.js';
-import { Categorical } from './choice.js';
-import type { OptionSpecs } from './options.js';
-import { ProductSpace } from './product-space.js';
-import type { Sample } from './types.js';
+import { SampleError } from '../../errors.js';
+import { Categorical } from '../choice.js';
+import type { OptionSpecs, SpaceOptions } from '../options.js';
+import { ProductSpace } from '../product-space.js';
+import type { Sample } from '../types.js';
 
 /**
  * Options of the layer-wise spaces (`mbconv`, `fbnet`): the number of searchable layers (scaled by
@@ -15,6 +15,17 @@ export function layerwiseOptions(defaultLayers: number): OptionSpecs {
     width_mult: { kind: 'number', default: 1, min: 0.05, max: 4, doc: 'width multiplier of every layer (rounded to multiples of 8)' },
     resolution_mult: { kind: 'number', default: 1, min: 0.05, max: 1, reciprocalInteger: true, doc: 'input resolution multiplier: 1, 1/2, 1/4, ... (average pooling of the input)' },
   };
+}
+
+/**
+ * Stages of the layer-wise networks' backbones (`network.ts`: ProxylessNAS' 6, FBNet's 7; a test
+ * keeps them equal): every stage needs at least one searchable layer.
+ */
+export const LAYERWISE_STAGES = { mbconv: 6, fbnet: 7 } as const;
+
+/** The searchable layers of a layer-wise space after the depth multiplier (resolved options): at least one per stage, as the option's doc says. */
+export function layerwiseDepth(options: SpaceOptions, stages: number): number {
+  return Math.max(stages, Math.round((options.layers as number) * (options.depth_mult as number)));
 }
 
 /** The label of searchable layer `i` in a layer-wise space. */

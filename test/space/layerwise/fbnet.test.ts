@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { SampleError } from '../../src/errors.js';
-import { FBNET_BLOCKS, FbnetSpace } from '../../src/space/fbnet.js';
-import { readCsv } from '../../src/util/csv.js';
-import { testDataDir } from '../helpers/data.js';
+import { SampleError } from '../../../src/errors.js';
+import { FBNET_BLOCKS, FbnetSpace } from '../../../src/space/layerwise/fbnet.js';
+import { readCsv } from '../../../src/util/csv.js';
+import { testDataDir } from '../../helpers/data.js';
 
 test('fbnet: every architecture of fbnet_latency_ms.csv parses and round-trips', () => {
   const space = new FbnetSpace();

@@ -1,12 +1,18 @@
-import type { Tensor } from '../tensor.js';
-import { AvgPool2d, GlobalAvgPool2d, Identity, ReLU } from '../nn/basic.js';
-import { ModuleList, Sequential } from '../nn/container.js';
-import { Conv2d } from '../nn/conv.js';
-import { Linear, type InitOptions } from '../nn/linear.js';
-import { MBConv } from '../nn/mbconv.js';
-import { Layer } from '../nn/module.js';
-import { FactorizedReduce } from '../nn/nas-ops.js';
-import { BatchNorm2d } from '../nn/norm.js';
+// The engine side of the layer-wise spaces (mbconv, fbnet): their network in `engine/nn` modules. Not
+// re-exported by this folder's index.ts (which runs without the engine); reached through `engine/models/`.
+import type { NetworkIo } from '../../engine/models/model-space.js';
+import { AvgPool2d, GlobalAvgPool2d, Identity, ReLU } from '../../engine/nn/basic.js';
+import { ModuleList, Sequential } from '../../engine/nn/container.js';
+import { Conv2d } from '../../engine/nn/conv.js';
+import { Linear, type InitOptions } from '../../engine/nn/linear.js';
+import { MBConv } from '../../engine/nn/mbconv.js';
+import { Layer } from '../../engine/nn/module.js';
+import { FactorizedReduce } from '../../engine/nn/nas-ops.js';
+import { BatchNorm2d } from '../../engine/nn/norm.js';
+import type { Tensor } from '../../engine/tensor.js';
+import { optionValue } from '../options.js';
+import type { Sample, Space } from '../types.js';
+import { LayerwiseSpace, layerwiseOptions } from './space.js';
 
 /** One stage of a layer-wise backbone: output channels, stride of its first layer, and its share of the searchable layers. */
 export interface LayerwiseStage {
@@ -151,4 +157,32 @@ export class LayerwiseNetwork extends Layer {
     for (const block of this.blocks) y = block.forward(y);
     return this.classifier.forward(this.pool.forward(this.head.forward(y)));
   }
+}
+
+/**
+ * The network of `sample` in a layer-wise `space` on `backbone`, as the network registry
+ * (`engine/models/networks.ts`) builds it: the blocks from the sample, width and resolution
+ * multipliers from the space's options, the data set's channels and classes from `io`.
+ */
+function buildLayerwiseNetwork(space: Space, sample: Sample, io: NetworkIo, backbone: LayerwiseBackbone): LayerwiseNetwork {
+  if (!(space instanceof LayerwiseSpace)) throw new TypeError(`buildLayerwiseNetwork: space ${space.name} is not a layer-wise space`);
+  const option = (name: string) => optionValue(space, layerwiseOptions(space.layers), name) as number;
+  const blocks = Array.from({ length: space.layers }, (_, i) => space.block(sample, i));
+  return new LayerwiseNetwork(blocks, backbone, {
+    widthMult: option('width_mult'),
+    resolutionDivisor: Math.round(1 / option('resolution_mult')),
+    inChannels: io.inChannels,
+    numClasses: io.numClasses,
+    generator: io.generator,
+  });
+}
+
+/** The `mbconv` space's network: its blocks on ProxylessNAS' backbone (as `buildLayerwiseNetwork` above). */
+export function buildMbconvNetwork(space: Space, sample: Sample, io: NetworkIo): LayerwiseNetwork {
+  return buildLayerwiseNetwork(space, sample, io, PROXYLESS_BACKBONE);
+}
+
+/** The `fbnet` space's network: its blocks on FBNet's backbone (as `buildLayerwiseNetwork` above). */
+export function buildFbnetNetwork(space: Space, sample: Sample, io: NetworkIo): LayerwiseNetwork {
+  return buildLayerwiseNetwork(space, sample, io, FBNET_BACKBONE);
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SampleError } from '../../src/errors.js';
-import { MbconvSpace } from '../../src/space/mbconv.js';
+import { SampleError } from '../../../src/errors.js';
+import { MbconvSpace } from '../../../src/space/layerwise/mbconv.js';
 
 test('mbconv: sizes, options and errors', () => {
   const mbconv = new MbconvSpace();

@@ -1,4 +1,4 @@
-import { LayerwiseSpace } from './layerwise.js';
+import { LayerwiseSpace } from './space.js';
 
 /** The seven choices of a searchable MBConv layer: kernel 3/5/7 × expansion 3/6, or skip. */
 export const MBCONV_BLOCKS = ['k3_e3', 'k3_e6', 'k5_e3', 'k5_e6', 'k7_e3', 'k7_e6', 'skip'] as const;

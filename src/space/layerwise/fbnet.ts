@@ -1,4 +1,4 @@
-import { LayerwiseSpace } from './layerwise.js';
+import { LayerwiseSpace } from './space.js';
 
 /**
  * The nine FBNet blocks, in the order of the FBNet paper's table: `k{kernel}_e{expansion}`, `_g2` for
