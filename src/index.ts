@@ -31,7 +31,6 @@ export {
   runNb201MultiObjective,
   writeNb201Fronts,
   parseNb201Objectives,
-  nb201Counts,
   type Nb201FrontPoint,
   type Nb201MultiObjectiveOptions,
   type Nb201MultiObjectiveReport,

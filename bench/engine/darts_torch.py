@@ -1,6 +1,6 @@
 """The DARTS evaluation network for CIFAR (NetworkCIFAR of the DARTS paper, Liu et al., ICLR 2019) in
 PyTorch, written from the paper's description with naskit's member names, so that state dicts map one
-to one onto naskit's DartsNetwork. A reference for the tests (test/engine/fixtures/make_darts_reference.py),
+to one onto naskit's DartsNetwork. A reference for the tests (test/space/darts/fixtures/make_darts_reference.py),
 not part of naskit. Run with Debian's python3-torch: /usr/bin/python3.
 """
 import torch

@@ -16,7 +16,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { spearman, summarize } from '../../src/benchmark/stats.js';
-import { Nb201Table } from '../../src/estimate/nb201-table.js';
+import { Nb201Table } from '../../src/space/nb201/table.js';
 import { validateConfig } from '../../src/experiment/config.js';
 import { estimatorDefinition } from '../../src/experiment/estimators.js';
 import { MemoryStore } from '../../src/experiment/memory-store.js';

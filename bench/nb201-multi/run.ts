@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runNb201MultiObjective, writeNb201Fronts, type Nb201MultiObjectiveReport } from '../../src/benchmark/multi-objective.js';
 import { pairedDifference } from '../../src/benchmark/stats.js';
-import { Nb201Table, type Nb201Dataset } from '../../src/estimate/nb201-table.js';
+import { Nb201Table, type Nb201Dataset } from '../../src/space/nb201/table.js';
 import { dataDir, projectRoot } from '../../src/util/paths.js';
 import { machineLine } from '../machine.js';
 

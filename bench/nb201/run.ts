@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { runNb201Benchmark, type Nb201BenchmarkReport } from '../../src/benchmark/nb201.js';
 import { pairedDifference } from '../../src/benchmark/stats.js';
-import { NB201_DATASETS, Nb201Table, type Nb201Dataset, type Nb201Signal } from '../../src/estimate/nb201-table.js';
+import { NB201_DATASETS, Nb201Table, type Nb201Dataset, type Nb201Signal } from '../../src/space/nb201/table.js';
 import { STRATEGIES } from '../../src/strategy/registry.js';
 import { dataDir, projectRoot } from '../../src/util/paths.js';
 import { writePlot } from '../../src/benchmark/plot.js';

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { NB301_EPOCH_AXIS_STRATEGIES, runNb301Benchmark, type Nb301BenchmarkReport } from '../../src/benchmark/nb301.js';
 import { pairedDifference, round, spearman } from '../../src/benchmark/stats.js';
 import { Nb301Surrogate, SurrogateEstimator } from '../../src/estimate/nb301-surrogate.js';
-import { DartsSpace } from '../../src/space/darts.js';
+import { DartsSpace } from '../../src/space/darts/space.js';
 import { STRATEGIES } from '../../src/strategy/registry.js';
 import { dataDir, projectRoot } from '../../src/util/paths.js';
 import { Rng } from '../../src/util/rng.js';

@@ -29,7 +29,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { loadDataset } from '../../src/engine/data/load.js';
-import { DartsNetwork } from '../../src/engine/models/darts.js';
+import { DartsNetwork } from '../../src/space/darts/network.js';
 import { setNumThreads, manualSeed } from '../../src/engine/runtime.js';
 import { ONESHOT_DEFAULTS, ONESHOT_METHODS, runOneShotSearch, type OneShotEpoch, type OneShotMethodName, type OneShotSettings } from '../../src/oneshot/index.js';
 import { dataDir, projectRoot } from '../../src/util/paths.js';

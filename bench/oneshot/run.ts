@@ -18,10 +18,10 @@ import { join } from 'node:path';
 import { loadDataset } from '../../src/engine/data/load.js';
 import { setNumThreads, manualSeed } from '../../src/engine/runtime.js';
 import { writePlot } from '../../src/benchmark/plot.js';
-import { Nb201Table } from '../../src/estimate/nb201-table.js';
+import { Nb201Table } from '../../src/space/nb201/table.js';
 import { ONESHOT_DEFAULTS, ONESHOT_METHODS, runOneShotSearch, type OneShotEpoch, type OneShotMethodName, type OneShotSettings } from '../../src/oneshot/index.js';
 import { oneShotTableLookup } from '../../src/oneshot/table.js';
-import { NB201_OPS } from '../../src/space/nb201.js';
+import { NB201_OPS } from '../../src/space/nb201/space.js';
 import { dataDir, projectRoot } from '../../src/util/paths.js';
 import { machineLine } from '../machine.js';
 

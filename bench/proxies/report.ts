@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Nb201Table, type Nb201Dataset } from '../../src/estimate/nb201-table.js';
+import { Nb201Table, type Nb201Dataset } from '../../src/space/nb201/table.js';
 import { PROXY_NAMES } from '../../src/estimate/proxy/index.js';
 import { dataDir, projectRoot } from '../../src/util/paths.js';
 import { machineLine } from '../machine.js';

@@ -11,7 +11,7 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setNumThreads } from '../../src/engine/runtime.js';
-import { Nb201Table } from '../../src/estimate/nb201-table.js';
+import { Nb201Table } from '../../src/space/nb201/table.js';
 import { PROXY_NAMES, nb201Builder, proxyBatch, scoreProxies, type ProxyDataset } from '../../src/estimate/proxy/index.js';
 import { dataDir, projectRoot } from '../../src/util/paths.js';
 import { Rng } from '../../src/util/rng.js';

@@ -1,6 +1,6 @@
-import { Nb201Table, type Nb201Dataset, type Nb201Signal } from '../estimate/nb201-table.js';
+import { Nb201Table, type Nb201Dataset, type Nb201Signal } from '../space/nb201/table.js';
 import { TabularEstimator } from '../estimate/tabular.js';
-import { Nb201Space } from '../space/nb201.js';
+import { Nb201Space } from '../space/nb201/space.js';
 import { createStrategy } from '../strategy/registry.js';
 import { benchmarkOptions, benchReport, checkSeeds, SearchRun, summarizeRuns, type BenchSummary, type SearchLimits } from './search-run.js';
 

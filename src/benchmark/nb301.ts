@@ -1,5 +1,5 @@
 import { Nb301Surrogate, NB301_MAX_EPOCHS, NB301_MIN_EPOCHS, SurrogateEstimator, checkEpochs } from '../estimate/nb301-surrogate.js';
-import { DartsSpace } from '../space/darts.js';
+import { DartsSpace } from '../space/darts/space.js';
 import type { Sample } from '../space/types.js';
 import { createStrategy } from '../strategy/registry.js';
 import { round } from './stats.js';

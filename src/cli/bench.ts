@@ -3,7 +3,7 @@ import { runNb201MultiObjective, type Nb201MultiObjectiveReport } from '../bench
 import { runNb201Benchmark, type Nb201BenchmarkReport } from '../benchmark/nb201.js';
 import { runNb301Benchmark, type Nb301BenchmarkReport } from '../benchmark/nb301.js';
 import { Nb301Surrogate } from '../estimate/nb301-surrogate.js';
-import { NB201_DATASETS, NB201_SIGNALS, Nb201Table, type Nb201Dataset, type Nb201Signal } from '../estimate/nb201-table.js';
+import { NB201_DATASETS, NB201_SIGNALS, Nb201Table, type Nb201Dataset, type Nb201Signal } from '../space/nb201/table.js';
 import { STRATEGIES } from '../strategy/registry.js';
 import { log, printJson, printLine, type CliContext } from './context.js';
 import { UsageError } from './errors.js';

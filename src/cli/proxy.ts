@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { setNumThreads } from '../engine/runtime.js';
 import { dispose } from '../engine/memory.js';
-import { Nb201Table } from '../estimate/nb201-table.js';
+import { Nb201Table } from '../space/nb201/table.js';
 import { PROXY_DATASETS, PROXY_NAMES, nb201Builder, parseProxyNames, proxyBatch, scoreProxies, type ProxyDataset } from '../estimate/proxy/index.js';
-import { Nb201Space } from '../space/nb201.js';
+import { Nb201Space } from '../space/nb201/space.js';
 import { Rng } from '../util/rng.js';
 import { envThreads, log, printJson, printLine, type CliContext } from './context.js';
 import { UsageError } from './errors.js';

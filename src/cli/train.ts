@@ -11,7 +11,7 @@ import { saveCheckpoint } from '../engine/checkpoint.js';
 import { trainClassifier } from '../engine/train.js';
 import { checkTrainingMemory, toMb } from '../engine/train-memory.js';
 import { memoryProbeAvailable } from '../engine/memory.js';
-import { Nb201Table } from '../estimate/nb201-table.js';
+import { Nb201Table } from '../space/nb201/table.js';
 import { createSpace, spaceOptionSpecs } from '../space/registry.js';
 import type { Sample, Space } from '../space/types.js';
 import { ConfigError } from '../errors.js';

@@ -1,4 +1,4 @@
-import { Nb201Network } from './models/nb201.js';
+import { Nb201Network } from '../space/nb201/network.js';
 import { SmallCnn } from './models/cnn.js';
 import { buildNetwork } from './models/networks.js';
 import type { Layer } from './nn/module.js';

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, DataError } from '../errors.js';
-import type { DartsSpace } from '../space/darts.js';
-import { toNb301Encoding } from '../space/darts-nb301.js';
+import type { DartsSpace } from '../space/darts/space.js';
+import { toNb301Encoding } from '../space/darts/nb301.js';
 import type { Sample } from '../space/types.js';
 import { loadOnnxRuntime, type OnnxRuntime } from '../util/onnxruntime.js';
 import type { Estimate, EstimateRequest, Estimator } from './types.js';
@@ -12,7 +12,7 @@ export const NB301_MIN_EPOCHS = 1;
 /** The most epochs the surrogate predicts for (NAS-Bench-301's full training): the high end of its fidelity axis. */
 export const NB301_MAX_EPOCHS = 98;
 
-/** The surrogate's inputs: 34 categorical codes per row (see `space/darts-nb301.ts`) and the epochs. */
+/** The surrogate's inputs: 34 categorical codes per row (see `space/darts/nb301.ts`) and the epochs. */
 const CATEGORICAL = 34;
 /** Output columns: 0 the validation accuracy (fraction), 2 the training runtime (s); 1 and 3 unlabelled. */
 const OUTPUTS = 4;

@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors.js';
-import type { Nb201Space } from '../space/nb201.js';
+import type { Nb201Space } from '../space/nb201/space.js';
 import type { Sample } from '../space/types.js';
-import { NB201_DATASETS, NB201_SIGNALS, Nb201Table, type Nb201Dataset, type Nb201Signal } from './nb201-table.js';
+import { NB201_DATASETS, NB201_SIGNALS, Nb201Table, type Nb201Dataset, type Nb201Signal } from '../space/nb201/table.js';
 import type { Estimate, EstimateRequest, Estimator } from './types.js';
 import { renameDeprecated } from '../util/deprecated.js';
 

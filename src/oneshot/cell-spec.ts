@@ -1,6 +1,6 @@
 import { SampleError } from '../errors.js';
-import { DARTS_CELLS, DARTS_NODES, DARTS_OPS, DartsSpace, dartsInputLabel, dartsOpLabel } from '../space/darts.js';
-import { NB201_EDGES, NB201_OPS, Nb201Space } from '../space/nb201.js';
+import { DARTS_CELLS, DARTS_NODES, DARTS_OPS, DartsSpace, dartsInputLabel, dartsOpLabel } from '../space/darts/space.js';
+import { NB201_EDGES, NB201_OPS, Nb201Space } from '../space/nb201/space.js';
 import type { Sample } from '../space/types.js';
 
 /**

@@ -8,14 +8,14 @@ import { Linear } from '../engine/nn/linear.js';
 import { Layer, Module } from '../engine/nn/module.js';
 import { FactorizedReduce, ReLUConvBN, Zero } from '../engine/nn/nas-ops.js';
 import { BatchNorm2d } from '../engine/nn/norm.js';
-import { dartsOperation } from '../engine/models/darts.js';
+import { dartsOperation } from '../space/darts/network.js';
 import type { CellSpec } from './cell-spec.js';
 import type { OperationFactory } from './mixed-op.js';
 import { SearchCell, type ArchWeights, type CellWeights, type Supernet } from './supernet.js';
 
 /**
  * The operation factory of the DARTS supernet: the DARTS network's operations
- * (`engine/models/darts.ts`: `sep_conv_*` two stacked separable convolutions, `dil_conv_*`,
+ * (`space/darts/network.ts`: `sep_conv_*` two stacked separable convolutions, `dil_conv_*`,
  * `skip_connect` a FactorizedReduce at stride 2), pools followed by a BatchNorm (DARTS' MixedOp),
  * `none` the zero operation. Deviation (as on NB201): every BatchNorm is affine.
  */

@@ -10,8 +10,8 @@ import { Linear } from '../engine/nn/linear.js';
 import { Module } from '../engine/nn/module.js';
 import { ResNetBasicBlock } from '../engine/nn/nas-ops.js';
 import { BatchNorm2d } from '../engine/nn/norm.js';
-import { nb201Operation } from '../engine/models/nb201.js';
-import type { Nb201Op } from '../space/nb201.js';
+import { nb201Operation } from '../space/nb201/network.js';
+import type { Nb201Op } from '../space/nb201/space.js';
 import type { CellSpec } from './cell-spec.js';
 import { MixedOp, type EdgeSample, type OperationFactory } from './mixed-op.js';
 

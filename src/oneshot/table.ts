@@ -1,6 +1,6 @@
 import { DataError } from '../errors.js';
-import { Nb201Table, type Nb201Dataset } from '../estimate/nb201-table.js';
-import { Nb201Space } from '../space/nb201.js';
+import { NB201_DATASETS, Nb201Table, type Nb201Dataset } from '../space/nb201/table.js';
+import { Nb201Space } from '../space/nb201/space.js';
 import type { TableLookup } from './search.js';
 
 /**
@@ -9,7 +9,7 @@ import type { TableLookup } from './search.js';
  * collapse. Null where the space or data set has no table, or the table files are missing (said on `log`).
  */
 export function oneShotTableLookup(dataDir: string, space: string, dataset: string, log: (line: string) => void = () => {}): TableLookup | null {
-  if (space !== 'nb201' || !['cifar10', 'cifar100', 'imagenet16'].includes(dataset)) return null;
+  if (space !== 'nb201' || !(NB201_DATASETS as readonly string[]).includes(dataset)) return null;
   let table: Nb201Table;
   try {
     table = Nb201Table.load(dataDir);

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js';
-import type { Value } from './types.js';
+import type { Space, Value } from './types.js';
 
 /** A space's settings, resolved (defaults filled in): its own (e.g. `layers`) and its network's (e.g. `channels`). */
 export type SpaceOptions = Readonly<Record<string, Value>>;
@@ -52,4 +52,14 @@ export function resolveOptions(space: string, specs: OptionSpecs, given: unknown
     out[name] = raw as Value;
   }
   return Object.freeze(out);
+}
+
+/**
+ * Option `name` of `space`: its resolved value (a space made by the registry carries its options),
+ * else the default in `specs` (a space constructed directly has none). For a space's network builder.
+ */
+export function optionValue(space: Space, specs: OptionSpecs, name: string): Value {
+  const spec = specs[name];
+  if (!spec) throw new RangeError(`optionValue: space ${space.name} has no option ${JSON.stringify(name)}; options: ${Object.keys(specs).join(', ')}`);
+  return space.options?.[name] ?? spec.default;
 }

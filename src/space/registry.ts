@@ -1,23 +1,14 @@
 import { ConfigError } from '../errors.js';
-import { NB201_OPTIONS, Nb201Space } from './nb201.js';
-import { NB101_OPTIONS, Nb101Space } from './nb101.js';
-import { DARTS_OPTIONS, DartsSpace } from './darts.js';
-import { CHAIN_OPTIONS, ChainSpace } from './chain.js';
-import { NatsSizeSpace } from './nats-size.js';
-import { MbconvSpace } from './mbconv.js';
-import { FbnetSpace } from './fbnet.js';
-import { layerwiseOptions } from './layerwise.js';
+import { NB201_OPTIONS, Nb201Space } from './nb201/space.js';
+import { NB101_OPTIONS, Nb101Space } from './nb101/space.js';
+import { DARTS_OPTIONS, DartsSpace } from './darts/space.js';
+import { CHAIN_OPTIONS, ChainSpace } from './chain/space.js';
+import { NatsSizeSpace } from './nats-size/space.js';
+import { MbconvSpace } from './layerwise/mbconv.js';
+import { FbnetSpace } from './layerwise/fbnet.js';
+import { LAYERWISE_STAGES, layerwiseDepth, layerwiseOptions } from './layerwise/space.js';
 import { resolveOptions, type OptionSpecs, type SpaceOptions } from './options.js';
 import type { Space } from './types.js';
-
-/**
- * Stages of the layer-wise networks' backbones (engine/models/layerwise.ts: ProxylessNAS' 6, FBNet's 7;
- * a test keeps them equal): every stage needs at least one searchable layer.
- */
-export const LAYERWISE_STAGES = { mbconv: 6, fbnet: 7 } as const;
-
-/** The searchable layers of a layer-wise space after the depth multiplier: at least one per stage, as the option's doc says. */
-const depth = (o: SpaceOptions, stages: number): number => Math.max(stages, Math.round((o.layers as number) * (o.depth_mult as number)));
 
 /** A registered space: the options it takes and its factory (given resolved options). */
 export interface SpaceDefinition {
@@ -32,8 +23,8 @@ const BUILT_IN: Readonly<Record<string, SpaceDefinition>> = {
   darts: { options: DARTS_OPTIONS, create: (o) => new DartsSpace().configure(o) },
   chain: { options: CHAIN_OPTIONS, create: (o) => new ChainSpace({ layers: o.layers as number }).configure(o) },
   'nats-size': { options: {}, create: (o) => new NatsSizeSpace().configure(o) },
-  mbconv: { options: layerwiseOptions(21), create: (o) => new MbconvSpace({ layers: depth(o, LAYERWISE_STAGES.mbconv) }).configure(o) },
-  fbnet: { options: layerwiseOptions(22), create: (o) => new FbnetSpace({ layers: depth(o, LAYERWISE_STAGES.fbnet) }).configure(o) },
+  mbconv: { options: layerwiseOptions(21), create: (o) => new MbconvSpace({ layers: layerwiseDepth(o, LAYERWISE_STAGES.mbconv) }).configure(o) },
+  fbnet: { options: layerwiseOptions(22), create: (o) => new FbnetSpace({ layers: layerwiseDepth(o, LAYERWISE_STAGES.fbnet) }).configure(o) },
 };
 
 const definitions: Record<string, SpaceDefinition> = { ...BUILT_IN };

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { NativeError, TrialStateError } from '../errors.js';
 import type { ImageDataset } from '../engine/data/dataset.js';
 import type { Normalization } from '../engine/data/normalize.js';
-import type { Nb201Network } from '../engine/models/nb201.js';
+import type { Nb201Network } from '../space/nb201/network.js';
 import type { Store } from '../experiment/store.js';
-import { NB201_OPS, Nb201Space } from '../space/nb201.js';
+import { NB201_OPS, Nb201Space } from '../space/nb201/space.js';
 import type { Sample } from '../space/types.js';
 import type { OptionsFor } from '../strategy/registry.js';
 import type { Json } from '../util/json.js';
@@ -98,7 +98,7 @@ async function loadEngine() {
     throw new NativeError('ENGINE_MISSING', `ImageClassifier trains networks and needs the libtorch engine, which is not available here; ${binding.ENGINE_FIX}`);
   }
   const [models, train, creation, runtime, profile, state, split, augment, batches, autograd, memory, reduction] = await Promise.all([
-    import('../engine/models/nb201.js'),
+    import('../space/nb201/network.js'),
     import('../engine/train.js'),
     import('../engine/ops/creation.js'),
     import('../engine/runtime.js'),

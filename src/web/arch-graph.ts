@@ -1,7 +1,7 @@
-import { DARTS_CELLS, DARTS_NODES, dartsInputLabel, dartsOpLabel } from '../space/darts.js';
-import { NB101_VERTICES } from '../space/nb101.js';
-import { pruneSpec } from '../space/nb101-graph.js';
-import { NB201_EDGES } from '../space/nb201.js';
+import { DARTS_CELLS, DARTS_NODES, dartsInputLabel, dartsOpLabel } from '../space/darts/space.js';
+import { NB101_VERTICES } from '../space/nb101/space.js';
+import { pruneSpec } from '../space/nb101/graph.js';
+import { NB201_EDGES } from '../space/nb201/space.js';
 import type { Json } from '../util/json.js';
 
 /** A node of an architecture graph. `kind` tells the renderer how to draw it. */

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { ConfigError } from '../../src/errors.js';
 import { runNb201Benchmark, runNb201Search } from '../../src/benchmark/nb201.js';
 import { pairedDifference, summarize } from '../../src/benchmark/stats.js';
-import { Nb201Table } from '../../src/estimate/nb201-table.js';
+import { Nb201Table } from '../../src/space/nb201/table.js';
 import { testDataDir } from '../helpers/data.js';
 
 test('harness: a search is deterministic by seed, its curve never decreases in signal, and it returns the best by signal', () => {

@@ -7,7 +7,7 @@ import { readOneshotGenotypes } from '../../bench/nb301/oneshot.js';
 import { mergeSeedReports } from '../../bench/nb301/per-seed.js';
 import { runNb301Benchmark } from '../../src/benchmark/nb301.js';
 import { Nb301Surrogate } from '../../src/estimate/nb301-surrogate.js';
-import { DartsSpace } from '../../src/space/darts.js';
+import { DartsSpace } from '../../src/space/darts/space.js';
 import { Rng } from '../../src/util/rng.js';
 import { testDataDir } from '../helpers/data.js';
 

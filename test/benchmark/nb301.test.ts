@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { runNb301Benchmark } from '../../src/benchmark/nb301.js';
 import { Nb301Surrogate } from '../../src/estimate/nb301-surrogate.js';
-import { DartsSpace } from '../../src/space/darts.js';
+import { DartsSpace } from '../../src/space/darts/space.js';
 import { projectRoot } from '../../src/util/paths.js';
 import { testDataDir } from '../helpers/data.js';
 

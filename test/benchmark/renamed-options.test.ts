@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { runNb201MultiObjective } from '../../src/benchmark/multi-objective.js';
 import { runNb201Benchmark, runNb201Search } from '../../src/benchmark/nb201.js';
 import { runNb301Benchmark } from '../../src/benchmark/nb301.js';
-import { Nb201Table } from '../../src/estimate/nb201-table.js';
+import { Nb201Table } from '../../src/space/nb201/table.js';
 import { Nb301Surrogate } from '../../src/estimate/nb301-surrogate.js';
 import { ConfigError } from '../../src/errors.js';
 import { captureStderrAsync } from '../helpers/stderr.js';

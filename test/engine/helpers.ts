@@ -1,5 +1,6 @@
 import { test, type TestContext } from 'node:test';
 import { engine } from '../../src/engine/binding.js';
+import * as E from '../../src/engine/index.js';
 
 /** Why the engine cannot be used here (its NativeError message), or null when it loads. */
 export function engineMissing(): string | null {
@@ -38,4 +39,29 @@ export function maxRelativeError(actual: ArrayLike<number>, expected: ArrayLike<
   let worst = 0;
   for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]) / Math.max(1, Math.abs(expected[i])));
   return worst;
+}
+
+/**
+ * The losses of `steps` SGD steps (lr 0.05, momentum 0.9) of `net` on one batch of random images of
+ * `shape` with labels 0, 1, 2, … (one per image), drawn from `generator`: a network that learns
+ * lowers them. Disposes the optimizer, not the network.
+ */
+export function stepLosses(net: E.nn.Layer, shape: readonly number[], generator: E.Generator, steps = 8): number[] {
+  const losses: number[] = [];
+  E.scope(() => {
+    const x = E.randn([...shape], { generator });
+    const y = E.tensor(Int32Array.from({ length: shape[0] }, (_, i) => i), [shape[0]]);
+    const opt = new E.SGD(net.parameters(), { lr: 0.05, momentum: 0.9 });
+    for (let i = 0; i < steps; i++) {
+      E.scope(() => {
+        const loss = E.crossEntropy(net.forward(x), y);
+        loss.backward();
+        opt.step();
+        opt.zeroGrad();
+        losses.push(loss.item());
+      });
+    }
+    opt.dispose();
+  });
+  return losses;
 }

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import * as E from '../../src/engine/index.js';
 import { ConfigError } from '../../src/errors.js';
-import { Nb101Network } from '../../src/engine/models/nb101.js';
-import { Nb101Space } from '../../src/space/nb101.js';
+import { Nb101Network } from '../../src/space/nb101/network.js';
+import { Nb101Space } from '../../src/space/nb101/space.js';
 import { createSpace } from '../../src/space/registry.js';
 import type { Space } from '../../src/space/types.js';
 import { Rng } from '../../src/util/rng.js';

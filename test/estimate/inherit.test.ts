@@ -12,7 +12,7 @@ import { weightsToKeep } from '../../src/experiment/inherit.js';
 import { MemoryStore } from '../../src/experiment/memory-store.js';
 import { runWorker } from '../../src/experiment/runner.js';
 import { createSpace } from '../../src/space/registry.js';
-import { Nb201Space } from '../../src/space/nb201.js';
+import { Nb201Space } from '../../src/space/nb201/space.js';
 import type { Json } from '../../src/util/json.js';
 import { dataDir } from '../../src/util/paths.js';
 import { engineTest } from '../engine/helpers.js';

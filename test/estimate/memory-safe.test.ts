@@ -9,7 +9,7 @@ import { ConfigError, ResourceError } from '../../src/errors.js';
 import { TrainingEstimator, type TrainingOptions } from '../../src/estimate/training.js';
 import type { TrialContext } from '../../src/estimate/types.js';
 import { readTrainingProgress } from '../../src/engine/checkpoint.js';
-import { Nb201Space } from '../../src/space/nb201.js';
+import { Nb201Space } from '../../src/space/nb201/space.js';
 import { dataDir } from '../../src/util/paths.js';
 import { validateConfig } from '../../src/experiment/config.js';
 import { SqliteStore } from '../../src/experiment/sqlite-store.js';

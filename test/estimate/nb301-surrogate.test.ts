@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConfigError, DataError } from '../../src/errors.js';
 import { Nb301Surrogate, SurrogateEstimator } from '../../src/estimate/nb301-surrogate.js';
-import { DartsSpace } from '../../src/space/darts.js';
+import { DartsSpace } from '../../src/space/darts/space.js';
 import { Rng } from '../../src/util/rng.js';
 import { testDataDir } from '../helpers/data.js';
 

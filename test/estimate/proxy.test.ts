@@ -17,7 +17,7 @@ import { validateConfig } from '../../src/experiment/config.js';
 import { estimatorDefinition } from '../../src/experiment/estimators.js';
 import { MemoryStore } from '../../src/experiment/memory-store.js';
 import { runWorker } from '../../src/experiment/runner.js';
-import { Nb201Space } from '../../src/space/nb201.js';
+import { Nb201Space } from '../../src/space/nb201/space.js';
 import { createStrategy } from '../../src/strategy/registry.js';
 import type { Json } from '../../src/util/json.js';
 import { projectRoot } from '../../src/util/paths.js';
@@ -203,7 +203,7 @@ engineTest('proxy estimator: a tiny search stores the proxy score of each trial 
   await runWorker({ store, experiment, config: c, space, estimator: estimator, worker: { id: 'w:1:1' }, codeVersion: 'naskit@test', environment: {} });
   const trials = await store.trials(experiment.id);
   assert.equal(trials.length, 4);
-  const { Nb201Network } = await import('../../src/engine/models/nb201.js');
+  const { Nb201Network } = await import('../../src/space/nb201/network.js');
   for (const t of trials) {
     assert.equal(t.state, 'complete');
     const net = new Nb201Network(space.freeze(t.sample as Readonly<Record<string, unknown>>), { channels: 4, cells: 1, numClasses: 10 });
@@ -257,7 +257,7 @@ engineTest('warm start from a config: warm_start validates, and the runner asks 
 engineTest('warm start: warmStartSamples keeps the proxy\'s best of the sample (params, tiny networks)', async () => {
   const { warmStartSamples } = await import('../../src/estimate/proxy/warm-start-samples.js');
   const top = await warmStartSamples(space, testDataDir(), { proxy: 'params', sample: 12, top: 3, dataset: 'cifar10', batch_size: 4, channels: 4, cells: 1 }, 0);
-  const { Nb201Network } = await import('../../src/engine/models/nb201.js');
+  const { Nb201Network } = await import('../../src/space/nb201/network.js');
   const params = (s: (typeof top)[number]) => { const n = new Nb201Network(s, { channels: 4, cells: 1 }); const p = n.parameterCount(); n.dispose(); return p; };
   const ranked = await rankByProxy(space, params, { sample: 12, top: 12, seed: 0 });
   assert.deepEqual(top.map((s) => space.key(s)), ranked.slice(0, 3).map((r) => space.key(r.sample)));

@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { ConfigError, DataError } from '../../src/errors.js';
-import { Nb201Table } from '../../src/estimate/nb201-table.js';
+import { ConfigError } from '../../src/errors.js';
 import { TabularEstimator } from '../../src/estimate/tabular.js';
-import { Nb201Space } from '../../src/space/nb201.js';
+import { Nb201Space } from '../../src/space/nb201/space.js';
+import { Nb201Table } from '../../src/space/nb201/table.js';
 import { testDataDir } from '../helpers/data.js';
 
 const space = new Nb201Space();
@@ -56,19 +53,4 @@ test('tabular: the cost model covers indices without a measured time, and grows 
   assert.ok(Number.isNaN(table.measuredTrainSeconds(large, 'cifar10', 12)));
   assert.ok(est.costSeconds(large) > est.costSeconds(small));
   assert.ok(est.costSeconds(large) > 0 && est.costSeconds(large) < 10_000);
-});
-
-test('tabular: a missing or corrupt table file is a DataError naming the file and line', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'naskit-nb201-'));
-  mkdirSync(join(dir, 'nb201'));
-  assert.throws(() => Nb201Table.load(dir), (e: unknown) => e instanceof DataError && e.code === 'DATA_MISSING' && e.message.includes('nb201_tss.csv'));
-  const source = join(testDataDir(), 'nb201');
-  const lines = readFileSync(join(source, 'nb201_tss.csv'), 'utf8').split('\n');
-  lines[100] = lines[100].replace(/,[0-9.]+,/, ',abc,');
-  writeFileSync(join(dir, 'nb201', 'nb201_tss.csv'), lines.join('\n'));
-  copyFileSync(join(source, 'nb201_tss_train_time_s.csv'), join(dir, 'nb201', 'nb201_tss_train_time_s.csv'));
-  copyFileSync(join(source, 'nb201_latency_ms.csv'), join(dir, 'nb201', 'nb201_latency_ms.csv'));
-  assert.throws(() => Nb201Table.load(dir), (e: unknown) => e instanceof DataError && e.code === 'DATA_CORRUPT' && e.message.includes('nb201_tss.csv:101'));
-  writeFileSync(join(dir, 'nb201', 'nb201_tss.csv'), lines.slice(0, 50).join('\n'));
-  assert.throws(() => Nb201Table.load(join(dir, '.', '')), (e: unknown) => e instanceof DataError && e.code === 'DATA_CORRUPT');
 });

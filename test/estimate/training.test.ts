@@ -5,7 +5,7 @@ import { sharedDatasetLoads } from '../../src/estimate/shared-data.js';
 import type { TrialContext } from '../../src/estimate/types.js';
 import { TrialStateError } from '../../src/errors.js';
 import { readTrainingProgress } from '../../src/engine/checkpoint.js';
-import { Nb201Space } from '../../src/space/nb201.js';
+import { Nb201Space } from '../../src/space/nb201/space.js';
 import { dataDir } from '../../src/util/paths.js';
 import { engineTest } from '../engine/helpers.js';
 

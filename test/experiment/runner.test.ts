@@ -10,7 +10,7 @@ import { runWorker } from '../../src/experiment/runner.js';
 import { SqliteStore } from '../../src/experiment/sqlite-store.js';
 import type { Store, TrialRecord } from '../../src/experiment/store.js';
 import { createSpace } from '../../src/space/registry.js';
-import { Nb201Space } from '../../src/space/nb201.js';
+import { Nb201Space } from '../../src/space/nb201/space.js';
 import { createStrategy } from '../../src/strategy/registry.js';
 import type { Json } from '../../src/util/json.js';
 import { StorageError } from '../../src/errors.js';

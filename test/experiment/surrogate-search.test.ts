@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { DartsSpace } from '../../src/space/darts.js';
+import { DartsSpace } from '../../src/space/darts/space.js';
 import { naskit, tempDir, writeConfig } from './helpers.js';
 
 const CONFIG = `name: nb301-asha

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { validateConfig } from '../../src/experiment/config.js';
 import { LiveStrategy } from '../../src/experiment/live-strategy.js';
 import { PostgresStore } from '../../src/experiment/postgres-store.js';
-import { Nb201Space } from '../../src/space/nb201.js';
+import { Nb201Space } from '../../src/space/nb201/space.js';
 import { createStrategy } from '../../src/strategy/registry.js';
 import type { Json } from '../../src/util/json.js';
 import { dropSchema, exited, naskitChild, pgUrl, postgresMissing, sleep, tempDir, uniqueSchema } from './helpers.js';

@@ -11,7 +11,7 @@ import { exportBytes, loadExport, writeExportFile, type ArchitectureDocument, ty
 import { trainableSpaceNames } from '../../src/engine/models/networks.js';
 import { networkSpec } from '../../src/engine/model-spec.js';
 import { ModelSpace } from '../../src/space/model-space.js';
-import { Nb201Space } from '../../src/space/nb201.js';
+import { Nb201Space } from '../../src/space/nb201/space.js';
 import { allPrimitivesSpace } from '../helpers/model-spaces.js';
 import { createSpace } from '../../src/space/registry.js';
 import type { Space, Value } from '../../src/space/types.js';

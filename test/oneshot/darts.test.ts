@@ -11,7 +11,7 @@ import { softmax } from '../../src/engine/ops/nn.js';
 import { select } from '../../src/engine/ops/shape.js';
 import { setNumThreads } from '../../src/engine/runtime.js';
 import type { Tensor } from '../../src/engine/tensor.js';
-import { DartsSpace } from '../../src/space/darts.js';
+import { DartsSpace } from '../../src/space/darts/space.js';
 import { Rng } from '../../src/util/rng.js';
 import { projectRoot } from '../../src/util/paths.js';
 import { join } from 'node:path';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { setNumThreads } from '../../src/engine/runtime.js';
 import { memory } from '../../src/engine/memory.js';
-import { Nb201Space } from '../../src/space/nb201.js';
+import { Nb201Space } from '../../src/space/nb201/space.js';
 import { projectRoot } from '../../src/util/paths.js';
 import { ONESHOT_DEFAULTS, ONESHOT_METHODS, runOneShotSearch, type OneShotMethodName, type OneShotSettings } from '../../src/oneshot/index.js';
 import { engineTest } from '../engine/helpers.js';

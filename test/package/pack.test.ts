@@ -74,7 +74,7 @@ test('package: import("naskit") in another project exposes spaces, strategies, s
     let missing = '';
     try { engine.engine(); } catch (error) { missing = error.code; }
     let deep = '';
-    try { await import('naskit/dist/src/space/nb201.js'); } catch (error) { deep = error.code; }
+    try { await import('naskit/dist/src/space/nb201/space.js'); } catch (error) { deep = error.code; }
     console.log(JSON.stringify({
       strategies: Object.keys(naskit.STRATEGIES),
       spaces: Object.keys(naskit.SPACES),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { nb301StrategyOptions } from '../../src/benchmark/nb301.js';
 import { ConfigError } from '../../src/errors.js';
-import { NB201_OPS, Nb201Space } from '../../src/space/nb201.js';
+import { NB201_OPS, Nb201Space } from '../../src/space/nb201/space.js';
 import type { Sample } from '../../src/space/types.js';
 import { Asha, AshaRungs } from '../../src/strategy/asha.js';
 import { createStrategy } from '../../src/strategy/registry.js';

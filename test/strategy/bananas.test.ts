@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError } from '../../src/errors.js';
-import { Nb201Table } from '../../src/estimate/nb201-table.js';
+import { Nb201Table } from '../../src/space/nb201/table.js';
 import { TabularEstimator } from '../../src/estimate/tabular.js';
-import { Nb201Space } from '../../src/space/nb201.js';
+import { Nb201Space } from '../../src/space/nb201/space.js';
 import { Bananas } from '../../src/strategy/bananas.js';
 import { RandomSearch } from '../../src/strategy/random-search.js';
 import type { Strategy } from '../../src/strategy/types.js';

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { Nb201Space } from '../../src/space/nb201.js';
+import { Nb201Space } from '../../src/space/nb201/space.js';
 import { Deduplicated } from '../../src/strategy/deduplicated.js';
 import { replay } from '../../src/strategy/replay.js';
 import { STRATEGIES } from '../../src/strategy/registry.js';

@@ -1,6 +1,6 @@
 import { SampleError } from '../../src/errors.js';
 import { Categorical, FloatRange, IntRange } from '../../src/space/choice.js';
-import { Nb201Space } from '../../src/space/nb201.js';
+import { Nb201Space } from '../../src/space/nb201/space.js';
 import { ProductSpace } from '../../src/space/product-space.js';
 import type { Sample, Space } from '../../src/space/types.js';
 import { STRATEGIES } from '../../src/strategy/registry.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError } from '../../src/errors.js';
 import { Categorical } from '../../src/space/choice.js';
-import { Nb201Space } from '../../src/space/nb201.js';
+import { Nb201Space } from '../../src/space/nb201/space.js';
 import { ProductSpace } from '../../src/space/product-space.js';
 import type { Sample } from '../../src/space/types.js';
 import { MetaQnn, metaQnnEpsilon } from '../../src/strategy/metaqnn.js';

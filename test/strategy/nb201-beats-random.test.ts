@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runNb201Benchmark } from '../../src/benchmark/nb201.js';
 import { pairedDifference } from '../../src/benchmark/stats.js';
-import { Nb201Table } from '../../src/estimate/nb201-table.js';
+import { Nb201Table } from '../../src/space/nb201/table.js';
 import { testDataDir } from '../helpers/data.js';
 
 // NAS-Bench-201 protocol: CIFAR-10, the search sees valid_12ep, the returned architecture is judged

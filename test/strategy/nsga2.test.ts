@@ -3,11 +3,11 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { nb201Counts, parseNb201Objectives, runNb201MultiObjective } from '../../src/benchmark/multi-objective.js';
+import { parseNb201Objectives, runNb201MultiObjective } from '../../src/benchmark/multi-objective.js';
 import { pairedDifference } from '../../src/benchmark/stats.js';
 import { ConfigError } from '../../src/errors.js';
-import { Nb201Table } from '../../src/estimate/nb201-table.js';
-import { Nb201Space } from '../../src/space/nb201.js';
+import { Nb201Table } from '../../src/space/nb201/table.js';
+import { Nb201Space } from '../../src/space/nb201/space.js';
 import type { Sample } from '../../src/space/types.js';
 import { Nsga2 } from '../../src/strategy/nsga2.js';
 import { createStrategy } from '../../src/strategy/registry.js';
@@ -76,18 +76,6 @@ test('nsga2: moves toward the toy front (max 3×3 convs, max none edges: the fro
   // The true front has the 7 points (k, 6−k), each cell all 3×3 convs or none: 0.4^6 of the space, so 200 random draws hit about 1.
   assert.ok(found.size >= 6, `found ${found.size} of the 7 front points`);
   assert.throws(() => new Nsga2({ space, seed: 0 }, { population: 1 }), (e: unknown) => e instanceof ConfigError && e.message.includes('population'));
-});
-
-test('nb201 counts: the parameter formula equals the table on every architecture and data set; arch 11 has the official FLOPs', () => {
-  const table = Nb201Table.load(testDataDir());
-  for (const dataset of ['cifar10', 'cifar100', 'imagenet16'] as const) {
-    for (let i = 0; i < table.size; i++) {
-      const c = nb201Counts(space, space.parse(table.archs[i]), dataset);
-      if (c.params !== table.params(i, dataset)) assert.fail(`${dataset} index ${i}: formula ${c.params}, table ${table.params(i, dataset)}`);
-    }
-  }
-  const flops = nb201Counts(space, space.parse(table.archs[11]), 'cifar10').flops;
-  assert.ok(Math.abs(flops - 113.95137e6) < 100, `arch 11: ${flops} FLOPs`);
 });
 
 test('multi-objective: objectives are validated with the valid choices named', () => {

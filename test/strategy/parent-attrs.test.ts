@@ -1,7 +1,7 @@
 // The evolutionary strategies record the trial a proposal derives from as `attrs.parent` (read by weight inheritance).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { NB201_OPS, Nb201Space } from '../../src/space/nb201.js';
+import { NB201_OPS, Nb201Space } from '../../src/space/nb201/space.js';
 import type { Sample } from '../../src/space/types.js';
 import { createStrategy } from '../../src/strategy/registry.js';
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runNb201MultiObjective } from '../../src/benchmark/multi-objective.js';
 import { pairedDifference } from '../../src/benchmark/stats.js';
-import { Nb201Table } from '../../src/estimate/nb201-table.js';
-import { Nb201Space } from '../../src/space/nb201.js';
+import { Nb201Table } from '../../src/space/nb201/table.js';
+import { Nb201Space } from '../../src/space/nb201/space.js';
 import { RandomScalarization } from '../../src/strategy/random-scalarization.js';
 import { testDataDir } from '../helpers/data.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError } from '../../src/errors.js';
-import { Nb201Space, NB201_OPS } from '../../src/space/nb201.js';
+import { Nb201Space, NB201_OPS } from '../../src/space/nb201/space.js';
 import type { Sample } from '../../src/space/types.js';
 import { Deduplicated } from '../../src/strategy/deduplicated.js';
 import { GeneticAlgorithm } from '../../src/strategy/genetic-algorithm.js';

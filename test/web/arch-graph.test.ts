@@ -1,10 +1,10 @@
 // Architectures as the dashboard draws them: cells with ops on edges, NB101's pruned node-labelled DAG, columns.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ChainSpace } from '../../src/space/chain.js';
-import { DartsSpace } from '../../src/space/darts.js';
-import { Nb101Space } from '../../src/space/nb101.js';
-import { Nb201Space } from '../../src/space/nb201.js';
+import { ChainSpace } from '../../src/space/chain/space.js';
+import { DartsSpace } from '../../src/space/darts/space.js';
+import { Nb101Space } from '../../src/space/nb101/space.js';
+import { Nb201Space } from '../../src/space/nb201/space.js';
 import { Rng } from '../../src/util/rng.js';
 import type { Json } from '../../src/util/json.js';
 import { archGraph } from '../../src/web/arch-graph.js';

@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Nb201Table } from '../../src/estimate/nb201-table.js';
+import { Nb201Table } from '../../src/space/nb201/table.js';
 import { TabularEstimator } from '../../src/estimate/tabular.js';
 import { SqliteStore } from '../../src/experiment/sqlite-store.js';
 import type { WorkerInfo } from '../../src/experiment/store.js';
-import { Nb201Space } from '../../src/space/nb201.js';
+import { Nb201Space } from '../../src/space/nb201/space.js';
 import { dataDir } from '../../src/util/paths.js';
 import { Rng } from '../../src/util/rng.js';
 import type { Json } from '../../src/util/json.js';

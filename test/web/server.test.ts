@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { MemoryStore } from '../../src/experiment/memory-store.js';
 import { SqliteStore } from '../../src/experiment/sqlite-store.js';
 import type { Store, TrialOutcome, WorkerInfo } from '../../src/experiment/store.js';
-import { Nb201Space } from '../../src/space/nb201.js';
+import { Nb201Space } from '../../src/space/nb201/space.js';
 import { projectRoot } from '../../src/util/paths.js';
 import { Rng } from '../../src/util/rng.js';
 import type { Json } from '../../src/util/json.js';

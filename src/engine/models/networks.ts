@@ -1,56 +1,28 @@
 import { ConfigError } from '../../errors.js';
-import { LayerwiseSpace } from '../../space/layerwise.js';
+import { buildChainNetwork } from '../../space/chain/network.js';
+import { buildDartsNetwork } from '../../space/darts/network.js';
+import { buildFbnetNetwork, buildMbconvNetwork } from '../../space/layerwise/network.js';
 import { ModelSpace } from '../../space/model-space.js';
-import type { Sample, Space, Value } from '../../space/types.js';
+import { buildNatsSizeNetwork } from '../../space/nats-size/network.js';
+import { buildNb101Network } from '../../space/nb101/network.js';
+import { buildNb201Network } from '../../space/nb201/network.js';
+import type { Sample, Space } from '../../space/types.js';
 import type { Layer } from '../nn/module.js';
-import { ChainNetwork } from './chain.js';
-import { DartsNetwork } from './darts.js';
-import { FBNET_BACKBONE, LayerwiseNetwork, PROXYLESS_BACKBONE } from './layerwise.js';
 import { buildModelSpaceNetwork, type NetworkIo } from './model-space.js';
-import { NatsSizeNetwork } from './nats-size.js';
-import { Nb101Network } from './nb101.js';
-import { Nb201Network } from './nb201.js';
 
 export type { NetworkIo } from './model-space.js';
 
 type Builder = (space: Space, sample: Sample, io: NetworkIo) => Layer;
 
-/** An option of the space (its resolved value, else the fallback). */
-function opt<V extends Value>(space: Space, name: string, fallback: V): V {
-  const v = space.options?.[name];
-  return (v === undefined ? fallback : v) as V;
-}
-
-function layerwise(space: Space, sample: Sample, io: NetworkIo, fbnet: boolean): Layer {
-  const s = space as LayerwiseSpace;
-  const blocks = Array.from({ length: s.layers }, (_, i) => s.block(sample, i));
-  return new LayerwiseNetwork(blocks, fbnet ? FBNET_BACKBONE : PROXYLESS_BACKBONE, {
-    widthMult: opt(space, 'width_mult', 1),
-    resolutionDivisor: Math.round(1 / opt(space, 'resolution_mult', 1)),
-    inChannels: io.inChannels,
-    numClasses: io.numClasses,
-    generator: io.generator,
-  });
-}
-
 /** Registered space name → the builder of its network (the space's options give the network's settings). */
 const NETWORKS: Readonly<Record<string, Builder>> = {
-  nb201: (space, sample, io) => new Nb201Network(sample, { channels: opt(space, 'channels', 16), cells: opt(space, 'cells', 5), ...io }),
-  nb101: (space, sample, io) => new Nb101Network(sample, { channels: opt(space, 'channels', 128), stacks: opt(space, 'stacks', 3), cellsPerStack: opt(space, 'cells_per_stack', 3), ...io }),
-  darts: (space, sample, io) =>
-    new DartsNetwork(sample, {
-      channels: opt(space, 'channels', 16),
-      layers: opt(space, 'layers', 8),
-      auxiliary: opt(space, 'auxiliary', false),
-      auxiliaryWeight: opt(space, 'auxiliary_weight', 0.4),
-      dropPath: opt(space, 'drop_path', 0),
-      dropPathGenerator: io.generator,
-      ...io,
-    }),
-  chain: (space, sample, io) => new ChainNetwork(sample, { channels: opt(space, 'channels', 24), ...io }),
-  'nats-size': (_space, sample, io) => new NatsSizeNetwork(sample, io),
-  mbconv: (space, sample, io) => layerwise(space, sample, io, false),
-  fbnet: (space, sample, io) => layerwise(space, sample, io, true),
+  nb201: buildNb201Network,
+  nb101: buildNb101Network,
+  darts: buildDartsNetwork,
+  chain: buildChainNetwork,
+  'nats-size': buildNatsSizeNetwork,
+  mbconv: buildMbconvNetwork,
+  fbnet: buildFbnetNetwork,
 };
 
 /** Whether naskit can build (and so train) the networks of `space`. */

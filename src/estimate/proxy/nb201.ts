@@ -1,4 +1,4 @@
-import { Nb201Network } from '../../engine/models/nb201.js';
+import { Nb201Network } from '../../space/nb201/network.js';
 import { Generator } from '../../engine/ops/creation.js';
 import type { Sample } from '../../space/types.js';
 import type { NetworkBuilder } from './types.js';

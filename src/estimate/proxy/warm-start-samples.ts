@@ -1,6 +1,6 @@
 import { ConfigError } from '../../errors.js';
 import { dispose } from '../../engine/memory.js';
-import { Nb201Space } from '../../space/nb201.js';
+import { Nb201Space } from '../../space/nb201/space.js';
 import type { Sample, Space } from '../../space/types.js';
 import { proxyBatch } from './batch.js';
 import { scoreProxies } from './index.js';

@@ -1,8 +1,8 @@
 /** Handlers of the networks of `engine/models`: they wire their children as the models' forward does. */
-import { Nb201Cell, Nb201Network } from '../../engine/models/nb201.js';
+import { Nb201Cell, Nb201Network } from '../../space/nb201/network.js';
 import { SmallCnn } from '../../engine/models/cnn.js';
 import { Zero } from '../../engine/nn/nas-ops.js';
-import { NB201_EDGES } from '../../space/nb201.js';
+import { NB201_EDGES } from '../../space/nb201/space.js';
 import type { Value } from '../graph.js';
 import { childPath, handler, type HandlerEntry } from '../handler.js';
 

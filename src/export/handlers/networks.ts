@@ -3,11 +3,11 @@
  * the chain macro network, NATS size and the layer-wise (MBConv/FBNet) networks. Each wires its
  * children as the model's evaluation forward does.
  */
-import { ChainLayer, ChainNetwork } from '../../engine/models/chain.js';
-import { DartsCell, DartsNetwork } from '../../engine/models/darts.js';
-import { LayerwiseNetwork } from '../../engine/models/layerwise.js';
-import { NatsSizeNetwork } from '../../engine/models/nats-size.js';
-import { Nb101Cell, Nb101Network } from '../../engine/models/nb101.js';
+import { ChainLayer, ChainNetwork } from '../../space/chain/network.js';
+import { DartsCell, DartsNetwork } from '../../space/darts/network.js';
+import { LayerwiseNetwork } from '../../space/layerwise/network.js';
+import { NatsSizeNetwork } from '../../space/nats-size/network.js';
+import { Nb101Cell, Nb101Network } from '../../space/nb101/network.js';
 import { attr, ExportError, nchw, windowOutput, type Value } from '../graph.js';
 import { childPath, handler, type ExportContext, type HandlerEntry } from '../handler.js';
 import { addValues, concatChannels } from './blocks.js';
