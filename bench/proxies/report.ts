@@ -46,10 +46,17 @@ function main(): void {
     const setting = file.replace(`${dataset}-`, '').replace('.jsonl', '');
     lines.push(`| ${dataset} | ${setting} | ${rows.length} | ${PROXY_NAMES.map((p) => spearman(rows.map((r) => r.scores[p] ?? Number.NEGATIVE_INFINITY), truth).toFixed(3)).join(' | ')} | ${median(rows.map((r) => r.seconds)).toFixed(1)} |`);
   }
-  const counts = new Map(files.map((f) => [Object.keys(TABLE).find((d) => f.startsWith(`${d}-`))!, readFileSync(join(OUT, f), 'utf8').trim().split('\n').filter(Boolean).length]));
-  const missing = Object.keys(TABLE)
-    .filter((d) => (counts.get(d) ?? 0) < 1000)
-    .map((d) => `${d}: ${counts.get(d) ?? 0} of the 1,000 architectures (the first ${counts.get(d) ?? 0} of the same seeded draw)`);
+  // Every data set should have its 1,000 architectures in the reduced setting; a file of another
+  // setting (e.g. the benchmark's own C16-N5) counts on its own.
+  const countOf = (file: string): number => readFileSync(join(OUT, file), 'utf8').trim().split('\n').filter(Boolean).length;
+  const wanted = [...Object.keys(TABLE).map((d) => `${d}-C8-N1-B64.jsonl`), ...files.filter((f) => !f.includes('-C8-N1-B64'))];
+  const missing = [...new Set(wanted)]
+    .filter((f) => !existsSync(join(OUT, f)) || countOf(f) < 1000)
+    .map((f) => {
+      const n = existsSync(join(OUT, f)) ? countOf(f) : 0;
+      return `${f.replace('.jsonl', '')}: ${n} of the 1,000 architectures (the first ${n} of the same seeded draw)`;
+    });
+  const fullSize = files.filter((f) => f.includes('-C16-N5-')).map((f) => f.replace('.jsonl', ''));
   const md = `# Zero-cost proxies on NAS-Bench-201
 
 Spearman's ρ between each proxy and \`test_200ep_mean\` of the data set (the NAS-Bench-201 table,
@@ -66,8 +73,8 @@ ${lines.join('\n')}
 ${missing.length ? `**Not finished by the session's deadline** (every proxy was computed for each architecture listed; the rest were not scored): ${missing.join('; ')}. Correlations over so few architectures are rough; rerun \`bench/proxies/run.ts --dataset D\` to extend a file (it resumes).\n\n` : ''}Setting \`C8-N1-B64\`: the NAS-Bench-201 network at C = 8 channels and N = 1 cell per stage (the
 benchmark trained C = 16, N = 5), scored on a minibatch of 64 images. The smaller network was
 chosen so that 1,000 architectures fit in this session on a 2-core machine shared by eight
-developers; the proxies were not computed at C = 16, N = 5 here, so these figures are for the
-reduced network, not a reproduction of the paper's setting.
+developers; so these figures are for the
+reduced network, not a reproduction of the paper's setting.${fullSize.length ? ` Setting \`C16-N5-B64\` is the benchmark's own network (C = 16, N = 5), begun for ${fullSize.join(', ')} only (see the note on unfinished files above): it costs about ten times as much per architecture.` : ' The proxies were not computed at C = 16, N = 5 here.'}
 
 **CIFAR-100 and ImageNet16-120 are stand-ins**: those data sets are not in \`../shared/data\`, so
 their rows score the network with the data set's class count (100, 120) on *CIFAR-10* images with

@@ -2,10 +2,10 @@
  * The zero-cost proxy benchmark behind bench/results/proxies.md: every proxy of `count` NAS-Bench-201
  * architectures (drawn without replacement with `--seed`) on one data set, one JSON line per
  * architecture appended to bench/results/proxies/<dataset>-<setting>.jsonl (a rerun skips what is
- * there, so the run can be stopped and resumed). `--report` writes the Markdown table.
+ * there, so the run can be stopped and resumed). bench/proxies/report.ts writes the Markdown table.
  *
  *   nice -n 10 node dist/bench/proxies/run.js --dataset cifar10 [--count 1000] [--channels 16 --cells 5 --batch 64] [--seed 0]
- *   node dist/bench/proxies/run.js --report
+ *   node dist/bench/proxies/report.js
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
