@@ -56,6 +56,6 @@ export const NASLIB_PUBLISHED: Readonly<Record<string, string>> & { readonly __n
     '(Schneider et al., 2021, BANANAS on NAS-Bench-301)) reached only the opening of each paper (title, abstract, introduction), never a figure or a results table; ' +
     'the documentation pages (NASLib\'s site and README, docs on NAS-Bench-301) hold setup and API text, no results; the code index (automl/NASLib, automl/nasbench301, ' +
     'naszilla/naszilla, whose BANANAS README reports the DARTS-space test error of a trained architecture, 2.57 %, not a NAS-Bench-301 figure) holds no optimizer results for NAS-Bench-301; ' +
-    'the issue threads hold none either. Note also that NASLib queries the original NAS-Bench-301 surrogates (XGBoost/GIN ensembles, v1.0), ' +
+    'the issue threads hold none either. Searched again in a later session the same day (optimizer trajectories, anytime performance of RE, DE, TPE, BANANAS, LS and RS on NAS-Bench-301): the same openings, plus the NAS-Bench-301 paper\'s LaTeX source (v4) and the ml4aad.org blog post on it, again only their introductions. Note also that NASLib queries the original NAS-Bench-301 surrogates (XGBoost/GIN ensembles, v1.0), ' +
     'while naskit uses YAHPO Gym\'s re-fit of the NAS-Bench-301 data (`model_v2.onnx`): the same training data, a different model, so the absolute accuracies need not agree to the second decimal.',
 };
