@@ -39,23 +39,22 @@ function main(): void {
   const table = Nb201Table.load(dataDir());
   const files = existsSync(OUT) ? readdirSync(OUT).filter((f) => f.endsWith('.jsonl')).sort((a, b) => order(a) - order(b) || a.localeCompare(b)) : [];
   const lines: string[] = [];
+  /** Architectures scored per file, for the note on unfinished files. */
+  const counts = new Map<string, number>();
   for (const file of files) {
     const dataset = Object.keys(TABLE).find((d) => file.startsWith(`${d}-`))!;
     const rows = readFileSync(join(OUT, file), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row);
+    counts.set(file, rows.length);
     const truth = rows.map((r) => table.accuracy(r.index, TABLE[dataset], 'test_200ep_mean'));
     const setting = file.replace(`${dataset}-`, '').replace('.jsonl', '');
     lines.push(`| ${dataset} | ${setting} | ${rows.length} | ${PROXY_NAMES.map((p) => spearman(rows.map((r) => r.scores[p] ?? Number.NEGATIVE_INFINITY), truth).toFixed(3)).join(' | ')} | ${median(rows.map((r) => r.seconds)).toFixed(1)} |`);
   }
   // Every data set should have its 1,000 architectures in the reduced setting; a file of another
   // setting (e.g. the benchmark's own C16-N5) counts on its own.
-  const countOf = (file: string): number => readFileSync(join(OUT, file), 'utf8').trim().split('\n').filter(Boolean).length;
   const wanted = [...Object.keys(TABLE).map((d) => `${d}-C8-N1-B64.jsonl`), ...files.filter((f) => !f.includes('-C8-N1-B64'))];
-  const missing = [...new Set(wanted)]
-    .filter((f) => !existsSync(join(OUT, f)) || countOf(f) < 1000)
-    .map((f) => {
-      const n = existsSync(join(OUT, f)) ? countOf(f) : 0;
-      return `${f.replace('.jsonl', '')}: ${n} of the 1,000 architectures (the first ${n} of the same seeded draw)`;
-    });
+  const missing = wanted
+    .filter((f) => (counts.get(f) ?? 0) < 1000)
+    .map((f) => `${f.replace('.jsonl', '')}: ${counts.get(f) ?? 0} of the 1,000 architectures (the first ${counts.get(f) ?? 0} of the same seeded draw)`);
   const fullSize = files.filter((f) => f.includes('-C16-N5-')).map((f) => f.replace('.jsonl', ''));
   const md = `# Zero-cost proxies on NAS-Bench-201
 
