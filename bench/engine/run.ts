@@ -361,12 +361,15 @@ async function endToEndVsTorch(): Promise<string[]> {
   const per = (f: (k: number) => number): string => formatRatio(medianInterval(ours.map((_, k) => f(k))), 'rounds');
   const torchBestE2e = (k: number): number => Math.max(torch0[k].e2e, torch1[k].e2e);
   const torchBare = (k: number): number => (torch0[k].bare + torch1[k].bare) / 2;
+  const torchFaster = median(torch1.map((x) => x.e2e)) > median(torch0.map((x) => x.e2e)) ? 1 : 0;
   return [
     `- end to end: NB201 arch 11, CIFAR-10, batch 64, crop + flip, ${data.train.length} training images, images/s of the second of two epochs; each run followed in its own process by the median of 8 bare steps (data in memory); ${rounds} rounds of PyTorch (num_workers=0), naskit, PyTorch (num_workers=1), the two PyTorch runs swapped every other round`,
     `- naskit train (batches built ahead by the prefetcher): ${list(ours)} images/s`,
     `- PyTorch, Dataset augmenting with tensor ops + DataLoader, num_workers=0: ${list(torch0)}; num_workers=1: ${list(torch1)}`,
     `- medians over the rounds of each round's ratio: naskit end to end / naskit bare step ${per((k) => ours[k].e2e / ours[k].bare)}; / PyTorch bare step (mean of the round's two) ${per((k) => ours[k].e2e / torchBare(k))}`,
     `- naskit end to end / PyTorch end to end: num_workers=0 ${per((k) => ours[k].e2e / torch0[k].e2e)}; num_workers=1 ${per((k) => ours[k].e2e / torch1[k].e2e)}; the round's better of the two ${per((k) => ours[k].e2e / torchBestE2e(k))}`,
+    // The round's better of two noisy runs is biased towards PyTorch (the larger of two draws); a user picks one setting.
+    `- naskit end to end / PyTorch's faster setting over all rounds (num_workers=${torchFaster}, by its median images/s): ${per((k) => ours[k].e2e / (torchFaster === 0 ? torch0 : torch1)[k].e2e)}`,
   ];
 }
 
