@@ -60,7 +60,7 @@ function main(): void {
 
 Spearman's ρ between each proxy and \`test_200ep_mean\` of the data set (the NAS-Bench-201 table,
 mean over its seeds of the 200-epoch test accuracy), over the architectures scored: table indices
-drawn without replacement with seed 0 (\`drawIndices\` in \`bench/proxies/run.ts\`), each network
+drawn without replacement with seed 0 (\`drawIndices\` in \`bench/proxies/draw.ts\`), each network
 built with weights from seed 0 and scored on one minibatch of CIFAR-10 training images (seeded
 shuffle, seed 0). Produced by \`bench/proxies/run.ts\` (one JSON line per architecture, under
 \`bench/results/proxies/\`) and \`bench/proxies/report.ts\`. Definitions: docs/proxies.md.

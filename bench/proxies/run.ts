@@ -14,20 +14,9 @@ import { setNumThreads } from '../../src/engine/runtime.js';
 import { Nb201Table } from '../../src/space/nb201/table.js';
 import { PROXY_NAMES, nb201Builder, proxyBatch, scoreProxies, type ProxyDataset } from '../../src/estimate/proxy/index.js';
 import { dataDir, projectRoot } from '../../src/util/paths.js';
-import { Rng } from '../../src/util/rng.js';
+import { drawIndices } from './draw.js';
 
 export const OUT = join(projectRoot(), 'bench', 'results', 'proxies');
-
-/** The architectures of a run: `count` distinct table indices drawn with `seed` (a partial Fisher–Yates shuffle). */
-export function drawIndices(size: number, count: number, seed: number): number[] {
-  const rng = new Rng(seed);
-  const all = Array.from({ length: size }, (_, i) => i);
-  for (let i = 0; i < count; i++) {
-    const j = i + rng.int(size - i);
-    [all[i], all[j]] = [all[j], all[i]];
-  }
-  return all.slice(0, count);
-}
 
 export function runFile(dataset: string, channels: number, cells: number, batch: number): string {
   return join(OUT, `${dataset}-C${channels}-N${cells}-B${batch}.jsonl`);
