@@ -9,9 +9,9 @@
  *
  * One JSON line per (fidelity, architecture) is appended to bench/results/lowfi/runs.jsonl (a rerun
  * skips what is there, so the run can be stopped and resumed, or split across processes by
- * `--fidelities`); `--report` writes bench/results/lowfi.md's table and the PNG.
+ * `--fidelities` or `--shard k/n`: every n-th architecture from the k-th); `--report` writes bench/results/lowfi.md's table and the PNG.
  *
- *   NASKIT_DATA=../shared/data nice -n 19 node dist/bench/lowfi/run.js [--fidelities a,b] [--count 30] [--threads 1]
+ *   NASKIT_DATA=../shared/data nice -n 19 node dist/bench/lowfi/run.js [--fidelities a,b] [--count 30] [--threads 1] [--shard k/n]
  *   node dist/bench/lowfi/run.js --report
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writePlot } from '../../src/benchmark/plot.js';
 import { spearman, summarize } from '../../src/benchmark/stats.js';
+import { sharedDataset } from '../../src/estimate/shared-data.js';
 import { estimatorDefinition } from '../../src/experiment/estimators.js';
 import { Nb201Table } from '../../src/space/nb201/table.js';
 import { createSpace } from '../../src/space/registry.js';
@@ -60,11 +61,18 @@ interface RunLine {
   readonly value: number;
   /** The table's `cifar10_test_200ep_mean` of the architecture. */
   readonly table: number;
-  /** The estimator's cost: training and validation, seconds. */
+  /** The estimator's cost: training and validation, wall seconds. */
   readonly seconds: number;
+  /**
+   * CPU seconds of the process over the estimate (every thread; at 1 libtorch thread about the wall
+   * seconds on an idle core): the cost that does not depend on what else the machine runs.
+   */
+  readonly cpu_seconds: number;
   readonly threads: number;
   readonly load: readonly number[];
 }
+
+const cpuSeconds = (usage: NodeJS.CpuUsage): number => (usage.user + usage.system) / 1e6;
 
 function readRuns(): RunLine[] {
   return existsSync(RUNS) ? readFileSync(RUNS, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as RunLine) : [];
@@ -87,12 +95,12 @@ function report(count: number): void {
   const runs = readRuns();
   const rows: string[] = [];
   const points: { name: string; seconds: number; rho: number }[] = [];
-  rows.push('| fidelity (`train` estimator) | architectures | seconds per architecture (mean ± std) | Spearman with `cifar10_test_200ep_mean` (95 % bootstrap interval) | signal: validation accuracy, mean (min–max) |');
+  rows.push('| fidelity (`train` estimator) | architectures | CPU seconds per architecture, 1 thread (mean ± std) | Spearman with `cifar10_test_200ep_mean` (95 % bootstrap interval) | signal: validation accuracy, mean (min–max) |');
   rows.push('|---|---|---|---|---|');
   for (const [name, f] of Object.entries(FIDELITIES)) {
     const mine = runs.filter((r) => r.fidelity === name);
     if (mine.length < 3) continue;
-    const secs = summarize(mine.map((r) => r.seconds));
+    const secs = summarize(mine.map((r) => r.cpu_seconds));
     const { rho, lo, hi } = spearmanInterval(mine.map((r) => r.value), mine.map((r) => r.table));
     const acc = mine.map((r) => r.value);
     const settings = `channels ${f.channels}, cells ${f.cells}, train_images ${f.train_images}, epochs ${f.epochs}`;
@@ -103,7 +111,7 @@ function report(count: number): void {
   writePlot({
     title: 'NB201 on CIFAR-10: low-fidelity training against the 200-epoch test accuracy',
     subtitle: `${count} architectures; one point per fidelity`,
-    xLabel: 'seconds per architecture (1 thread)',
+    xLabel: 'CPU seconds per architecture (1 libtorch thread)',
     yLabel: "Spearman's rho",
     yRange: [0, 1],
     series: points.map((p) => ({ name: p.name, kind: 'scatter' as const, marker: 5, points: [{ x: p.seconds, y: p.rho }] })),
@@ -118,6 +126,7 @@ async function main(): Promise<void> {
       fidelities: { type: 'string', default: Object.keys(FIDELITIES).join(',') },
       count: { type: 'string', default: '30' },
       threads: { type: 'string', default: '1' },
+      shard: { type: 'string', default: '0/1' },
       report: { type: 'boolean', default: false },
     },
   });
@@ -125,6 +134,8 @@ async function main(): Promise<void> {
   const threads = Number(values.threads);
   if (!Number.isInteger(count) || count < 3) throw new RangeError(`--count must be an integer ≥ 3, got ${values.count}`);
   if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`--threads must be a positive integer, got ${values.threads}`);
+  const [shard, shards] = values.shard.split('/').map(Number);
+  if (!(Number.isInteger(shard) && Number.isInteger(shards) && shard >= 0 && shard < shards)) throw new RangeError(`--shard must be k/n with 0 ≤ k < n, got ${values.shard}`);
   mkdirSync(OUT, { recursive: true });
   if (values.report) return report(count);
   const names = values.fidelities.split(',');
@@ -137,19 +148,23 @@ async function main(): Promise<void> {
   const definition = estimatorDefinition('train');
   const estimators = new Map(names.map((name) => [name, definition.create(definition.schema.parse({ name: 'train', ...COMMON, ...FIDELITIES[name], threads }), { space, dataDir: dataDir() }).estimator]));
   process.stderr.write(`${machineLine()}\n`);
+  // Decode the data set before the first estimate, whose seconds should be training only.
+  await sharedDataset(dataDir(), COMMON.dataset, 'train');
   // Architecture by architecture, every fidelity: a partial run still compares the fidelities on the same architectures.
-  for (const index of drawIndices(table.size, count, 0)) {
+  for (const [position, index] of drawIndices(table.size, count, 0).entries()) {
+    if (position % shards !== shard) continue;
     const arch = table.archs[index];
     for (const name of names) {
       if (done.has(`${name}/${index}`)) continue;
+      const cpu = process.cpuUsage();
       const estimate = await (estimators.get(name) as NonNullable<ReturnType<typeof estimators.get>>).estimate(space.parse(arch), { seed: 0 });
       const line: RunLine = {
         fidelity: name, index, arch, value: estimate.value,
         table: table.accuracy(index, 'cifar10', 'test_200ep_mean'),
-        seconds: estimate.costSeconds, threads, load: loadavg(),
+        seconds: estimate.costSeconds, cpu_seconds: cpuSeconds(process.cpuUsage(cpu)), threads, load: loadavg(),
       };
       appendFileSync(RUNS, JSON.stringify(line) + '\n');
-      process.stderr.write(`${name} #${index}: ${estimate.value.toFixed(1)} % (table ${line.table.toFixed(2)}), ${estimate.costSeconds.toFixed(1)} s\n`);
+      process.stderr.write(`${name} #${index}: ${estimate.value.toFixed(1)} % (table ${line.table.toFixed(2)}), ${estimate.costSeconds.toFixed(1)} s (${line.cpu_seconds.toFixed(1)} CPU s)\n`);
     }
   }
 }
