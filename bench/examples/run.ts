@@ -1,0 +1,182 @@
+/**
+ * The Fashion-MNIST example against a hand-written baseline, behind bench/results/examples.md.
+ * `examples/fashion-mnist-nb201.yaml` runs as written (its default size: the whole search and the
+ * final retraining and test), once per seed; the baseline is NAS-Bench-201's hand-designed ResNet
+ * cell (the basic residual block: two 3×3 convolutions and the identity; Dong & Yang, ICLR 2020,
+ * Table 5's "ResNet" row) in the same network skeleton, trained by the same final step (same images,
+ * epochs, batch, learning rate, seed) and tested once on the same 10,000 test images. Seed s sets the
+ * config's `seed` and the estimator's `split_seed` for both, so each pair differs only in the cell.
+ *
+ * One JSON line per seed in bench/results/examples/runs.jsonl (a rerun skips the seeds there);
+ * `--report` writes the table.
+ *
+ *   NASKIT_DATA=../shared/data node dist/bench/examples/run.js [--seeds 0,1,2] [--threads T]
+ *   NASKIT_DATA=../shared/data node dist/bench/examples/run.js --all [--threads T]   (every example config once, as written)
+ *   node dist/bench/examples/run.js --report
+ */
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { summarize } from '../../src/benchmark/stats.js';
+import { loadConfig, validateConfig } from '../../src/experiment/config.js';
+import { estimatorDefinition } from '../../src/experiment/estimators.js';
+import { bestTrial } from '../../src/experiment/final.js';
+import { MemoryStore } from '../../src/experiment/memory-store.js';
+import { runWorker } from '../../src/experiment/runner.js';
+import { createSpace } from '../../src/space/registry.js';
+import type { Json } from '../../src/util/json.js';
+import { dataDir, projectRoot } from '../../src/util/paths.js';
+import { machineLine } from '../machine.js';
+
+const EXAMPLE = join(projectRoot(), 'examples', 'fashion-mnist-nb201.yaml');
+const OUT = join(projectRoot(), 'bench', 'results', 'examples');
+const RUNS = join(OUT, 'runs.jsonl');
+/** `--all`: every example config run once as written, one line each. */
+const ALL = join(OUT, 'all.jsonl');
+/** NAS-Bench-201's ResNet cell: conv 3×3 → conv 3×3 on one path, the identity on the other. */
+export const RESNET_CELL = '|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|none~2|';
+
+interface Side {
+  readonly arch: string;
+  readonly test_accuracy: number;
+  readonly params: number;
+  readonly seconds: number;
+  /** CPU seconds of the process meanwhile (every thread): the cost whatever else the machine runs. */
+  readonly cpu_seconds: number;
+}
+
+interface RunLine {
+  readonly seed: number;
+  readonly threads: number;
+  readonly search: SearchSide;
+  readonly baseline: Side;
+  readonly load: readonly number[];
+}
+
+const cpuSeconds = (usage: NodeJS.CpuUsage): number => (usage.user + usage.system) / 1e6;
+
+type SearchSide = Side & { readonly trials: number; readonly search_seconds: number };
+
+/**
+ * One example config run as `naskit search` runs it: the search, then the final step (the best trial
+ * by the signal, retrained and tested once). `seed` (when given) replaces the config's seed and the
+ * estimator's split_seed. Returns the searched side and a factory of fresh estimators of the config.
+ */
+async function runExample(path: string, threads: number, seed?: number): Promise<{ side: SearchSide; final: (arch: string) => Promise<Side> }> {
+  const example = loadConfig(path);
+  const config = validateConfig({
+    ...JSON.parse(JSON.stringify(example)),
+    ...(seed !== undefined ? { name: `${example.name}-seed${seed}`, seed } : {}),
+    estimator: { ...example.estimator, ...(seed !== undefined ? { split_seed: seed } : {}), threads },
+    export: false,
+  });
+  const space = createSpace(config.space, config.space_options);
+  const estimator = () => estimatorDefinition('train').create({ ...config.estimator }, { space, dataDir: dataDir(), spaceOptions: config.space_options });
+  const store = new MemoryStore();
+  const experiment = await store.createExperiment({ name: config.name, config: config as unknown as Json, seed: config.seed });
+  const started = performance.now();
+  const cpuStart = process.cpuUsage();
+  const searchEstimator = estimator();
+  await runWorker({
+    store, experiment, config, space, estimator: searchEstimator, worker: { id: `bench:${process.pid}:0` }, codeVersion: 'bench', environment: null,
+    onTrial: (t) => process.stderr.write(`${config.name} trial ${t.number}: ${t.value?.toFixed(1)} %\n`),
+  });
+  const searchSeconds = (performance.now() - started) / 1000;
+  // The final step as `naskit search` runs it (finalizeExperiment): the best trial by the signal, retrained and tested once.
+  const trials = await store.trials(experiment.id);
+  const best = bestTrial(trials);
+  if (!best) throw new Error(`${config.name}: no trial completed`);
+  const arch = space.format(space.freeze(best.sample as Record<string, unknown>));
+  const searched = await searchEstimator.final(space.parse(arch), (l) => process.stderr.write(`${l}\n`));
+  const side: SearchSide = {
+    arch, test_accuracy: searched.testAccuracy, params: Number(searched.model.params),
+    seconds: (performance.now() - started) / 1000, cpu_seconds: cpuSeconds(process.cpuUsage(cpuStart)),
+    trials: trials.filter((t) => t.state === 'complete').length, search_seconds: searchSeconds,
+  };
+  const final = async (other: string): Promise<Side> => {
+    const t0 = performance.now();
+    const cpu = process.cpuUsage();
+    const f = await estimator().final(space.parse(other));
+    return { arch: other, test_accuracy: f.testAccuracy, params: Number(f.model.params), seconds: (performance.now() - t0) / 1000, cpu_seconds: cpuSeconds(process.cpuUsage(cpu)) };
+  };
+  return { side, final };
+}
+
+async function runSeed(seed: number, threads: number): Promise<RunLine> {
+  const { side, final } = await runExample(EXAMPLE, threads, seed);
+  return { seed, threads, search: side, baseline: await final(RESNET_CELL), load: loadavg() };
+}
+
+interface AllLine {
+  readonly example: string;
+  readonly threads: number;
+  readonly search: SearchSide;
+  readonly load: readonly number[];
+}
+
+const readLines = <T>(path: string): T[] => (existsSync(path) ? readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as T) : []);
+const readRuns = (): RunLine[] => readLines<RunLine>(RUNS);
+
+/** The example configs, `examples/fashion-mnist-*.yaml`. */
+const exampleFiles = (): string[] => readdirSync(join(projectRoot(), 'examples')).filter((f) => /^fashion-mnist-.*\.yaml$/.test(f)).sort();
+
+function report(): void {
+  const runs = readRuns();
+  const cell = (s: string) => `\`${s.replaceAll('|', '\\|')}\``;
+  const lines = [
+    '| seed | searched architecture (returned by the signal) | its params | its test accuracy (%) | ResNet cell: params | ResNet cell: test accuracy (%) | search − ResNet | example: search + final, CPU s | wall s (note) | threads |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...runs.map((r) => `| ${r.seed} | ${cell(r.search.arch)} | ${r.search.params} | ${r.search.test_accuracy.toFixed(2)} | ${r.baseline.params} | ${r.baseline.test_accuracy.toFixed(2)} | ${(r.search.test_accuracy - r.baseline.test_accuracy).toFixed(2)} | ${r.search.cpu_seconds.toFixed(0)} | ${r.search.seconds.toFixed(0)} | ${r.threads} |`),
+  ];
+  if (runs.length > 0) {
+    const s = summarize(runs.map((r) => r.search.test_accuracy));
+    const b = summarize(runs.map((r) => r.baseline.test_accuracy));
+    const wins = runs.filter((r) => r.search.test_accuracy > r.baseline.test_accuracy).length;
+    lines.push('', `Mean over ${runs.length} seeds: searched ${s.mean.toFixed(2)} ± ${s.std.toFixed(2)}, ResNet cell ${b.mean.toFixed(2)} ± ${b.std.toFixed(2)}; the search wins ${wins} of ${runs.length} pairs.`);
+  }
+  const all = readLines<AllLine>(ALL);
+  if (all.length > 0) {
+    lines.push('', 'Every example as written (its own seed and size):', '');
+    lines.push('| example | returned architecture | params | complete trials | test accuracy (%) | search + final, CPU s | wall s (note) | threads |');
+    lines.push('|---|---|---|---|---|---|---|---|');
+    for (const r of all) lines.push(`| ${r.example} | ${cell(r.search.arch)} | ${r.search.params} | ${r.search.trials} | ${r.search.test_accuracy.toFixed(2)} | ${r.search.cpu_seconds.toFixed(0)} | ${r.search.seconds.toFixed(0)} | ${r.threads} |`);
+  }
+  writeFileSync(join(OUT, 'table.md'), lines.join('\n') + '\n');
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      seeds: { type: 'string', default: '0,1,2' },
+      threads: { type: 'string', default: String(availableParallelism()) },
+      report: { type: 'boolean', default: false },
+      all: { type: 'boolean', default: false },
+    },
+  });
+  mkdirSync(OUT, { recursive: true });
+  if (values.report) return report();
+  const threads = Number(values.threads);
+  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`--threads must be a positive integer, got ${values.threads}`);
+  process.stderr.write(`${machineLine()}\n`);
+  if (values.all) {
+    const doneAll = new Set(readLines<AllLine>(ALL).map((r) => r.example));
+    for (const file of exampleFiles()) {
+      if (doneAll.has(file)) continue;
+      const { side } = await runExample(join(projectRoot(), 'examples', file), threads);
+      appendFileSync(ALL, JSON.stringify({ example: file, threads, search: side, load: loadavg() } satisfies AllLine) + '\n');
+      process.stderr.write(`${file}: ${side.test_accuracy.toFixed(2)} % (${side.params} params), ${side.cpu_seconds.toFixed(0)} CPU s\n`);
+    }
+    return;
+  }
+  const done = new Set(readRuns().map((r) => r.seed));
+  for (const seed of values.seeds.split(',').map(Number)) {
+    if (done.has(seed)) continue;
+    const line = await runSeed(seed, threads);
+    appendFileSync(RUNS, JSON.stringify(line) + '\n');
+    process.stderr.write(`seed ${seed}: searched ${line.search.test_accuracy.toFixed(2)} % (${line.search.params} params), ResNet cell ${line.baseline.test_accuracy.toFixed(2)} % (${line.baseline.params} params), ${line.search.seconds.toFixed(0)} s\n`);
+  }
+}
+
+await main();
