@@ -222,13 +222,15 @@ export function checkTrainingMemory(build: () => Layer, input: readonly [number,
   }
   const { plan, wanted, smallest } = planTrainingBatches(memory, { batch: options.batch, evalBatch: options.evalBatch, limitBytes, minBatch: options.minBatch });
   if (plan) return { plan, limitBytes, limitIsAvailable };
+  // Needs round up and the limit rounds down, so the message never shows a need within its limit.
   const mb = (bytes: number) => Math.ceil(bytes / MB);
+  const limitMb = Math.floor(limitBytes / MB);
   const shrunk = smallest.batch !== options.batch || smallest.evalBatch !== options.evalBatch;
   throw new ResourceError(
     'MEMORY_LIMIT',
     `training this network needs about ${mb(wanted.peakBytes)} MB at batch ${options.batch} (evaluation batch ${options.evalBatch})` +
       (shrunk ? `, and still ${mb(smallest.peak.peakBytes)} MB at batch ${smallest.batch} (evaluation batch ${smallest.evalBatch})` : '') +
-      `, more than the ${mb(limitBytes)} MB ${limitIsAvailable ? 'this machine has available' : `of ${options.limitName}`}; ${options.fix}`,
+      `, more than the ${limitMb} MB ${limitIsAvailable ? 'this machine has available' : `of ${options.limitName}`}; ${options.fix}`,
     { memory_mb: toMb(wanted.peakBytes), memory_limit_mb: Math.floor((limitBytes / MB) * 10) / 10, batch_size: options.batch, min_memory_mb: toMb(smallest.peak.peakBytes), min_batch_size: smallest.batch },
   );
 }
