@@ -14,7 +14,7 @@
  *   NASKIT_DATA=../shared/data node dist/bench/examples/run.js --all [--threads T]   (every example config once, as written)
  *   node dist/bench/examples/run.js --report
  */
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,6 +27,7 @@ import { runWorker } from '../../src/experiment/runner.js';
 import { createSpace } from '../../src/space/registry.js';
 import type { Json } from '../../src/util/json.js';
 import { dataDir, projectRoot } from '../../src/util/paths.js';
+import { cpuSeconds, readJsonLines } from '../jsonl.js';
 import { machineLine } from '../machine.js';
 
 const EXAMPLE = join(projectRoot(), 'examples', 'fashion-mnist-nb201.yaml');
@@ -56,8 +57,6 @@ interface RunLine {
   readonly baseline: Side;
   readonly load: readonly number[];
 }
-
-const cpuSeconds = (usage: NodeJS.CpuUsage): number => (usage.user + usage.system) / 1e6;
 
 type SearchSide = Side & { readonly trials: number; readonly search_seconds: number };
 
@@ -125,8 +124,7 @@ interface AllLine {
   readonly load: readonly number[];
 }
 
-const readLines = <T>(path: string): T[] => (existsSync(path) ? readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as T) : []);
-const readRuns = (): RunLine[] => readLines<RunLine>(RUNS);
+const readRuns = (): RunLine[] => readJsonLines<RunLine>(RUNS);
 
 /** The example configs, `examples/fashion-mnist-*.yaml`. */
 const exampleFiles = (): string[] => readdirSync(join(projectRoot(), 'examples')).filter((f) => /^fashion-mnist-.*\.yaml$/.test(f)).sort();
@@ -145,7 +143,7 @@ function report(): void {
     const wins = runs.filter((r) => r.search.test_accuracy > r.baseline.test_accuracy).length;
     lines.push('', `Mean over ${runs.length} seeds: searched ${s.mean.toFixed(2)} ± ${s.std.toFixed(2)}, ResNet cell ${b.mean.toFixed(2)} ± ${b.std.toFixed(2)}; the search wins ${wins} of ${runs.length} pairs.`);
   }
-  const all = readLines<AllLine>(ALL);
+  const all = readJsonLines<AllLine>(ALL);
   if (all.length > 0) {
     lines.push('', 'Every example as written (its own seed and size):', '');
     lines.push('| example | returned architecture | params | complete trials | test accuracy (%) | search + final, CPU s | wall s (note) | threads |');
@@ -171,7 +169,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`--threads must be a positive integer, got ${values.threads}`);
   process.stderr.write(`${machineLine()}\n`);
   if (values.all) {
-    const doneAll = new Set(readLines<AllLine>(ALL).map((r) => r.example));
+    const doneAll = new Set(readJsonLines<AllLine>(ALL).map((r) => r.example));
     for (const file of exampleFiles()) {
       if (doneAll.has(file)) continue;
       const { side } = await runExample(join(projectRoot(), 'examples', file), threads);
@@ -179,16 +177,6 @@ async function main(): Promise<void> {
       process.stderr.write(`${file}: ${side.test_accuracy.toFixed(2)} % (${side.params} params), ${side.cpu_seconds.toFixed(0)} CPU s\n`);
     }
     return;
-  }
-  // Lines whose baseline is not today's RESNET_CELL (it was once written wrong) get their baseline side redone; the search side stands.
-  const stale = readRuns().filter((r) => r.baseline.arch !== RESNET_CELL);
-  if (stale.length > 0) {
-    const fixed: RunLine[] = [];
-    for (const r of readRuns()) {
-      fixed.push(r.baseline.arch === RESNET_CELL ? r : { ...r, baseline: await exampleConfig(EXAMPLE, r.threads, r.seed).final(RESNET_CELL), load: loadavg() });
-      if (r.baseline.arch !== RESNET_CELL) process.stderr.write(`seed ${r.seed}: baseline redone, ${fixed.at(-1)?.baseline.test_accuracy} %\n`);
-    }
-    writeFileSync(RUNS, fixed.map((r) => JSON.stringify(r)).join('\n') + '\n');
   }
   const done = new Set(readRuns().map((r) => r.seed));
   for (const seed of values.seeds.split(',').map(Number)) {

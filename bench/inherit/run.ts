@@ -12,7 +12,7 @@
  *   NASKIT_DATA=../shared/data nice -n 19 node dist/bench/inherit/run.js [--seeds 0,1,2] [--variants scratch-3,inherit-1,scratch-1]
  *   node dist/bench/inherit/run.js --report
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { spearman, summarize } from '../../src/benchmark/stats.js';
@@ -24,6 +24,7 @@ import { runWorker } from '../../src/experiment/runner.js';
 import { createSpace } from '../../src/space/registry.js';
 import type { Json } from '../../src/util/json.js';
 import { dataDir, projectRoot } from '../../src/util/paths.js';
+import { readJsonLines } from '../jsonl.js';
 import { machineLine } from '../machine.js';
 
 const OUT = join(projectRoot(), 'bench', 'results', 'inherit');
@@ -111,9 +112,7 @@ async function runOne(variant: string, seed: number, table: Nb201Table): Promise
   };
 }
 
-function readRuns(): RunLine[] {
-  return existsSync(RUNS) ? readFileSync(RUNS, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as RunLine) : [];
-}
+const readRuns = (): RunLine[] => readJsonLines<RunLine>(RUNS);
 
 const f = (x: number, d = 2) => x.toFixed(d);
 

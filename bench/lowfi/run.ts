@@ -14,7 +14,7 @@
  *   NASKIT_DATA=../shared/data nice -n 19 node dist/bench/lowfi/run.js [--fidelities a,b] [--count 30] [--threads 1] [--shard k/n]
  *   node dist/bench/lowfi/run.js --report
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,6 +26,7 @@ import { Nb201Table } from '../../src/space/nb201/table.js';
 import { createSpace } from '../../src/space/registry.js';
 import { dataDir, projectRoot } from '../../src/util/paths.js';
 import { Rng } from '../../src/util/rng.js';
+import { cpuSeconds, readJsonLines } from '../jsonl.js';
 import { machineLine } from '../machine.js';
 import { drawIndices } from '../proxies/draw.js';
 
@@ -72,11 +73,7 @@ interface RunLine {
   readonly load: readonly number[];
 }
 
-const cpuSeconds = (usage: NodeJS.CpuUsage): number => (usage.user + usage.system) / 1e6;
-
-function readRuns(): RunLine[] {
-  return existsSync(RUNS) ? readFileSync(RUNS, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as RunLine) : [];
-}
+const readRuns = (): RunLine[] => readJsonLines<RunLine>(RUNS);
 
 /** Spearman's rho with a 95 % bootstrap interval over the architectures (2,000 resamples, seed 0). */
 function spearmanInterval(xs: readonly number[], ys: readonly number[]): { rho: number; lo: number; hi: number } {
