@@ -2,6 +2,7 @@
 export type { EncodingName, Leaf, Sample, Space, Value } from './types.js';
 export { Categorical, FloatRange, IntRange } from './choice.js';
 export { ProductSpace } from './product-space.js';
+export { CellSpace } from './cell-space.js';
 export { Nb201Space, NB201_EDGES, NB201_OPS, type Nb201Op, Nb201Table, NB201_DATASETS, NB201_METRICS, NB201_SIGNALS, type Nb201Dataset, type Nb201Metric, type Nb201Signal, nb201Counts } from './nb201/index.js';
 export { Nb101Space, NB101_EDGES, NB101_MAX_EDGES, NB101_OPS, NB101_VERTICES, type Nb101Op } from './nb101/index.js';
 export { hashModule, pruneSpec, type Nb101Spec } from './nb101/index.js';

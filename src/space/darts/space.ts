@@ -2,7 +2,7 @@ import { SampleError } from '../../errors.js';
 import { Categorical } from '../choice.js';
 import { parseGenotypeText, type DartsGenotype } from './genotype.js';
 import type { OptionSpecs } from '../options.js';
-import { ProductSpace } from '../product-space.js';
+import { CellSpace } from '../cell-space.js';
 import type { Rng } from '../../util/rng.js';
 import type { EncodingName, Leaf, Sample, Value } from '../types.js';
 
@@ -53,7 +53,7 @@ const edgeIndex = (node: number, from: number): number => ((node - 2) * (node + 
  * forgets it, and the order of independent nodes. Text form: the DARTS `Genotype(...)` string
  * (`parse` also takes the JSON form of {@link DartsSpace.formatJson}).
  */
-export class DartsSpace extends ProductSpace {
+export class DartsSpace extends CellSpace {
   readonly name = 'darts';
   readonly description = 'DARTS cells: normal + reduce, 4 nodes x 2 inputs x 7 operations (~2.8e20 ordered genotypes)';
 
@@ -207,22 +207,12 @@ export class DartsSpace extends ProductSpace {
     return `normal: ${cellKey('normal')} | reduce: ${cellKey('reduce')}`;
   }
 
-  override encodings(): readonly EncodingName[] {
-    return ['onehot', 'adjacency', 'path'];
-  }
-
-  override encode(sample: Sample, encoding: EncodingName): number[] {
-    if (encoding === 'adjacency') return this.adjacency(sample);
-    if (encoding === 'path') return this.paths(sample);
-    return super.encode(sample, encoding);
-  }
-
   /**
    * Per cell, the 14 possible edges (node k from i, in NAS-Bench-301's edge order) × the 7 ops:
    * 1 where the edge is used with that op. 2 × 14 × 7 = 196 entries. Not invertible (it forgets
    * the order of a node's inputs), so `decode` offers only `onehot`.
    */
-  private adjacency(sample: Sample): number[] {
+  protected override adjacency(sample: Sample): number[] {
     const out = new Array<number>(2 * EDGES_PER_CELL * DARTS_OPS.length).fill(0);
     DARTS_CELLS.forEach((cell, c) => {
       for (const node of DARTS_NODES) {
@@ -240,7 +230,7 @@ export class DartsSpace extends ProductSpace {
    * intermediate node carrying each op sequence of length 1…4 (2,800 features), both cells
    * side by side (5,600).
    */
-  private paths(sample: Sample): number[] {
+  protected override paths(sample: Sample): number[] {
     const k = DARTS_OPS.length;
     const out = new Array<number>(2 * PATHS_PER_CELL).fill(0);
     DARTS_CELLS.forEach((cell, c) => {

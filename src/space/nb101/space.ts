@@ -2,7 +2,7 @@ import { SampleError } from '../../errors.js';
 import { Categorical } from '../choice.js';
 import { edgeCount, hashModule, inputOutputPaths, pruneSpec, type Nb101Spec } from './graph.js';
 import type { OptionSpecs } from '../options.js';
-import { ProductSpace } from '../product-space.js';
+import { CellSpace } from '../cell-space.js';
 import type { EncodingName, Leaf, Sample } from '../types.js';
 
 /** The operations of an intermediate NAS-Bench-101 vertex, in the benchmark's `available_ops` order. */
@@ -50,7 +50,7 @@ const PATH_FEATURES = [0, 1, 2, 3, 4, 5].reduce((acc, l) => acc + NB101_OPS.leng
  * data set (423,624 unique cells). The text form is the API's `ModelSpec` as JSON:
  * `{"matrix":[[0,1,…],…],"ops":["input",…,"output"]}`.
  */
-export class Nb101Space extends ProductSpace {
+export class Nb101Space extends CellSpace {
   readonly name = 'nb101';
   readonly description = 'NAS-Bench-101 cell: 7 vertices, <= 9 edges, 3 operations (423,624 unique)';
 
@@ -155,16 +155,6 @@ export class Nb101Space extends ProductSpace {
     return this.freeze(out);
   }
 
-  override encodings(): readonly EncodingName[] {
-    return ['onehot', 'adjacency', 'path'];
-  }
-
-  override encode(sample: Sample, encoding: EncodingName): number[] {
-    if (encoding === 'adjacency') return this.adjacency(sample);
-    if (encoding === 'path') return this.paths(sample);
-    return super.encode(sample, encoding);
-  }
-
   override decode(vector: readonly number[], encoding: EncodingName): Sample {
     if (encoding !== 'adjacency') return super.decode(vector, encoding);
     const edges = NB101_EDGES.length;
@@ -182,7 +172,7 @@ export class Nb101Space extends ProductSpace {
   }
 
   /** The 21 upper-triangle bits (unpruned, so the encoding is invertible), then a one-hot op per intermediate vertex. */
-  private adjacency(sample: Sample): number[] {
+  protected override adjacency(sample: Sample): number[] {
     const out = NB101_EDGES.map(([i, j]) => sample[edgeLabel(i, j)] as number);
     for (let v = 1; v < OUTPUT; v++) {
       const at = NB101_OPS.indexOf(sample[opLabel(v)] as Nb101Op);
@@ -195,7 +185,7 @@ export class Nb101Space extends ProductSpace {
    * Path encoding (BANANAS): one feature per op sequence of length 0…5 (364 in all, indexed as
    * BANANAS does), holding how many input→output paths carry that sequence.
    */
-  private paths(sample: Sample): number[] {
+  protected override paths(sample: Sample): number[] {
     const out = new Array<number>(PATH_FEATURES).fill(0);
     const { matrix, ops } = this.spec(sample);
     const k = NB101_OPS.length;

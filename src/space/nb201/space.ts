@@ -1,7 +1,7 @@
 import { SampleError } from '../../errors.js';
 import { Categorical } from '../choice.js';
 import type { OptionSpecs } from '../options.js';
-import { ProductSpace } from '../product-space.js';
+import { CellSpace } from '../cell-space.js';
 import type { EncodingName, Sample } from '../types.js';
 
 /** The five operations of a NAS-Bench-201 edge, in the benchmark's order. */
@@ -35,7 +35,7 @@ const PATH_OPS = NB201_OPS.slice(1);
  * take one of 5 operations; 15,625 architectures in 6,466 isomorphism classes. Labels are
  * `edge_{to}_{from}`; the text form is the official arch string `|op~0|+|op~0|op~1|+|op~0|op~1|op~2|`.
  */
-export class Nb201Space extends ProductSpace {
+export class Nb201Space extends CellSpace {
   readonly name = 'nb201';
   readonly description = 'NAS-Bench-201 cell: 6 edges x 5 operations (15,625 architectures, 6,466 unique)';
 
@@ -110,16 +110,6 @@ export class Nb201Space extends ProductSpace {
     return node[3];
   }
 
-  override encodings(): readonly EncodingName[] {
-    return ['onehot', 'adjacency', 'path'];
-  }
-
-  override encode(sample: Sample, encoding: EncodingName): number[] {
-    if (encoding === 'adjacency') return this.adjacency(sample);
-    if (encoding === 'path') return this.paths(sample);
-    return super.encode(sample, encoding);
-  }
-
   override decode(vector: readonly number[], encoding: EncodingName): Sample {
     if (encoding === 'adjacency') {
       // The op block follows the 8x8 upper triangle (28 entries).
@@ -132,7 +122,7 @@ export class Nb201Space extends ProductSpace {
    * Operations on nodes: 8 nodes (input, the 6 edge operations, output); the upper triangle of their
    * adjacency (an edge-operation node whose op is `none` is cut off), then a one-hot op per edge node.
    */
-  private adjacency(sample: Sample): number[] {
+  protected override adjacency(sample: Sample): number[] {
     const n = 8;
     const adj = Array.from({ length: n }, () => new Array<number>(n).fill(0));
     const opNode = (to: number, from: number): number => 1 + NB201_EDGES.findIndex(([t, f]) => t === to && f === from);
@@ -152,7 +142,7 @@ export class Nb201Space extends ProductSpace {
    * Path encoding (BANANAS): counts of the operation sequences along the four input→output paths
    * (0→3, 0→1→3, 0→2→3, 0→1→2→3); paths through `none` are dropped. 4 + 16 + 64 = 84 features.
    */
-  private paths(sample: Sample): number[] {
+  protected override paths(sample: Sample): number[] {
     const k = PATH_OPS.length;
     const out = new Array<number>(k + k * k + k * k * k).fill(0);
     const routes: number[][] = [
