@@ -1,8 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { SqliteStore } from '../../src/experiment/sqlite-store.js';
 import type { TrialRecord } from '../../src/experiment/store.js';
@@ -82,6 +83,40 @@ export function exited(child: ChildProcess): Promise<{ code: number | null; sign
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Runs `naskit args` as a child, polls `ready()` every `pollMs` until it returns a value, then kills
+ * the child with SIGKILL and returns that value. Fails when the child ends before `ready()` does,
+ * since the kill would then land after the moment the test is about.
+ */
+export async function killWhen<T>(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, ready: () => T | null, pollMs = 20): Promise<T> {
+  const child = naskitChild(args, cwd, env);
+  const end = exited(child);
+  let finished = false;
+  void end.then(() => (finished = true));
+  let value: T | null = null;
+  while (!finished && (value = ready()) === null) await sleep(pollMs);
+  if (finished || value === null) throw new Error(`naskit ${args.join(' ')} ended before the moment to kill it came`);
+  child.kill('SIGKILL');
+  const { signal } = await end;
+  if (signal !== 'SIGKILL') throw new Error(`naskit ${args.join(' ')} ended (${String(signal)}) before the kill landed`);
+  return value;
+}
+
+/** The running trial's number and its checkpointed epochs, read straight from a SQLite storage file while a search runs; null when no trial has a checkpoint. */
+export function runningCheckpoint(path: string): { number: number; epochs: number } | null {
+  if (!existsSync(path)) return null;
+  const db = new Database(path, { readonly: true, fileMustExist: true, timeout: 5000 });
+  try {
+    if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'trial_checkpoints'").get()) return null;
+    const row = db
+      .prepare("SELECT t.number AS number, MAX(i.step) AS epochs FROM trial_checkpoints c JOIN trials t ON t.id = c.trial_id JOIN trial_intermediate i ON i.trial_id = t.id WHERE t.state = 'running' GROUP BY t.id")
+      .get() as { number: number; epochs: number } | undefined;
+    return row ?? null;
+  } finally {
+    db.close();
+  }
 }
 
 let postgres: Promise<string | null> | null = null;

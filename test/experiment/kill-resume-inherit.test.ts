@@ -2,12 +2,11 @@
 // resume` finishes it, and every trial ends with the value of the uninterrupted run (the parent's
 // weights are still in the storage, and the child's checkpoint carries what it inherited).
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { TrialRecord } from '../../src/experiment/store.js';
 import { engineTest } from '../engine/helpers.js';
-import { exited, naskit, naskitChild, sleep, storedTrials as findTrials, tempDir, writeConfig } from './helpers.js';
+import { killWhen, naskit, runningCheckpoint, storedTrials as findTrials, tempDir, writeConfig } from './helpers.js';
 
 const EPOCHS = 3;
 const CONFIG = (name: string) => `name: ${name}
@@ -21,21 +20,6 @@ workers: {heartbeat_seconds: 1, stale_seconds: 30}
 `;
 
 const storedTrials = async (url: string, name: string): Promise<TrialRecord[]> => (await findTrials(url, name)) ?? [];
-
-/** The running trial's number and its checkpointed epochs, read straight from the database file while the search runs. */
-function running(path: string): { number: number; epochs: number } | null {
-  if (!existsSync(path)) return null;
-  const db = new Database(path, { readonly: true, fileMustExist: true, timeout: 5000 });
-  try {
-    if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'trial_weights'").get()) return null;
-    const row = db
-      .prepare("SELECT t.number AS number, MAX(i.step) AS epochs FROM trial_checkpoints c JOIN trials t ON t.id = c.trial_id JOIN trial_intermediate i ON i.trial_id = t.id WHERE t.state = 'running' GROUP BY t.id")
-      .get() as { number: number; epochs: number } | undefined;
-    return row ?? null;
-  } finally {
-    db.close();
-  }
-}
 
 engineTest('inheriting search killed mid-child resumes to the uninterrupted values', async () => {
   const dir = tempDir('naskit-kill-inherit-');
@@ -52,26 +36,18 @@ engineTest('inheriting search killed mid-child resumes to the uninterrupted valu
   // The same search, killed while a child (a trial past the random population of 2) has checkpointed 1 epoch.
   const path = join(dir, 'killed.db');
   const url = `sqlite://${path}`;
-  const child = naskitChild(['search', writeConfig(dir, CONFIG('killed'), 'killed.yaml'), '--storage', url, '--json'], dir, env);
-  const end = exited(child);
-  let finished = false;
-  void end.then(() => (finished = true));
-  let at: { number: number; epochs: number } | null = null;
-  while (!finished) {
-    at = running(path);
-    if (at && at.number >= 2 && (reference[at.number].params.metrics as Record<string, number>).inherited_tensors > 0 && at.epochs >= 1 && at.epochs <= EPOCHS - 2) break;
-    await sleep(10);
-  }
-  assert.ok(!finished, 'the search was still running when an inheriting child had checkpointed an epoch');
-  child.kill('SIGKILL');
-  assert.equal((await end).signal, 'SIGKILL');
+  const at = await killWhen(['search', writeConfig(dir, CONFIG('killed'), 'killed.yaml'), '--storage', url, '--json'], dir, env, () => {
+    const r = runningCheckpoint(path);
+    const inherits = r !== null && r.number >= 2 && (reference[r.number].params.metrics as Record<string, number>).inherited_tensors > 0;
+    return inherits && r.epochs >= 1 && r.epochs <= EPOCHS - 2 ? r : null;
+  }, 10);
 
   const resumed = naskit(['resume', 'killed', '--storage', url, '--json'], dir, env);
   assert.equal(resumed.status, 0, resumed.stderr);
   const trials = await storedTrials(url, 'killed');
   assert.equal(trials.length, 5);
   const again = trials.filter((t) => t.attempts === 2);
-  assert.deepEqual(again.map((t) => t.number), [at!.number], 'the killed child was run a second time');
+  assert.deepEqual(again.map((t) => t.number), [at.number], 'the killed child was run a second time');
   assert.ok((again[0].params.metrics as Record<string, number>).resumed_from_epoch >= 1);
   for (const t of trials) {
     const metrics = t.params.metrics as Record<string, number>;

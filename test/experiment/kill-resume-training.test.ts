@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { TrialRecord } from '../../src/experiment/store.js';
 import { engineTest } from '../engine/helpers.js';
-import { exited, naskit, naskitChild, sleep, storedTrials as findTrials, tempDir, writeConfig } from './helpers.js';
+import { killWhen, naskit, runningCheckpoint, storedTrials as findTrials, tempDir, writeConfig } from './helpers.js';
 
 const EPOCHS = 5;
 const CONFIG = (name: string) => `name: ${name}
@@ -22,22 +22,6 @@ workers: {heartbeat_seconds: 1, stale_seconds: 30}
 
 /** The experiment's trials; none while it does not exist yet. */
 const storedTrials = async (url: string, name: string): Promise<TrialRecord[]> => (await findTrials(url, name)) ?? [];
-
-/** Epochs checkpointed by the running trial, read straight from the database file while the search runs. */
-function checkpointedEpochs(path: string): number {
-  if (!existsSync(path)) return 0;
-  const db = new Database(path, { readonly: true, fileMustExist: true, timeout: 5000 });
-  try {
-    const has = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'trial_checkpoints'").get();
-    if (!has) return 0;
-    const row = db
-      .prepare("SELECT MAX(i.step) AS step FROM trial_checkpoints c JOIN trials t ON t.id = c.trial_id JOIN trial_intermediate i ON i.trial_id = t.id WHERE t.state = 'running'")
-      .get() as { step: number | null };
-    return row.step ?? 0;
-  } finally {
-    db.close();
-  }
-}
 
 engineTest('training search killed mid-trial resumes the trial from its last epoch checkpoint, with the uninterrupted values', async () => {
   const dir = tempDir('naskit-kill-train-');
@@ -66,20 +50,11 @@ engineTest('training search killed mid-trial resumes the trial from its last epo
   // The same search, killed once the running trial has checkpointed at least one epoch but not all.
   const path = join(dir, 'killed.db');
   const url = `sqlite://${path}`;
-  const child = naskitChild(['search', writeConfig(dir, CONFIG('killed'), 'killed.yaml'), '--storage', url, '--json'], dir, env);
-  const end = exited(child);
-  let finished = false;
-  void end.then(() => (finished = true));
-  let epochs = 0;
-  while (!finished) {
-    epochs = checkpointedEpochs(path);
-    // Two epochs left at least: the kill lands in this trial, not after it finished.
-    if (epochs >= 2 && epochs <= EPOCHS - 2) break;
-    await sleep(20);
-  }
-  assert.ok(!finished, 'the search was still running when a trial had checkpointed 2 epochs');
-  child.kill('SIGKILL');
-  assert.equal((await end).signal, 'SIGKILL');
+  // Two epochs left at least: the kill lands in this trial, not after it finished.
+  await killWhen(['search', writeConfig(dir, CONFIG('killed'), 'killed.yaml'), '--storage', url, '--json'], dir, env, () => {
+    const at = runningCheckpoint(path);
+    return at && at.epochs >= 2 && at.epochs <= EPOCHS - 2 ? at : null;
+  });
 
   const resumed = naskit(['resume', 'killed', '--storage', url, '--json'], dir, env);
   assert.equal(resumed.status, 0, resumed.stderr);
