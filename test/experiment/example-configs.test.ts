@@ -43,13 +43,13 @@ const TINY_SPACE: Readonly<Record<string, Record<string, unknown>>> = {
   fbnet: { depth_mult: 0.35, width_mult: 0.25, resolution_mult: 0.5 },
 };
 
-/** The example at a tiny size: 2 trials of 1 epoch on 64 images, 1 final epoch, 64 test images, one thread. */
+/** The example at a tiny size: 2 trials of 1 epoch on 64 images, 1 final epoch on 96 images, 64 test images, one thread. */
 function tiny(text: string): { yaml: string; trials: number } {
   const doc = parse(text) as Record<string, unknown> & { space: string | { name: string; options?: Record<string, unknown> }; estimator: Record<string, unknown> };
   const name = typeof doc.space === 'string' ? doc.space : doc.space.name;
   const options = { ...(typeof doc.space === 'string' ? {} : (doc.space.options ?? {})), ...(TINY_SPACE[name] ?? {}) };
   doc.space = { name, options };
-  doc.estimator = { ...doc.estimator, epochs: 1, final_epochs: 1, batch_size: 32, train_images: 64, validation_images: 32, test_images: 64, threads: 1 };
+  doc.estimator = { ...doc.estimator, epochs: 1, final_epochs: 1, batch_size: 32, train_images: 64, validation_images: 32, final_train_images: 96, test_images: 64, threads: 1 };
   doc.budget = { trials: 2 };
   return { yaml: stringify(doc), trials: 2 };
 }
