@@ -40,6 +40,8 @@ interface Fidelity {
   readonly cells: number;
   readonly train_images: number;
   readonly epochs: number;
+  /** Departures from the shared recipe (COMMON), for recipe variants of a fidelity. */
+  readonly recipe?: { readonly validation_images?: number; readonly augment?: boolean; readonly learning_rate?: number };
 }
 
 /** The grid, cheapest first. `C16-N1-10k-3ep` is the setting the issue's PyTorch reference run used. */
@@ -49,10 +51,19 @@ export const FIDELITIES: Readonly<Record<string, Fidelity>> = {
   'C16-N1-5k-3ep': { channels: 16, cells: 1, train_images: 5000, epochs: 3 },
   'C16-N1-10k-3ep': { channels: 16, cells: 1, train_images: 10000, epochs: 3 },
   'C16-N1-10k-6ep': { channels: 16, cells: 1, train_images: 10000, epochs: 6 },
+  // Recipe variants: a larger validation set (less noise in the signal), and no augmentation (faster early learning).
+  'C16-N1-10k-1ep-val10k': { channels: 16, cells: 1, train_images: 10000, epochs: 1, recipe: { validation_images: 10000 } },
+  'C16-N1-10k-2ep-noaug-val10k': { channels: 16, cells: 1, train_images: 10000, epochs: 2, recipe: { validation_images: 10000, augment: false } },
 };
 
 /** What every fidelity shares: the signal is the accuracy on the same 2,000 held-out training images. */
 export const COMMON = { dataset: 'cifar10', batch_size: 64, learning_rate: 0.1, validation_images: 2000, split_seed: 0, augment: true } as const;
+
+/** A fidelity as `train` estimator fields: its network and data size, and its recipe departures. */
+function fidelitySettings(f: Fidelity): Record<string, number | boolean> {
+  const { recipe, ...size } = f;
+  return { ...size, ...recipe };
+}
 
 interface RunLine {
   readonly fidelity: string;
@@ -100,7 +111,8 @@ function report(count: number): void {
     const secs = summarize(mine.map((r) => r.cpu_seconds));
     const { rho, lo, hi } = spearmanInterval(mine.map((r) => r.value), mine.map((r) => r.table));
     const acc = mine.map((r) => r.value);
-    const settings = `channels ${f.channels}, cells ${f.cells}, train_images ${f.train_images}, epochs ${f.epochs}`;
+    const recipe = Object.entries(f.recipe ?? {}).map(([k, v]) => `, ${k} ${String(v)}`).join('');
+    const settings = `channels ${f.channels}, cells ${f.cells}, train_images ${f.train_images}, epochs ${f.epochs}${recipe}`;
     rows.push(`| ${name}: ${settings} | ${mine.length}${mine.length < count ? ` of ${count}` : ''} | ${secs.mean.toFixed(1)} ± ${secs.std.toFixed(1)} | **${rho.toFixed(2)}** (${lo.toFixed(2)}–${hi.toFixed(2)}) | ${summarize(acc).mean.toFixed(1)} (${Math.min(...acc).toFixed(1)}–${Math.max(...acc).toFixed(1)}) |`);
     points.push({ name, seconds: secs.mean, rho });
   }
@@ -147,7 +159,7 @@ async function main(): Promise<void> {
   const done = new Set(readRuns().map((r) => `${r.fidelity}/${r.index}`));
   // One estimator per fidelity: it loads and splits the data once.
   const definition = estimatorDefinition('train');
-  const estimators = new Map(names.map((name) => [name, definition.create(definition.schema.parse({ name: 'train', ...COMMON, ...FIDELITIES[name], threads }), { space, dataDir: dataDir() }).estimator]));
+  const estimators = new Map(names.map((name) => [name, definition.create(definition.schema.parse({ name: 'train', ...COMMON, ...fidelitySettings(FIDELITIES[name]), threads }), { space, dataDir: dataDir() }).estimator]));
   process.stderr.write(`${machineLine()}\n`);
   // Decode the data set before the first estimate, whose seconds should be training only.
   await sharedDataset(dataDir(), COMMON.dataset, 'train');
