@@ -144,6 +144,19 @@ function methodRows(runs: Run[]): string[] {
   return rows;
 }
 
+/** The issue's target for the budget study: the best method's median over 3 seeds ≥ 93.5 (methods with fewer seeds are not counted). */
+function targetLine(runs: Run[]): string {
+  const medians = [...new Set(runs.map((r) => r.method))]
+    .map((method) => ({ method, finals: runs.filter((r) => r.method === method).map((r) => r.final ?? NaN) }))
+    .filter((m) => m.finals.length >= 3)
+    .map((m) => ({ method: m.method, median: median(m.finals) }))
+    .sort((a, b) => b.median - a.median);
+  const missing = ONESHOT_METHODS.filter((m) => runs.filter((r) => r.method === m).length < 3);
+  const best = medians[0];
+  const verdict = best === undefined ? 'no method has 3 seeds yet' : `the best median over 3 seeds is ${best.method}'s ${fmt(best.median)}: ${best.median >= 93.5 ? '**met**' : '**not met**'}`;
+  return `Target: the best method's median ≥ 93.5 within the budget; ${verdict}.${missing.length > 0 ? ` Methods with fewer than 3 seeds here (not counted): ${missing.join(', ')}.` : ''}`;
+}
+
 function alphaPlot(run: Run): string {
   const png = join(RESULTS, `oneshot-${run.method}-alpha.png`);
   const series = NB201_OPS.map((op, k) => ({
@@ -165,7 +178,7 @@ function report(): void {
     '# One-shot search on NAS-Bench-201 (CIFAR-10)',
     '',
     `Machine: ${machineLine()}. Script: \`bench/oneshot/run.ts\`. Figures: the derived cell's \`${REPORT_NAME}\` from the NB201 table (the benchmark's 200-epoch training of that cell).`,
-    `Load average during each search is stored in its JSON (bench/results/oneshot/); seconds measured under load are notes, not results.`,
+    `Searches ended between ${runs.map((r) => r.date).sort()[0] ?? '–'} and ${runs.map((r) => r.date).sort().at(-1) ?? '–'} (each JSON's \`date\`). Load average during each search is stored in its JSON (bench/results/oneshot/); seconds measured under load are notes, not results.`,
     '',
     'The budget: an epoch is not started when the last epoch\'s time says it would end past the cap. ' +
       'A search run with one libtorch thread and a CPU cap (`--budget-cpu-minutes`, the column *threads* 1) counts the CPU seconds of its process (user + system): ' +
@@ -182,6 +195,7 @@ function report(): void {
     lines.push(study === 'budget' ? `## Each method within the budget` : `## The longer budget: DARTS' collapse and its remedies`, '');
     lines.push(`Supernet C=${s.channels}, N=${s.cells}; ${s.subset} training images (${Math.ceil(s.subset / 2)} for the weights, ${Math.floor(s.subset / 2)} for α); batch ${s.batchSize}; epochs planned per method: ${[...new Set(rs.map((r) => `${r.method} ${r.settings.epochs}`))].join(', ')}.`, '');
     lines.push('| method | seeds | median | per seed | epochs | search wall s | search CPU s | threads | stopped | after each epoch |', '|---|---|---|---|---|---|---|---|---|---|', ...methodRows(rs), '');
+    if (study === 'budget') lines.push(targetLine(rs), '');
   }
   lines.push('## Published (NAS-Bench-201 paper)', '', 'Dong & Yang, "NAS-Bench-201: Extending the Scope of Reproducible Neural Architecture Search", ICLR 2020, Table 5, CIFAR-10 test accuracy of the searched cells (full-size search on a GPU, not this reduced setting):', '', '| method | CIFAR-10 test |', '|---|---|', ...PUBLISHED.map(([m, v]) => `| ${m} | ${v} |`), '');
   const collapse = runs.find((r) => r.study === 'long' && r.method === 'darts' && r.seed === 0);
