@@ -67,12 +67,9 @@ interface RunLine {
 type SearchSide = Side & { readonly trials: number; readonly search_seconds: number };
 
 /**
- * One example config run as `naskit search` runs it: the search, then the final step (the best trial
- * by the signal, retrained and tested once). `seed` (when given) replaces the config's seed and the
- * estimator's split_seed. Returns the searched side and a factory of fresh estimators of the config.
+ * An example config as given, or with `seed` replacing its seed and the estimator's split_seed and
+ * `channels` replacing the space's `channels` option (the baseline's width); at `threads`, never exported.
  */
-/** An example config as given, or with `seed` replacing its seed and the estimator's split_seed; at `threads`, never exported. */
-/** `channels` (when given) replaces the space's `channels` option (the baseline's width). */
 function exampleConfig(path: string, threads: number, seed?: number, channels?: number) {
   const example = loadConfig(path);
   const { space_options: spaceOptions, ...rest } = JSON.parse(JSON.stringify(example)) as typeof example;
@@ -95,6 +92,11 @@ function exampleConfig(path: string, threads: number, seed?: number, channels?: 
   return { config, space, estimator, final };
 }
 
+/**
+ * One example config run as `naskit search` runs it: the search, then the final step (the best trial
+ * by the signal, retrained and tested once). `seed` (when given) replaces the config's seed and the
+ * estimator's split_seed.
+ */
 async function runExample(path: string, threads: number, seed?: number): Promise<{ side: SearchSide }> {
   const { config, space, estimator } = exampleConfig(path, threads, seed);
   const store = new MemoryStore();
