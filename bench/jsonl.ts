@@ -7,3 +7,6 @@ export function readJsonLines<T>(path: string): T[] {
 
 /** CPU seconds of a `process.cpuUsage(start)` difference (every thread of the process). */
 export const cpuSeconds = (usage: NodeJS.CpuUsage): number => (usage.user + usage.system) / 1e6;
+
+/** CPU seconds (user + system, every thread) of this process since it started. */
+export const processCpuSeconds = (): number => cpuSeconds(process.cpuUsage());

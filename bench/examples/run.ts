@@ -97,7 +97,7 @@ function exampleConfig(path: string, threads: number, seed?: number, channels?: 
  * by the signal, retrained and tested once). `seed` (when given) replaces the config's seed and the
  * estimator's split_seed.
  */
-async function runExample(path: string, threads: number, seed?: number): Promise<{ side: SearchSide }> {
+async function runExample(path: string, threads: number, seed?: number): Promise<{ side: SearchSide; config: ReturnType<typeof exampleConfig>['config'] }> {
   const { config, space, estimator } = exampleConfig(path, threads, seed);
   const store = new MemoryStore();
   const experiment = await store.createExperiment({ name: config.name, config: config as unknown as Json, seed: config.seed });
@@ -120,7 +120,7 @@ async function runExample(path: string, threads: number, seed?: number): Promise
     seconds: (performance.now() - started) / 1000, cpu_seconds: cpuSeconds(process.cpuUsage(cpuStart)),
     trials: trials.filter((t) => t.state === 'complete').length, search_seconds: searchSeconds,
   };
-  return { side };
+  return { side, config };
 }
 
 /** Fashion-MNIST's images: one channel, ten classes. */
@@ -133,14 +133,15 @@ function matchingWidth(params: number, cells: number): number {
     const net = new Nb201Network(RESNET_CELL, { channels, cells, ...FASHION_IO });
     const gap = Math.abs(net.parameterCount() - params);
     net.dispose();
-    if (gap < best.gap) best = { channels, gap };
+    if (gap >= best.gap) break; // the count grows with C: past the nearest, every wider net is farther
+    best = { channels, gap };
   }
   return best.channels;
 }
 
 async function runSeed(seed: number, threads: number): Promise<RunLine> {
-  const { side } = await runExample(EXAMPLE, threads, seed);
-  const cells = Number(loadConfig(EXAMPLE).space_options.cells);
+  const { side, config } = await runExample(EXAMPLE, threads, seed);
+  const cells = Number(config.space_options.cells);
   const channels = matchingWidth(side.params, cells);
   const baseline = await exampleConfig(EXAMPLE, threads, seed, channels).final(RESNET_CELL);
   return { seed, threads, search: side, baseline, baseline_channels: channels, load: loadavg() };

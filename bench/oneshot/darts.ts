@@ -33,6 +33,7 @@ import { DartsNetwork } from '../../src/space/darts/network.js';
 import { setNumThreads, manualSeed } from '../../src/engine/runtime.js';
 import { ONESHOT_DEFAULTS, ONESHOT_METHODS, runOneShotSearch, type OneShotEpoch, type OneShotMethodName, type OneShotSettings } from '../../src/oneshot/index.js';
 import { dataDir, projectRoot } from '../../src/util/paths.js';
+import { processCpuSeconds } from '../jsonl.js';
 import { machineLine } from '../machine.js';
 
 const args = process.argv.slice(2);
@@ -81,12 +82,6 @@ interface Run {
 
 class BudgetSpent extends Error {}
 
-/** CPU seconds (user + system) of this process so far. */
-function cpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
-
 /** DARTS' CIFAR-10 train network of a genotype (C=36, 20 cells): its parameter count without the auxiliary head. */
 function trainNetworkParams(genotype: string): number {
   const net = new DartsNetwork(genotype, { channels: 36, layers: 20, numClasses: 10 });
@@ -107,7 +102,7 @@ async function search(method: OneShotMethodName, seed: number): Promise<Run> {
   const history: OneShotEpoch[] = [];
   const epochCpu: number[] = [];
   const start = performance.now();
-  const cpuStart = cpuSeconds();
+  const cpuStart = processCpuSeconds();
   let epochCpuStart = cpuStart;
   let result: { genotype: string; stopped: string | null; seconds: number };
   try {
@@ -115,7 +110,7 @@ async function search(method: OneShotMethodName, seed: number): Promise<Run> {
       log: (line) => process.stderr.write(`${id}: ${line}\n`),
       onEpoch: (record) => {
         history.push(record);
-        const now = cpuSeconds();
+        const now = processCpuSeconds();
         epochCpu.push(now - epochCpuStart);
         epochCpuStart = now;
         const elapsed = (performance.now() - start) / 1000;
@@ -129,7 +124,7 @@ async function search(method: OneShotMethodName, seed: number): Promise<Run> {
     const last = history[history.length - 1];
     result = { genotype: last.genotype, stopped: error.message, seconds: history.reduce((s, h) => s + h.seconds, 0) };
   }
-  const cpu = cpuSeconds() - cpuStart;
+  const cpu = processCpuSeconds() - cpuStart;
   const run: Run = {
     id,
     method,

@@ -27,6 +27,7 @@ import { ONESHOT_DEFAULTS, ONESHOT_METHODS, runOneShotSearch, type OneShotEpoch,
 import { oneShotTableLookup } from '../../src/oneshot/table.js';
 import { NB201_OPS } from '../../src/space/nb201/space.js';
 import { dataDir, projectRoot } from '../../src/util/paths.js';
+import { processCpuSeconds } from '../jsonl.js';
 import { machineLine } from '../machine.js';
 
 const args = process.argv.slice(2);
@@ -81,12 +82,6 @@ interface Run {
 
 class BudgetSpent extends Error {}
 
-/** CPU seconds (user + system) of this process so far. */
-function cpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
-
 async function search(study: Run['study'], method: OneShotMethodName, seed: number, epochCount: number, budget: number): Promise<Run> {
   const id = `${study}-${method}-s${seed}-e${epochCount}-n${subset}-c${channels}x${cells}`;
   const path = join(OUT, `${id}.json`);
@@ -97,7 +92,7 @@ async function search(study: Run['study'], method: OneShotMethodName, seed: numb
   const trainSet = await loadDataset(dataDir(), 'cifar10', 'train');
   const history: OneShotEpoch[] = [];
   const start = performance.now();
-  const cpuStart = cpuSeconds();
+  const cpuStart = processCpuSeconds();
   let epochCpuStart = cpuStart;
   let result: { genotype: string; stopped: string | null; seconds: number; final: number | null; budgetStop: boolean };
   try {
@@ -107,12 +102,14 @@ async function search(study: Run['study'], method: OneShotMethodName, seed: numb
       onEpoch: (record) => {
         history.push(record);
         const elapsed = (performance.now() - start) / 1000;
-        const cpuNow = cpuSeconds();
+        const cpuNow = processCpuSeconds();
         const epochCpu = cpuNow - epochCpuStart;
         epochCpuStart = cpuNow;
-        // Stop before an epoch that would end past the budget (judged by the last epoch's time).
-        if (record.epoch < epochCount && Number.isFinite(budget) && Number.isFinite(cpuBudgetSeconds) && cpuNow - cpuStart + epochCpu > cpuBudgetSeconds) throw new BudgetSpent(`budget of ${cpuBudgetSeconds} CPU s`);
-        if (record.epoch < epochCount && !Number.isFinite(cpuBudgetSeconds) && elapsed + record.seconds > budget) throw new BudgetSpent(`budget of ${budget} s`);
+        // Stop before an epoch that would end past the budget (judged by the last epoch's time): CPU
+        // seconds under a CPU cap (which the long study, budget Infinity, does not take), else wall seconds.
+        const capCpu = Number.isFinite(cpuBudgetSeconds);
+        const over = capCpu ? Number.isFinite(budget) && cpuNow - cpuStart + epochCpu > cpuBudgetSeconds : elapsed + record.seconds > budget;
+        if (record.epoch < epochCount && over) throw new BudgetSpent(capCpu ? `budget of ${cpuBudgetSeconds} CPU s` : `budget of ${budget} s`);
       },
     });
     result = { genotype: r.genotype, stopped: r.stopped, seconds: r.search_seconds, final: r.table?.[REPORT_NAME] ?? null, budgetStop: false };
@@ -121,7 +118,7 @@ async function search(study: Run['study'], method: OneShotMethodName, seed: numb
     const last = history[history.length - 1];
     result = { genotype: last.genotype, stopped: error.message, seconds: history.reduce((s, h) => s + h.seconds, 0), final: last.table?.[REPORT_NAME] ?? null, budgetStop: true };
   }
-  const run: Run = { id, study, method, seed, settings, history, ...result, cpu_seconds: cpuSeconds() - cpuStart, threads, load: loadavg(), date: new Date().toISOString() };
+  const run: Run = { id, study, method, seed, settings, history, ...result, cpu_seconds: processCpuSeconds() - cpuStart, threads, load: loadavg(), date: new Date().toISOString() };
   mkdirSync(OUT, { recursive: true });
   writeFileSync(path, JSON.stringify(run) + '\n');
   return run;
@@ -173,12 +170,13 @@ function report(): void {
   const runs = existsSync(OUT) ? readdirSync(OUT).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(OUT, f), 'utf8')) as Run) : [];
   const table = Nb201Table.load(dataDir());
   const column = table.column(`cifar10_test_200ep_mean`);
+  const dates = runs.map((r) => r.date).sort();
   const allConv = table.accuracy(table.indexOf('|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|'), 'cifar10', 'test_200ep_mean');
   const lines = [
     '# One-shot search on NAS-Bench-201 (CIFAR-10)',
     '',
     `Machine: ${machineLine()}. Script: \`bench/oneshot/run.ts\`. Figures: the derived cell's \`${REPORT_NAME}\` from the NB201 table (the benchmark's 200-epoch training of that cell).`,
-    `Searches ended between ${runs.map((r) => r.date).sort()[0] ?? '–'} and ${runs.map((r) => r.date).sort().at(-1) ?? '–'} (each JSON's \`date\`). Load average during each search is stored in its JSON (bench/results/oneshot/); seconds measured under load are notes, not results.`,
+    `Searches ended between ${dates[0] ?? '–'} and ${dates.at(-1) ?? '–'} (each JSON's \`date\`). Load average during each search is stored in its JSON (bench/results/oneshot/); seconds measured under load are notes, not results.`,
     '',
     'The budget: an epoch is not started when the last epoch\'s time says it would end past the cap. ' +
       'A search run with one libtorch thread and a CPU cap (`--budget-cpu-minutes`, the column *threads* 1) counts the CPU seconds of its process (user + system): ' +
